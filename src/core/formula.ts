@@ -1,0 +1,146 @@
+/**
+ * A formula string such as `w*x1 + w*x2` or `1/(1+exp(-(w1*x1+w2*x2+b)))` compiled to a graph.
+ * jsep does the parsing (precedence, parentheses, numbers); this file only maps its syntax tree onto the
+ * op table and says, with a position, what it cannot compute.
+ */
+import jsep from 'jsep';
+import { BatchGradError } from '../errors.js';
+import { Constant, type Node, OpNode, Pow, Variable } from './graph.js';
+import type { OpName } from './ops.js';
+import { withStableForms } from './stable-forms.js';
+
+// `^` means power here (not JavaScript's xor), with `**`'s precedence and right associativity.
+jsep.addBinaryOp('^', 11, true);
+
+const BINARY: Readonly<Record<string, OpName>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
+const FUNCTIONS: Readonly<Record<string, OpName>> = {
+  exp: 'exp', log: 'log', sigmoid: 'sigmoid', tanh: 'tanh', sqrt: 'sqrt', abs: 'abs', sin: 'sin', cos: 'cos',
+};
+export const FORMULA_FUNCTIONS = [...Object.keys(FUNCTIONS), 'pow'] as const;
+
+export interface Formula {
+  readonly text: string;
+  readonly output: Node;
+  /** One Variable per distinct name, in order of first appearance. */
+  readonly inputs: readonly Variable[];
+}
+
+/** Where a name first stands in the text as a whole word (0-based), for error messages. */
+function positionOfName(text: string, name: string): number {
+  const match = new RegExp(`(?<![\\w.])${name}(?![\\w])`).exec(text);
+  return match?.index ?? 0;
+}
+
+/**
+ * jsep, like JavaScript's grammar for unary operators, reads -x^2 as (-x)^2, where a mathematician
+ * means -(x^2). The two readings differ in sign, so the formula must say which it means.
+ */
+function rejectAmbiguousPower(text: string): void {
+  const match = /(?:^|[(,*/^+-])\s*(-)\s*[\w.]+(?:\([^()]*\))?\s*(?:\^|\*\*)/.exec(text);
+  if (match) {
+    const position = match.index + match[0].indexOf('-');
+    throw new BatchGradError(
+      'FORMULA_UNSUPPORTED',
+      `formula: "-x^p" is ambiguous at position ${position + 1}; write -(x^p) or (-x)^p`,
+      { position: position + 1, value: text },
+    );
+  }
+}
+
+export function compileFormula(text: string, options: { allowedNames?: readonly string[] } = {}): Formula {
+  let tree: jsep.Expression;
+  try {
+    tree = jsep(text);
+  } catch (error) {
+    const { index, description } = error as { index?: number; description?: string };
+    const position = (index ?? 0) + 1;
+    throw new BatchGradError('FORMULA_SYNTAX', `formula: ${description ?? String(error)} at position ${position} of "${text}"`, {
+      position, value: text,
+    });
+  }
+  if (tree.type === 'Compound' && (tree as jsep.Compound).body.length === 0) {
+    throw new BatchGradError('FORMULA_SYNTAX', 'formula: it is empty', { position: 1, value: text });
+  }
+  rejectAmbiguousPower(text);
+
+  const variables = new Map<string, Variable>();
+  const unsupported = (what: string, name?: string): never => {
+    const position = (name === undefined ? 0 : positionOfName(text, name)) + 1;
+    throw new BatchGradError('FORMULA_UNSUPPORTED', `formula: ${what} (position ${position} of "${text}")`, { position, value: text });
+  };
+
+  /** The value of a sub-tree that reads no input (pow's exponent, e.g. 2 or -1/2), or undefined. */
+  const constantValue = (node: Node): number | undefined =>
+    node.order().some((n) => n instanceof Variable) ? undefined : node.forward();
+  const power = (base: Node, exponent: Node): Node => {
+    const p = constantValue(exponent);
+    if (p === undefined) return unsupported('an exponent must be a constant number; write exp(y*log(x)) for x^y');
+    return new Pow(base, p);
+  };
+
+  // Recursion depth here is the nesting depth of the text, which jsep itself parsed recursively.
+  const build = (expr: jsep.Expression): Node => {
+    switch (expr.type) {
+      case 'Literal': {
+        const value = (expr as jsep.Literal).value;
+        if (typeof value !== 'number') return unsupported(`only numbers can be literals, got ${(expr as jsep.Literal).raw}`);
+        return new Constant(value);
+      }
+      case 'Identifier': {
+        const name = (expr as jsep.Identifier).name;
+        if (options.allowedNames && !options.allowedNames.includes(name)) {
+          const position = positionOfName(text, name) + 1;
+          throw new BatchGradError(
+            'HEADER_MISSING_COLUMN',
+            `formula: "${name}" (position ${position}) is not an input column; the columns are: ${options.allowedNames.join(', ')}`,
+            { position, field: name, value: text },
+          );
+        }
+        let variable = variables.get(name);
+        if (variable === undefined) variables.set(name, (variable = new Variable(Number.NaN, name)));
+        return variable;
+      }
+      case 'UnaryExpression': {
+        const { operator, argument } = expr as jsep.UnaryExpression;
+        if (operator === '-') {
+          const operand = build(argument);
+          // A negative number is a constant (so that z*-1 is recognised like z*(-1)), not neg(constant).
+          return operand instanceof Constant ? new Constant(-operand.constant) : new OpNode('neg', [operand]);
+        }
+        if (operator === '+') return build(argument);
+        return unsupported(`the operator "${operator}" is not supported`);
+      }
+      case 'BinaryExpression': {
+        const { operator, left, right } = expr as jsep.BinaryExpression;
+        if (operator === '^' || operator === '**') return power(build(left), build(right));
+        const op = BINARY[operator];
+        if (op === undefined) return unsupported(`the operator "${operator}" is not supported; use + - * / ^`);
+        return new OpNode(op, [build(left), build(right)]);
+      }
+      case 'CallExpression': {
+        const { callee, arguments: args } = expr as jsep.CallExpression;
+        const name = callee.type === 'Identifier' ? (callee as jsep.Identifier).name : '?';
+        const position = positionOfName(text, name) + 1;
+        if (name === 'pow') {
+          if (args.length !== 2) return unsupported(`pow takes 2 arguments, got ${args.length}`, name);
+          return power(build(args[0]!), build(args[1]!));
+        }
+        const op = FUNCTIONS[name];
+        if (op === undefined) {
+          throw new BatchGradError(
+            'FORMULA_UNKNOWN_FUNCTION',
+            `formula: unknown function "${name}" at position ${position}; known: ${FORMULA_FUNCTIONS.join(', ')}`,
+            { position, value: text },
+          );
+        }
+        if (args.length !== 1) return unsupported(`${name} takes 1 argument, got ${args.length}`, name);
+        return new OpNode(op, [build(args[0]!)]);
+      }
+      default:
+        return unsupported(`${expr.type} is not supported in a formula`);
+    }
+  };
+
+  const output = withStableForms(build(tree));
+  return { text, output, inputs: [...variables.values()] };
+}

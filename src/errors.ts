@@ -1,0 +1,76 @@
+/**
+ * Every failure batch-grad reports is a BatchGradError with a stable `code` from this one table.
+ * The table is the single source: the `ErrorCode` type, the exit codes and the README's list derive from it.
+ */
+export const ERROR_CODES = {
+  // Usage: the user asked for something that cannot be done (exit 2).
+  INVALID_OPTION: { exit: 2, summary: 'an option is missing, unknown or has a value it cannot take' },
+  FORMULA_SYNTAX: { exit: 2, summary: 'the formula does not parse; the position is given' },
+  FORMULA_UNKNOWN_FUNCTION: { exit: 2, summary: 'the formula calls a function batch-grad does not know' },
+  FORMULA_UNSUPPORTED: { exit: 2, summary: 'the formula uses syntax batch-grad does not compute (e.g. a non-constant exponent)' },
+  SAME_INPUT_OUTPUT: { exit: 2, summary: 'the output path is the input file itself' },
+  // Input: the data cannot be read as asked (exit 1).
+  INPUT_NOT_FOUND: { exit: 1, summary: 'the input file does not exist or cannot be read' },
+  HEADER_MISSING_COLUMN: { exit: 1, summary: 'the header lacks a column the model or --keep needs' },
+  HEADER_INVALID: { exit: 1, summary: 'the header has an empty or duplicated name, or no model inputs can be found in it' },
+  CSV_SYNTAX: { exit: 1, summary: 'the CSV itself is malformed (e.g. an unterminated quote); reported by csv-parse' },
+  FIELD_COUNT: { exit: 1, summary: 'a row has more or fewer fields than the header' },
+  FIELD_EMPTY: { exit: 1, summary: 'a model input field is empty' },
+  FIELD_NOT_A_NUMBER: { exit: 1, summary: 'a model input field is not a decimal number' },
+  FIELD_OUT_OF_RANGE: { exit: 1, summary: 'a model input field is a number too large for float64 (it would be Infinity)' },
+  // Output and environment (exit 1).
+  OUTPUT_FAILED: { exit: 1, summary: 'the output could not be written (no space, no permission, missing folder)' },
+  WORKER_FAILED: { exit: 1, summary: 'a worker thread crashed or threw; the run was stopped' },
+  INTERRUPTED: { exit: 130, summary: 'the run was stopped by SIGINT (exit 130) or SIGTERM (exit 143)' },
+} as const satisfies Record<string, { exit: number; summary: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Where in the input a problem is: every field optional because not every error has all of them. */
+export interface ErrorContext {
+  file?: string;
+  /** Physical line, 1-based, as an editor counts it (a quoted field spanning lines counts each line). */
+  line?: number;
+  /** 1-based field position within the row. */
+  column?: number;
+  /** The header name of that column. */
+  field?: string;
+  value?: string;
+  option?: string;
+  position?: number;
+}
+
+export class BatchGradError extends Error {
+  override readonly name = 'BatchGradError';
+  readonly code: ErrorCode;
+  readonly context: ErrorContext;
+
+  constructor(code: ErrorCode, message: string, context: ErrorContext = {}) {
+    super(message);
+    this.code = code;
+    this.context = context;
+  }
+
+  get exitCode(): number {
+    return ERROR_CODES[this.code].exit;
+  }
+
+  /** Errors cross the worker boundary as data: piscina would otherwise hand us a plain Error. */
+  toData(): BatchGradErrorData {
+    return { code: this.code, message: this.message, context: this.context };
+  }
+
+  static fromData(data: BatchGradErrorData): BatchGradError {
+    return new BatchGradError(data.code, data.message, data.context);
+  }
+}
+
+export interface BatchGradErrorData {
+  code: ErrorCode;
+  message: string;
+  context: ErrorContext;
+}
+
+export function isBatchGradError(error: unknown): error is BatchGradError {
+  return error instanceof BatchGradError;
+}
