@@ -17,9 +17,12 @@ export const ERROR_CODES = {
   FIELD_COUNT: { exit: 1, summary: 'a row has more or fewer fields than the header' },
   FIELD_EMPTY: { exit: 1, summary: 'a model input field is empty' },
   FIELD_NOT_A_NUMBER: { exit: 1, summary: 'a model input field is not a decimal number' },
+  INVALID_UTF8: { exit: 1, summary: 'a row holds bytes that are not UTF-8 text' },
+  RECORD_TOO_LONG: { exit: 1, summary: 'a record is longer than the limit (64 MiB), usually after an unterminated quote' },
   FIELD_OUT_OF_RANGE: { exit: 1, summary: 'a model input field is a number too large for float64 (it would be Infinity)' },
   // Output and environment (exit 1).
   OUTPUT_FAILED: { exit: 1, summary: 'the output could not be written (no space, no permission, missing folder)' },
+  OUTPUT_CLOSED: { exit: 141, summary: 'the reader of the output closed the pipe (as `head` does); the run stops quietly' },
   WORKER_FAILED: { exit: 1, summary: 'a worker thread crashed or threw; the run was stopped' },
   INTERRUPTED: { exit: 130, summary: 'the run was stopped by SIGINT (exit 130) or SIGTERM (exit 143)' },
 } as const satisfies Record<string, { exit: number; summary: string }>;

@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+/**
+ * The `batch-grad` command: parses argv with yargs, then calls the library's runFile. Everything it knows
+ * about exit codes comes from the error table in errors.ts.
+ */
+import { readFileSync } from 'node:fs';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { BatchGradError, ERROR_CODES } from '../errors.js';
+import { runFile } from '../pipeline/run-file.js';
+import { formatSummaryTable } from '../pipeline/summary.js';
+import { DEFAULT_BATCH_SIZE } from '../options.js';
+
+const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** yargs would turn "abc" into NaN; keep what the user typed so the message can show it. */
+const integerOrText = (value: string | undefined): number | string | undefined =>
+  value === undefined ? undefined : /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+
+function exitWith(code: number): never {
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const argv = await yargs(hideBin(process.argv))
+    .scriptName('batch-grad')
+    .usage('$0 <input> --out <output> [options]\n\nValues and gradients of a function, row by row, over a CSV file, on all cores.\nBy default the function is the logistic model f = 1/(1+exp(-(w1*x1 + ... + wn*xn + b))), n from the header.')
+    .command('$0 <input>', false, (y) => y.positional('input', { type: 'string', describe: 'input CSV file, or - for stdin' }))
+    .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output CSV file, or - for stdout', requiresArg: true })
+    .option('threads', { alias: 't', type: 'string', describe: 'worker threads [default: available parallelism]', requiresArg: true })
+    .option('batch-size', { type: 'string', describe: `rows per task [default: ${DEFAULT_BATCH_SIZE}]`, requiresArg: true })
+    .option('expr', { alias: 'e', type: 'string', describe: 'a formula to use instead of the logistic model, e.g. "w*x1 + w*x2"', requiresArg: true })
+    .option('keep', { alias: 'k', type: 'string', describe: 'input columns to copy to the output, comma-separated (e.g. an id)', requiresArg: true })
+    .option('summary', { type: 'string', describe: 'also write the summary (counts, sums, means) as JSON to this file', requiresArg: true })
+    .option('delimiter', { alias: 'd', type: 'string', default: ',', describe: 'field delimiter, one character (\\t or tab for a tab)', requiresArg: true })
+    .option('on-error', { choices: ['fail', 'skip'] as const, default: 'fail' as const, describe: 'on a bad row: stop (fail), or skip it and count it (skip)' })
+    .option('rejects', { type: 'string', describe: 'with --on-error skip: write each rejected row, its line and reason, to this CSV file', requiresArg: true })
+    .option('progress', { type: 'boolean', default: process.stderr.isTTY === true, describe: 'show progress on stderr [default: on when stderr is a terminal]' })
+    .example('$0 data.csv --out grads.csv', 'the logistic model; n is read from the header (w1..wn, x1..xn, b)')
+    .example('$0 data.csv -o grads.csv --keep id --summary totals.json', 'copy the id column, and write sums and means as JSON')
+    .example('$0 data.csv -o - --expr "w*x1 + w*x2"', 'any formula over the columns, written to stdout')
+    .example('cat data.csv | $0 - -o grads.csv --on-error skip --rejects bad.csv', 'read stdin; skip bad rows and list them')
+    .epilogue(`Exit codes: 0 done; 1 bad input, output or worker failure; 2 bad usage; 130/143 interrupted; 141 output pipe closed.\nOutput: the kept columns, f, then df_d<name> for each model input in header order.`)
+    .version(packageJson.version)
+    .help()
+    .alias('help', 'h')
+    .strict()
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .fail((message, error) => {
+      if (error) throw error;
+      process.stderr.write(`batch-grad: ${message}\nRun batch-grad --help for the options.\n`);
+      exitWith(ERROR_CODES.INVALID_OPTION.exit);
+    })
+    .parseAsync();
+
+  const controller = new AbortController();
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM', code: number) => () => {
+    controller.abort(new BatchGradError('INTERRUPTED', `interrupted by ${signal}`, { value: signal }));
+    process.exitCode = code;
+    // If something still blocks (a stalled pipe), leave anyway once the cleanup has had its chance.
+    setTimeout(() => exitWith(code), 2000).unref();
+  };
+  process.once('SIGINT', onSignal('SIGINT', 130));
+  process.once('SIGTERM', onSignal('SIGTERM', 143));
+
+  try {
+    const summary = await runFile({
+      input: String(argv.input),
+      output: argv.out,
+      threads: integerOrText(argv.threads) as number | undefined,
+      batchSize: integerOrText(argv['batch-size']) as number | undefined,
+      expr: argv.expr,
+      keep: argv.keep,
+      summary: argv.summary,
+      delimiter: argv.delimiter,
+      onError: argv['on-error'],
+      rejects: argv.rejects,
+      progress: argv.progress,
+      signal: controller.signal,
+    });
+    process.stderr.write(formatSummaryTable(summary));
+  } catch (error) {
+    if (error instanceof BatchGradError) {
+      if (error.code === 'INTERRUPTED') {
+        process.stderr.write(`batch-grad: ${error.message}; no output was left\n`);
+        exitWith(error.context.value === 'SIGTERM' ? 143 : 130);
+      }
+      // A closed pipe is the reader's choice (`| head`), not a failure worth a message.
+      if (error.code !== 'OUTPUT_CLOSED') process.stderr.write(`batch-grad: ${error.message} [${error.code}]\n`);
+      exitWith(error.exitCode);
+    }
+    process.stderr.write(`batch-grad: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    exitWith(1);
+  }
+}
+
+await main();

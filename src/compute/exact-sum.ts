@@ -1,0 +1,83 @@
+/**
+ * An exact running sum of float64 values (Shewchuk's non-overlapping partials, as in Python's math.fsum).
+ *
+ * Why: the dataset's gradient sums must be identical to the last bit whatever --threads and --batch-size
+ * are. A plain `+=` depends on the order in which chunks are added; an exact sum does not. Each worker
+ * sums its chunk into partials, the coordinator adds the partials together (still exact), and only the
+ * final `value()` rounds, once, to the float64 nearest the true sum.
+ */
+export class ExactSum {
+  /** Non-overlapping, increasing in magnitude; their exact sum is the running total. */
+  private partials: number[] = [];
+  /** Infinities and NaNs are summed apart, with IEEE rules (Infinity + -Infinity is NaN). */
+  private special = 0;
+
+  add(x: number): void {
+    if (!Number.isFinite(x)) {
+      this.special += x;
+      return;
+    }
+    const p = this.partials;
+    let kept = 0;
+    for (let j = 0; j < p.length; j++) {
+      let y = p[j]!;
+      if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
+      const hi = x + y;
+      const lo = y - (hi - x);
+      if (lo !== 0) p[kept++] = lo;
+      x = hi;
+    }
+    p.length = kept;
+    if (!Number.isFinite(x)) {
+      // The true sum is beyond float64: report it as the overflowed infinity.
+      this.special += x;
+      this.partials = [];
+      return;
+    }
+    p.push(x);
+  }
+
+  /** Add another sum's exact total into this one. */
+  addSum(other: ExactSum): void {
+    this.addState(other.state());
+  }
+
+  /** A structured-clonable snapshot, to send from a worker. */
+  state(): ExactSumState {
+    return { partials: [...this.partials], special: this.special };
+  }
+
+  addState(state: ExactSumState): void {
+    for (const x of state.partials) this.add(x);
+    if (state.special !== 0) this.special += state.special;
+  }
+
+  /** The float64 nearest the exact sum (ties to even). */
+  value(): number {
+    if (this.special !== 0 || Number.isNaN(this.special)) return this.special;
+    const p = this.partials;
+    let n = p.length;
+    if (n === 0) return 0;
+    let hi = p[--n]!;
+    let lo = 0;
+    while (n > 0) {
+      const x = hi;
+      const y = p[--n]!;
+      hi = x + y;
+      lo = y - (hi - x);
+      if (lo !== 0) break;
+    }
+    // Round half to even across the remaining partials: if the rest pushes lo past a tie, step hi once.
+    if (n > 0 && ((lo < 0 && p[n - 1]! < 0) || (lo > 0 && p[n - 1]! > 0))) {
+      const y = lo * 2;
+      const x = hi + y;
+      if (y === x - hi) hi = x;
+    }
+    return hi;
+  }
+}
+
+export interface ExactSumState {
+  partials: number[];
+  special: number;
+}

@@ -1,0 +1,181 @@
+/**
+ * Cuts a byte stream into chunks of whole records, for the workers to parse in parallel.
+ *
+ * A cut falls only after a line feed that is outside quotes, so a quoted field holding newlines (or
+ * delimiters) is never split. The chunker counts physical lines as it goes, so each chunk carries the line
+ * number of its first byte and workers can report errors by line without seeing the rest of the file.
+ * It does not parse fields: that is the workers' job, so the coordinator's thread stays light.
+ */
+import { BatchGradError } from '../errors.js';
+
+const LF = 0x0a;
+const QUOTE = 0x22;
+const BOM = [0xef, 0xbb, 0xbf];
+
+export interface RecordChunk {
+  /** Whole records; a fresh, unshared ArrayBuffer, so it can be transferred to a worker. */
+  readonly bytes: Uint8Array;
+  /** The physical line (1-based) of the chunk's first byte. */
+  readonly firstLine: number;
+}
+
+export interface ChunkerOptions {
+  /** Name for messages. */
+  readonly file: string;
+  /** A record longer than this is an error (it usually means an unterminated quote). */
+  readonly maxRecordBytes: number;
+}
+
+export class RecordChunker {
+  /** Bytes read and not yet handed out; the first piece may be partly consumed (from `head`). */
+  private pieces: Uint8Array[] = [];
+  private head = 0;
+  /** Scan position: piece index and offset of the next byte to look at. */
+  private scanPiece = 0;
+  private scanOffset = 0;
+  private inQuotes = false;
+  /** Lines of the bytes handed out so far, and lines seen by the scan beyond them. */
+  private line = 1;
+  private scannedLines = 0;
+  /** Where the record being scanned began (line) and how many of its bytes the scan has passed. */
+  private recordLine = 1;
+  private recordBytes = 0;
+  private ended = false;
+  private quotePiece: Uint8Array | undefined;
+  private quoteAt = 0;
+  private atStart = true;
+  private readonly source: AsyncIterator<Uint8Array>;
+
+  constructor(source: AsyncIterable<Uint8Array>, private readonly options: ChunkerOptions) {
+    this.source = source[Symbol.asyncIterator]();
+  }
+
+  /** The next chunk of up to `records` records (the last chunk may have fewer), or undefined at the end. */
+  async next(records: number): Promise<RecordChunk | undefined> {
+    let found = 0;
+    for (;;) {
+      const piece = this.pieces[this.scanPiece];
+      if (piece === undefined) {
+        if (this.ended || !(await this.read())) break;
+        continue;
+      }
+      const start = this.scanPiece === 0 ? Math.max(this.scanOffset, this.head) : this.scanOffset;
+      const stop = this.scanRecordEnds(piece, start, records - found);
+      found += stop.records;
+      this.recordBytes = stop.lastEnd >= 0 ? stop.offset - stop.lastEnd : this.recordBytes + stop.offset - start;
+      if (this.recordBytes > this.options.maxRecordBytes) {
+        throw new BatchGradError('RECORD_TOO_LONG', `${this.options.file}:${this.recordLine}: a record is longer than ${this.options.maxRecordBytes} bytes (an unterminated quote?)`, {
+          file: this.options.file, line: this.recordLine,
+        });
+      }
+      if (found === records) {
+        this.scanOffset = stop.offset;
+        return this.cut();
+      }
+      this.scanPiece++;
+      this.scanOffset = 0;
+    }
+    if (this.pendingBytes() === 0) return undefined;
+    this.scanPiece = this.pieces.length;
+    return this.cut();
+  }
+
+  /**
+   * Find up to `wanted` record ends in piece[start..]. Returns how many, the offset where the scan stopped,
+   * and the offset just after the last record end (-1 if none).
+   */
+  private scanRecordEnds(piece: Uint8Array, start: number, wanted: number): { records: number; offset: number; lastEnd: number } {
+    let records = 0;
+    let lastEnd = -1;
+    let i = start;
+    // Line feeds and quotes are found with indexOf (memchr speed), not byte by byte.
+    while (i < piece.length && records < wanted) {
+      if (this.inQuotes) {
+        // Inside quotes a line feed is data: count it as a line, not as a record end. A doubled quote ("")
+        // closes and reopens, which leaves the state right.
+        const close = piece.indexOf(QUOTE, i);
+        const end = close === -1 ? piece.length : close;
+        for (let lf = piece.indexOf(LF, i); lf !== -1 && lf < end; lf = piece.indexOf(LF, lf + 1)) this.scannedLines++;
+        i = end;
+        if (close !== -1) {
+          this.inQuotes = false;
+          i++;
+        }
+        continue;
+      }
+      const quote = this.nextQuote(piece, i);
+      while (records < wanted) {
+        const lf = piece.indexOf(LF, i);
+        if (lf === -1 || lf > quote) break;
+        this.scannedLines++;
+        records++;
+        i = lastEnd = lf + 1;
+        this.recordLine = this.line + this.scannedLines;
+      }
+      if (records === wanted) break;
+      i = quote + 1;
+      if (quote < piece.length) this.inQuotes = true;
+    }
+    return { records, offset: Math.min(i, piece.length), lastEnd };
+  }
+
+  /** The next quote at or after `from` in `piece` (piece.length if none), remembered between calls. */
+  private nextQuote(piece: Uint8Array, from: number): number {
+    if (this.quotePiece !== piece || this.quoteAt < from) {
+      const at = piece.indexOf(QUOTE, from);
+      this.quotePiece = piece;
+      this.quoteAt = at === -1 ? piece.length : at;
+    }
+    return this.quoteAt;
+  }
+
+  private async read(): Promise<boolean> {
+    const result = await this.source.next();
+    if (result.done) {
+      this.ended = true;
+      return false;
+    }
+    let piece = result.value;
+    if (this.atStart && piece.length > 0) {
+      this.atStart = false;
+      // A UTF-8 byte order mark is not part of the first column's name.
+      if (BOM.every((b, i) => piece[i] === b)) piece = piece.subarray(3);
+    }
+    if (piece.length > 0) this.pieces.push(piece);
+    return true;
+  }
+
+  private pendingBytes(): number {
+    return this.pieces.reduce((total, piece, i) => total + piece.length - (i === 0 ? this.head : 0), 0);
+  }
+
+  /** Hand out everything up to the scan position as one chunk, copied into a fresh buffer. */
+  private cut(): RecordChunk {
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < this.scanPiece && i < this.pieces.length; i++) parts.push(this.pieces[i]!.subarray(i === 0 ? this.head : 0));
+    const partial = this.pieces[this.scanPiece];
+    if (partial !== undefined) parts.push(partial.subarray(this.scanPiece === 0 ? this.head : 0, this.scanOffset));
+    const size = parts.reduce((total, part) => total + part.length, 0);
+    // allocUnsafeSlow: never a slice of Node's shared pool, so transferring it detaches nothing else.
+    const bytes = Buffer.allocUnsafeSlow(size);
+    let at = 0;
+    for (const part of parts) {
+      bytes.set(part, at);
+      at += part.length;
+    }
+    const chunk: RecordChunk = { bytes, firstLine: this.line };
+
+    this.line += this.scannedLines;
+    this.scannedLines = 0;
+    if (partial !== undefined && this.scanOffset < partial.length) {
+      this.pieces = this.pieces.slice(this.scanPiece);
+      this.head = this.scanOffset;
+    } else {
+      this.pieces = [];
+      this.head = 0;
+    }
+    this.scanPiece = 0;
+    this.scanOffset = this.head;
+    return chunk;
+  }
+}

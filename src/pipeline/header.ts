@@ -1,0 +1,17 @@
+/** The header record: parsed with csv-parse like every other record, so quoting rules are the same. */
+import { parse } from 'csv-parse/sync';
+import { BatchGradError } from '../errors.js';
+
+export function parseHeader(bytes: Uint8Array, delimiter: string, file: string): string[] {
+  try {
+    const records = parse(bytes, { delimiter, record_delimiter: ['\r\n', '\n'], relax_column_count: true }) as string[][];
+    const header = records[0];
+    if (header === undefined || (header.length === 1 && header[0] === '')) {
+      throw new BatchGradError('HEADER_INVALID', `${file}:1: the first line is empty; it must be the header`, { file, line: 1 });
+    }
+    return header;
+  } catch (error) {
+    if (error instanceof BatchGradError) throw error;
+    throw new BatchGradError('CSV_SYNTAX', `${file}:1: the header is not valid CSV: ${(error as Error).message}`, { file, line: 1 });
+  }
+}

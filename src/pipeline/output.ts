@@ -1,0 +1,126 @@
+/**
+ * Where results go. A regular file is written under a temporary name beside the target and renamed into
+ * place only when the run is complete, so a failed run never leaves an output that looks finished.
+ * Anything else (stdout, /dev/full, a named pipe, a terminal) is written in place: renaming over a device
+ * as root would replace the device itself.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { BatchGradError } from '../errors.js';
+
+export interface Output {
+  /** Write bytes, waiting when the destination asks us to (backpressure). */
+  write(bytes: Uint8Array): Promise<void>;
+  /** Finish: flush, close and (for a file) move into place. */
+  commit(): Promise<void>;
+  /** Give up: close and remove whatever was written to a temporary file. Never throws. */
+  abort(): Promise<void>;
+}
+
+function outputError(path: string, error: unknown): BatchGradError {
+  const { code, message } = error as NodeJS.ErrnoException;
+  if (code === 'EPIPE') return new BatchGradError('OUTPUT_CLOSED', `${path}: the reader closed the pipe`, { file: path, value: code });
+  const why = code === 'ENOSPC' ? 'no space left on the device'
+    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'ENOENT' ? 'the folder does not exist'
+    : code === 'EISDIR' ? 'it is a folder'
+    : message;
+  return new BatchGradError('OUTPUT_FAILED', `cannot write ${path}: ${why}`, { file: path, ...(code ? { value: code } : {}) });
+}
+
+/** Writes to a stream, turning its errors into one BatchGradError that the next write or commit throws. */
+class StreamOutput implements Output {
+  private failure: BatchGradError | undefined;
+
+  constructor(protected readonly stream: Writable, protected readonly label: string, private readonly ownsStream: boolean) {
+    stream.on('error', (error) => {
+      this.failure ??= outputError(label, error);
+    });
+  }
+
+  async write(bytes: Uint8Array): Promise<void> {
+    this.check();
+    if (!this.stream.write(bytes)) {
+      // `once` rejects if the stream errors first; the error listener above has recorded it for check().
+      await Promise.race([once(this.stream, 'drain'), once(this.stream, 'close')]).catch(() => undefined);
+      this.check();
+    }
+  }
+
+  async commit(): Promise<void> {
+    this.check();
+    if (this.ownsStream) {
+      this.stream.end();
+      await once(this.stream, 'close').catch(() => undefined);
+    } else {
+      // stdout stays open for the process; wait until what we wrote is handed to the OS.
+      await new Promise<void>((resolve) => this.stream.write('', () => resolve()));
+    }
+    this.check();
+  }
+
+  async abort(): Promise<void> {
+    if (this.ownsStream && !this.stream.destroyed) {
+      this.stream.destroy();
+      await once(this.stream, 'close').catch(() => undefined);
+    }
+  }
+
+  protected check(): void {
+    if (this.failure) throw this.failure;
+  }
+}
+
+/** A regular file, written as `.<name>.<pid>.tmp` in the same folder and renamed on commit. */
+class AtomicFileOutput extends StreamOutput {
+  constructor(stream: WriteStream, private readonly target: string, private readonly temporary: string) {
+    super(stream, target, true);
+  }
+
+  override async commit(): Promise<void> {
+    try {
+      await super.commit();
+      await rename(this.temporary, this.target).catch((error: unknown) => {
+        throw outputError(this.target, error);
+      });
+    } catch (error) {
+      await this.abort();
+      throw error;
+    }
+  }
+
+  override async abort(): Promise<void> {
+    await super.abort();
+    await unlink(this.temporary).catch(() => undefined);
+  }
+}
+
+export function temporaryPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+}
+
+/** Open the output: `-` is stdout (given as `stdout`); a path is a file, replaced atomically if regular. */
+export async function openOutput(path: string, stdout: Writable): Promise<Output> {
+  if (path === '-') return new StreamOutput(stdout, '<stdout>', false);
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) throw outputError(path, Object.assign(new Error('is a folder'), { code: 'EISDIR' }));
+  if (existing !== undefined && !existing.isFile()) {
+    return openStream(path, path, (stream) => new StreamOutput(stream, path, true));
+  }
+  const temporary = temporaryPathFor(path);
+  return openStream(temporary, path, (stream) => new AtomicFileOutput(stream, path, temporary));
+}
+
+/** Open a write stream and wait until it is open, so that a bad path fails here with a clear message. */
+async function openStream(path: string, label: string, wrap: (stream: WriteStream) => Output): Promise<Output> {
+  const stream = createWriteStream(path, { highWaterMark: 1 << 20 });
+  try {
+    await once(stream, 'ready'); // rejects with the open error (ENOENT, EACCES, ...)
+  } catch (error) {
+    throw outputError(label, error);
+  }
+  return wrap(stream);
+}

@@ -1,0 +1,27 @@
+/** The worker pool: real threads running the compiled worker file. */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+
+/**
+ * The compiled worker. From dist/src/pipeline/pool.js it is dist/workers/grad-worker.js. When this module
+ * runs from its TypeScript source (under vitest), the worker is still the built one in dist/: a thread
+ * cannot load .ts on Node 20, and the tests must exercise what ships.
+ */
+export function workerFile(): string {
+  const fromHere = new URL('../../workers/grad-worker.js', import.meta.url);
+  const url = import.meta.url.endsWith('.ts') ? new URL('../../dist/workers/grad-worker.js', import.meta.url) : fromHere;
+  const path = fileURLToPath(url);
+  if (!existsSync(path)) throw new Error(`the worker ${path} is not built; run npm run build`);
+  return path;
+}
+
+export function createPool(threads: number): Piscina {
+  return new Piscina({
+    filename: workerFile(),
+    minThreads: threads,
+    maxThreads: threads,
+    // Idle workers stay for the whole run; the pool is destroyed when the run ends.
+    idleTimeout: 60_000,
+  });
+}
