@@ -22,7 +22,8 @@ function exitWith(code: number): never {
 }
 
 async function main(): Promise<void> {
-  const argv = await yargs(hideBin(process.argv))
+  const args = hideBin(process.argv);
+  const argv = await yargs(args)
     .scriptName('batch-grad')
     .usage('$0 <input> --out <output> [options]\n\nValues and gradients of a function, row by row, over a CSV file, on all cores.\nBy default the function is the logistic model f = 1/(1+exp(-(w1*x1 + ... + wn*xn + b))), n from the header.')
     .command('$0 <input>', false, (y) => y.positional('input', { type: 'string', describe: 'input CSV file, or - for stdin' }))
@@ -65,7 +66,8 @@ async function main(): Promise<void> {
 
   try {
     const summary = await runFile({
-      input: String(argv.input),
+      // yargs-parser reads a lone "-" positional as an empty string; "-" is what the user typed.
+      input: argv.input === '' && args.includes('-') ? '-' : String(argv.input),
       output: argv.out,
       threads: integerOrText(argv.threads) as number | undefined,
       batchSize: integerOrText(argv['batch-size']) as number | undefined,

@@ -44,6 +44,7 @@ export class RecordChunker {
   private quotePiece: Uint8Array | undefined;
   private quoteAt = 0;
   private atStart = true;
+  private startBytes: Uint8Array = new Uint8Array(0);
   private readonly source: AsyncIterator<Uint8Array>;
 
   constructor(source: AsyncIterable<Uint8Array>, private readonly options: ChunkerOptions) {
@@ -133,16 +134,26 @@ export class RecordChunker {
     const result = await this.source.next();
     if (result.done) {
       this.ended = true;
+      if (this.atStart) this.takeStart();
       return false;
     }
-    let piece = result.value;
-    if (this.atStart && piece.length > 0) {
-      this.atStart = false;
-      // A UTF-8 byte order mark is not part of the first column's name.
-      if (BOM.every((b, i) => piece[i] === b)) piece = piece.subarray(3);
+    if (!this.atStart) {
+      if (result.value.length > 0) this.pieces.push(result.value);
+      return true;
     }
-    if (piece.length > 0) this.pieces.push(piece);
+    // Hold the first bytes back until there are enough to tell whether they are a byte order mark.
+    this.startBytes = Buffer.concat([this.startBytes, result.value]);
+    if (this.startBytes.length >= BOM.length) this.takeStart();
     return true;
+  }
+
+  /** A UTF-8 byte order mark is not part of the first column's name: drop it, keep the rest. */
+  private takeStart(): void {
+    this.atStart = false;
+    const start = this.startBytes;
+    const skip = BOM.every((b, i) => start[i] === b) ? BOM.length : 0;
+    if (start.length > skip) this.pieces.push(start.subarray(skip));
+    this.startBytes = new Uint8Array(0);
   }
 
   private pendingBytes(): number {

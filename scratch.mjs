@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { processChunk } from './dist/src/compute/process-chunk.js';
+import { resolveJob } from './dist/src/compute/resolve-job.js';
+const all = readFileSync('/tmp/b400.csv');
+const nl = all.indexOf(10);
+const job = resolveJob(['id','w1','w2','x1','x2','b'], { keep: [], delimiter: ',', onError: 'fail', file: 'x', collectRejects: false });
+const body = all.subarray(nl + 1);
+let t = performance.now();
+const r = processChunk(job, { seq: 0, bytes: body, firstLine: 2 });
+console.log('whole inline', ((performance.now() - t)/1000).toFixed(2), 's', r.written);
+import { parse } from 'csv-parse/sync';
+t = performance.now(); const recs = parse(body); console.log('csv-parse only', ((performance.now() - t)/1000).toFixed(2));
+t = performance.now(); const ends=[]; parse(body, {on_record: (r, c) => { ends.push(c.bytes); return r; }}); console.log('csv-parse on_record', ((performance.now() - t)/1000).toFixed(2));
+t = performance.now(); parse(body, {record_delimiter: ['\r\n','\n'], relax_column_count: true, skip_empty_lines: true}); console.log('csv-parse opts', ((performance.now() - t)/1000).toFixed(2));
