@@ -1,14 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { processChunk } from './dist/src/compute/process-chunk.js';
-import { resolveJob } from './dist/src/compute/resolve-job.js';
-const all = readFileSync('/tmp/b400.csv');
-const nl = all.indexOf(10);
-const job = resolveJob(['id','w1','w2','x1','x2','b'], { keep: [], delimiter: ',', onError: 'fail', file: 'x', collectRejects: false });
-const body = all.subarray(nl + 1);
-let t = performance.now();
-const r = processChunk(job, { seq: 0, bytes: body, firstLine: 2 });
-console.log('whole inline', ((performance.now() - t)/1000).toFixed(2), 's', r.written);
-import { parse } from 'csv-parse/sync';
-t = performance.now(); const recs = parse(body); console.log('csv-parse only', ((performance.now() - t)/1000).toFixed(2));
-t = performance.now(); const ends=[]; parse(body, {on_record: (r, c) => { ends.push(c.bytes); return r; }}); console.log('csv-parse on_record', ((performance.now() - t)/1000).toFixed(2));
-t = performance.now(); parse(body, {record_delimiter: ['\r\n','\n'], relax_column_count: true, skip_empty_lines: true}); console.log('csv-parse opts', ((performance.now() - t)/1000).toFixed(2));
+const N = 2_400_000; const xs = new Float64Array(N); for (let i = 0; i < N; i++) xs[i] = (Math.random() - 0.5) * Math.exp(Math.random()*10 - 5);
+for (let rep = 0; rep < 3; rep++) {
+let t = performance.now(); let len = 0; for (let i = 0; i < N; i++) len += String(xs[i]).length; const a = performance.now() - t;
+t = performance.now(); let s = ''; for (let i = 0; i < N; i++) s += String(xs[i]) + ','; const b = performance.now() - t;
+t = performance.now(); const parts = new Array(N); for (let i = 0; i < N; i++) parts[i] = String(xs[i]); const j = parts.join(','); const c = performance.now() - t;
+t = performance.now(); let l2 = 0; for (let i = 0; i < N; i++) l2 += xs[i].toPrecision(17).length; const d = performance.now() - t;
+console.log({ stringOnly: a|0, concat: b|0, join: c|0, toPrecision17: d|0 });
+}

@@ -27,11 +27,17 @@ export class LineLocator {
   }
 }
 
-/** The first byte of a record whose bytes start at `from`: csv-parse skips blank lines before a record. */
+/**
+ * The first byte of a record whose bytes start at `from`: csv-parse skips blank lines (LF or CRLF) before
+ * a record. A lone CR is data, not a line ending, so it is not skipped.
+ */
 export function recordContentStart(bytes: Uint8Array, from: number, to: number): number {
   let i = from;
-  while (i < to && (bytes[i] === LF || bytes[i] === CR)) i++;
-  return i;
+  for (;;) {
+    if (i < to && bytes[i] === LF) i++;
+    else if (i + 1 < to && bytes[i] === CR && bytes[i + 1] === LF) i += 2;
+    else return i;
+  }
 }
 
 /** The offset where field `index` (0-based) of the record starting at `start` begins. */

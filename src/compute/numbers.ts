@@ -17,7 +17,7 @@ const DECIMAL = /^[ \t]*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[ \t]*$/;
 export type FieldReading = { ok: true; value: number } | { ok: false; code: ErrorCode; reason: string };
 
 export function readNumber(field: string): FieldReading {
-  if (field.trim() === '') return { ok: false, code: 'FIELD_EMPTY', reason: 'empty field' };
+  if (/^[ \t]*$/.test(field)) return { ok: false, code: 'FIELD_EMPTY', reason: 'empty field' };
   if (!DECIMAL.test(field)) return { ok: false, code: 'FIELD_NOT_A_NUMBER', reason: 'not a decimal number' };
   const value = Number(field);
   if (!Number.isFinite(value)) return { ok: false, code: 'FIELD_OUT_OF_RANGE', reason: 'too large for float64' };

@@ -1,20 +1,21 @@
 /**
  * One chunk of CSV rows in, formatted output rows and partial sums out. Pure: no files, no threads; the
- * worker runs it on its thread and the coordinator runs it inline for inputs that fit in one chunk.
+ * worker runs it on its thread, and the coordinator runs it inline for inputs that fit in one chunk.
  *
- * Per row: read the model's input fields as numbers, or reject the row with a located reason. Then, for
- * the whole chunk at once: run the tape, format each row's output line, and add every value into exact
- * sums (see exact-sum.ts).
+ * Parse (the plain scanner when the chunk has no quotes, else csv-parse), then for the whole chunk at
+ * once: run the tape, format each row's output line, and add every value into exact sums.
  */
 import { isUtf8 } from 'node:buffer';
-import { parse } from 'csv-parse/sync';
 import { BatchGradError, type BatchGradErrorData, type ErrorCode } from '../errors.js';
 import { csvField } from './csv-field.js';
 import { ExactSum, type ExactSumState } from './exact-sum.js';
 import type { JobSpec } from './job.js';
-import { fieldStart, LineLocator, recordContentStart, recordText } from './line-locator.js';
+import { fieldStart, LineLocator, recordText } from './line-locator.js';
 import { modelTape } from './model.js';
-import { formatNumber, readNumber } from './numbers.js';
+import { formatNumber } from './numbers.js';
+import { parseGeneral } from './parse-general.js';
+import { isPlainChunk, parsePlain } from './parse-plain.js';
+import type { ParsedChunk, RowProblem } from './parsed-chunk.js';
 
 export interface ChunkTask {
   /** Position of the chunk in the input, from 0: results are written in this order. */
@@ -47,123 +48,75 @@ export interface ChunkResult {
   readonly error?: BatchGradErrorData;
 }
 
-const EMPTY = new Uint8Array(0);
+/** Which parser to use: `auto` in production; tests force `csv-parse` to compare the two. */
+export type ParserChoice = 'auto' | 'csv-parse';
 
-export function processChunk(job: JobSpec, task: ChunkTask): ChunkResult {
+export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice = 'auto'): ChunkResult {
   const { bytes } = task;
-  const lines = new LineLocator(bytes, task.firstLine);
-  const failure = (error: BatchGradError): ChunkResult => ({
-    seq: task.seq, output: EMPTY, read: 0, written: 0, rejected: 0, rejects: [], sums: [], error: error.toData(),
-  });
-
   // csv-parse would silently turn invalid UTF-8 into U+FFFD; such rows are rejected instead, by position.
-  const invalidText = isUtf8(bytes) ? [] : invalidUtf8Offsets(bytes);
-  let nextInvalid = 0;
+  const invalidUtf8 = isUtf8(bytes) ? [] : invalidUtf8Offsets(bytes);
+  const parsed = parser === 'auto' && isPlainChunk(bytes, invalidUtf8) ? parsePlain(job, bytes) : parseGeneral(job, bytes, invalidUtf8);
+  const lines = new LineLocator(bytes, task.firstLine);
 
-  // The byte offset where each record ends, so that errors can be located by physical line.
-  const ends: number[] = [];
-  let records: string[][];
-  try {
-    records = parse(bytes, {
-      delimiter: job.delimiter,
-      record_delimiter: ['\r\n', '\n'],
-      relax_column_count: true,
-      skip_empty_lines: true,
-      on_record: (record: string[], context: { bytes: number }) => {
-        ends.push(context.bytes);
-        return record;
-      },
-    }) as string[][];
-  } catch (error) {
-    // A broken quote: the record boundaries after it cannot be trusted, so even --on-error skip stops here.
-    const { code, message, bytes_records: at } = error as { code?: string; message?: string; bytes_records?: number };
-    const line = lines.lineAt(recordContentStart(bytes, at ?? 0, bytes.length));
-    return failure(new BatchGradError('CSV_SYNTAX', `${job.file}:${line}: ${message ?? String(error)} (${code ?? 'CSV error'})`, {
-      file: job.file, line,
-    }));
+  if (parsed.syntaxError !== undefined) {
+    // A broken quote: the record boundaries after it cannot be trusted, so even --on-error skip stops.
+    const line = lines.lineAt(parsed.syntaxError.at);
+    return failure(task, new BatchGradError('CSV_SYNTAX', `${job.file}:${line}: ${parsed.syntaxError.message}`, { file: job.file, line }));
   }
-
-  const tape = modelTape(job.model);
-  const inputCount = job.inputColumns.length;
-  const columns = Array.from({ length: inputCount }, () => new Float64Array(records.length));
-  /** Record index of each good row, in order. */
-  const goodRows: number[] = [];
   const rejects: RejectedRow[] = [];
-  let rejected = 0;
-  const delimiterByte = job.delimiter.charCodeAt(0);
-
-  for (let r = 0; r < records.length; r++) {
-    const record = records[r]!;
-    let problem: { code: ErrorCode; reason: string; column?: number } | undefined;
-    const recordEnd = ends[r]!;
-    while (nextInvalid < invalidText.length && invalidText[nextInvalid]! < (r === 0 ? 0 : ends[r - 1]!)) nextInvalid++;
-    const badByte = invalidText[nextInvalid];
-    if (badByte !== undefined && badByte < recordEnd) {
-      problem = { code: 'INVALID_UTF8', reason: `invalid UTF-8 (byte 0x${bytes[badByte]!.toString(16)})`, column: fieldIndexAt(bytes, r === 0 ? 0 : ends[r - 1]!, badByte, job.delimiter.charCodeAt(0)) };
-    } else if (record.length !== job.header.length) {
-      problem = { code: 'FIELD_COUNT', reason: `${record.length} fields, the header has ${job.header.length}` };
-    } else {
-      for (let k = 0; k < inputCount; k++) {
-        const column = job.inputColumns[k]!;
-        const reading = readNumber(record[column]!);
-        if (!reading.ok) {
-          problem = { code: reading.code, reason: reading.reason, column };
-          break;
-        }
-        columns[k]![goodRows.length] = reading.value;
-      }
+  for (const problem of parsed.problems) {
+    const error = locate(job, problem, bytes, lines);
+    if (job.onError === 'fail') return failure(task, error);
+    if (job.collectRejects) {
+      rejects.push({ line: lines.lineAt(problem.start), code: problem.code, reason: error.message, text: recordText(bytes, problem.start, problem.end) });
     }
-    if (problem === undefined) {
-      goodRows.push(r);
-      continue;
-    }
-
-    const start = recordContentStart(bytes, r === 0 ? 0 : ends[r - 1]!, ends[r]!);
-    const recordLine = lines.lineAt(start);
-    const line = problem.column === undefined
-      ? recordLine
-      : lines.lineAt(fieldStart(bytes, start, ends[r]!, problem.column, delimiterByte));
-    const where = problem.column === undefined ? '' : `, column ${problem.column + 1} (${job.header[problem.column]})`;
-    const value = problem.column === undefined ? undefined : record[problem.column]!;
-    const message = `${job.file}:${line}${where}: ${problem.reason}${value === undefined ? '' : `: ${JSON.stringify(value)}`}`;
-    if (job.onError === 'fail') {
-      return failure(new BatchGradError(problem.code, message, {
-        file: job.file, line, ...(problem.column === undefined ? {} : { column: problem.column + 1, field: job.header[problem.column]!, value: value! }),
-      }));
-    }
-    rejected++;
-    if (job.collectRejects) rejects.push({ line: recordLine, code: problem.code, reason: message, text: recordText(bytes, start, ends[r]!) });
   }
 
-  const rows = goodRows.length;
-  const result = tape.run(columns, rows);
-  const sums = [result.value, ...job.gradientOrder.map((k) => result.gradients[k]!)].map((column) => {
-    const sum = new ExactSum();
-    for (let i = 0; i < rows; i++) sum.add(column[i]!);
-    return sum.state();
-  });
-
+  const rows = parsed.rows;
+  const result = modelTape(job.model).run(parsed.columns, rows);
+  const outputColumns = [result.value, ...job.gradientOrder.map((k) => result.gradients[k]!)];
   return {
     seq: task.seq,
-    output: formatRows(job, records, goodRows, result.value, job.gradientOrder.map((k) => result.gradients[k]!)),
-    read: records.length,
+    output: formatRows(job, parsed, outputColumns),
+    read: parsed.read,
     written: rows,
-    rejected,
+    rejected: parsed.problems.length,
     rejects,
-    sums,
+    sums: outputColumns.map((column) => exactSum(column, rows)),
   };
 }
 
-function formatRows(
-  job: JobSpec, records: string[][], goodRows: number[], value: Float64Array, gradients: Float64Array[],
-): Uint8Array {
+function failure(task: ChunkTask, error: BatchGradError): ChunkResult {
+  return { seq: task.seq, output: new Uint8Array(0), read: 0, written: 0, rejected: 0, rejects: [], sums: [], error: error.toData() };
+}
+
+/** The problem as an error naming file, physical line, column and value. */
+function locate(job: JobSpec, problem: RowProblem, bytes: Uint8Array, lines: LineLocator): BatchGradError {
+  const { column } = problem;
+  const line = column === undefined
+    ? lines.lineAt(problem.start)
+    : lines.lineAt(fieldStart(bytes, problem.start, problem.end, column, job.delimiter.charCodeAt(0)));
+  const where = column === undefined ? '' : `, column ${column + 1} (${job.header[column]})`;
+  const value = problem.value === undefined ? '' : `: ${JSON.stringify(problem.value)}`;
+  return new BatchGradError(problem.code, `${job.file}:${line}${where}: ${problem.reason}${value}`, {
+    file: job.file, line, ...(column === undefined ? {} : { column: column + 1, field: job.header[column]!, value: problem.value! }),
+  });
+}
+
+function exactSum(column: Float64Array, rows: number): ExactSumState {
+  const sum = new ExactSum();
+  for (let i = 0; i < rows; i++) sum.add(column[i]!);
+  return sum.state();
+}
+
+function formatRows(job: JobSpec, parsed: ParsedChunk, columns: Float64Array[]): Uint8Array {
   const d = job.delimiter;
+  const keep = job.keepColumns.length > 0;
   let text = '';
-  for (let i = 0; i < goodRows.length; i++) {
-    const record = records[goodRows[i]!]!;
-    for (const c of job.keepColumns) text += csvField(record[c]!, d) + d;
-    text += formatNumber(value[i]!);
-    for (const g of gradients) text += d + formatNumber(g[i]!);
+  for (let i = 0; i < parsed.rows; i++) {
+    if (keep) for (const field of parsed.kept[i]!) text += csvField(field, d) + d;
+    text += formatNumber(columns[0]![i]!);
+    for (let c = 1; c < columns.length; c++) text += d + formatNumber(columns[c]![i]!);
     text += '\n';
   }
   return Buffer.from(text, 'utf8');
@@ -193,15 +146,4 @@ function invalidUtf8Offsets(bytes: Uint8Array): number[] {
     i += length;
   }
   return bad;
-}
-
-/** The 0-based field that byte `offset` of the record starting at `start` falls in. */
-function fieldIndexAt(bytes: Uint8Array, start: number, offset: number, delimiter: number): number {
-  let field = 0;
-  let quoted = false;
-  for (let i = start; i < offset; i++) {
-    if (bytes[i] === 0x22) quoted = !quoted;
-    else if (bytes[i] === delimiter && !quoted) field++;
-  }
-  return field;
 }

@@ -1,0 +1,99 @@
+/**
+ * Decimal numbers read straight from bytes, with exactly the grammar and results of numbers.ts's
+ * readNumber (the tests compare the two on generated and adversarial fields).
+ *
+ * Short numbers take Clinger's fast path: a significand of at most 15 digits and a power of ten up to 22
+ * are both exact doubles, so one IEEE multiplication or division gives the correctly rounded value. Longer
+ * ones (such as the 17 digits of a round-tripped double) go to Number() on the field's text, which is
+ * correctly rounded too; only the grammar check is ours.
+ */
+const SPACE = 0x20;
+const TAB = 0x09;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const E_LOWER = 0x65;
+const E_UPPER = 0x45;
+
+const EXACT_POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/** Sentinel results, out of band for a double: which rule the field broke. */
+export const DECIMAL_EMPTY = -1;
+export const DECIMAL_SYNTAX = -2;
+export const DECIMAL_OVERFLOW = -3;
+
+/**
+ * Reads bytes[start, end) into out[index] and returns 0, or returns one of the sentinels above and leaves
+ * out[index] unset.
+ */
+export function readDecimal(bytes: Uint8Array, start: number, end: number, out: Float64Array, index: number): number {
+  let i = start;
+  let stop = end;
+  while (i < stop && (bytes[i] === SPACE || bytes[i] === TAB)) i++;
+  while (stop > i && (bytes[stop - 1] === SPACE || bytes[stop - 1] === TAB)) stop--;
+  if (i === stop) return DECIMAL_EMPTY;
+  const first = i;
+
+  let negative = false;
+  if (bytes[i] === PLUS || bytes[i] === MINUS) {
+    negative = bytes[i] === MINUS;
+    i++;
+  }
+  let significand = 0;
+  let digits = 0; // significant digits kept in `significand` (leading zeros are not counted)
+  let scale = 0; // power of ten to apply to `significand`
+  let sawDigit = false;
+  for (; i < stop; i++) {
+    const d = bytes[i]! - ZERO;
+    if (d < 0 || d > 9) break;
+    sawDigit = true;
+    if (digits > 0 || d !== 0) {
+      significand = significand * 10 + d;
+      digits++;
+    }
+  }
+  if (i < stop && bytes[i] === DOT) {
+    for (i++; i < stop; i++) {
+      const d = bytes[i]! - ZERO;
+      if (d < 0 || d > 9) break;
+      sawDigit = true;
+      if (digits > 0 || d !== 0) {
+        significand = significand * 10 + d;
+        digits++;
+      }
+      scale--;
+    }
+  }
+  if (!sawDigit) return DECIMAL_SYNTAX;
+  if (i < stop && (bytes[i] === E_LOWER || bytes[i] === E_UPPER)) {
+    i++;
+    let exponentNegative = false;
+    if (i < stop && (bytes[i] === PLUS || bytes[i] === MINUS)) {
+      exponentNegative = bytes[i] === MINUS;
+      i++;
+    }
+    let exponent = 0;
+    let exponentDigits = 0;
+    for (; i < stop; i++) {
+      const d = bytes[i]! - ZERO;
+      if (d < 0 || d > 9) break;
+      if (exponent < 1e9) exponent = exponent * 10 + d;
+      exponentDigits++;
+    }
+    if (exponentDigits === 0) return DECIMAL_SYNTAX;
+    scale += exponentNegative ? -exponent : exponent;
+  }
+  if (i !== stop) return DECIMAL_SYNTAX;
+
+  let value: number;
+  if (digits <= 15 && scale >= -22 && scale <= 22) {
+    value = scale >= 0 ? significand * EXACT_POWERS[scale]! : significand / EXACT_POWERS[-scale]!;
+    if (negative) value = -value;
+  } else {
+    value = Number(Buffer.from(bytes.buffer, bytes.byteOffset + first, stop - first).toString('latin1'));
+  }
+  if (!Number.isFinite(value)) return DECIMAL_OVERFLOW;
+  out[index] = value;
+  return 0;
+}
