@@ -13,7 +13,7 @@ export const ERROR_CODES = {
   INPUT_NOT_FOUND: { exit: 1, summary: 'the input file does not exist or cannot be read' },
   HEADER_MISSING_COLUMN: { exit: 1, summary: 'the header lacks a column the model or --keep needs' },
   HEADER_INVALID: { exit: 1, summary: 'the header has an empty or duplicated name, or no model inputs can be found in it' },
-  CSV_SYNTAX: { exit: 1, summary: 'the CSV itself is malformed (e.g. an unterminated quote); reported by csv-parse' },
+  CSV_SYNTAX: { exit: 1, summary: 'the CSV itself is malformed: an unterminated or misplaced quote, or not text at all' },
   FIELD_COUNT: { exit: 1, summary: 'a row has more or fewer fields than the header' },
   FIELD_EMPTY: { exit: 1, summary: 'a model input field is empty' },
   FIELD_NOT_A_NUMBER: { exit: 1, summary: 'a model input field is not a decimal number' },

@@ -23,10 +23,14 @@ export function parseGeneral(job: JobSpec, bytes: Uint8Array, invalidUtf8: reado
       },
     }) as string[][];
   } catch (error) {
-    const { code, message, bytes_records: at } = error as { code?: string; message?: string; bytes_records?: number };
+    // csv-parse's error says how far it got in two counters; the smaller is where the broken record starts.
+    const { code, message, bytes: processed, bytes_records: records } = error as { code?: string; message?: string; bytes?: number; bytes_records?: number };
+    const at = Math.min(processed ?? 0, records ?? 0);
+    // Its "at line N" counts from the chunk, not the file; the caller names the file's line instead.
+    const reason = (message ?? String(error)).replace(/ at line \d+/g, '');
     return {
       read: 0, rows: 0, columns: [], kept: [], problems: [],
-      syntaxError: { message: `${message ?? String(error)} (${code ?? 'CSV error'})`, at: recordContentStart(bytes, at ?? 0, bytes.length) },
+      syntaxError: { message: `${reason} (${code ?? 'CSV error'})`, at: recordContentStart(bytes, at, bytes.length) },
     };
   }
 

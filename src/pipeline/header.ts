@@ -1,8 +1,12 @@
 /** The header record: parsed with csv-parse like every other record, so quoting rules are the same. */
+import { isUtf8 } from 'node:buffer';
 import { parse } from 'csv-parse/sync';
 import { BatchGradError } from '../errors.js';
 
 export function parseHeader(bytes: Uint8Array, delimiter: string, file: string): string[] {
+  if (!isUtf8(bytes) || bytes.includes(0)) {
+    throw new BatchGradError('CSV_SYNTAX', `${file}:1: the header is not UTF-8 text; is this a CSV file?`, { file, line: 1 });
+  }
   try {
     const records = parse(bytes, { delimiter, record_delimiter: ['\r\n', '\n'], relax_column_count: true }) as string[][];
     const header = records[0];

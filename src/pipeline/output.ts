@@ -27,6 +27,8 @@ function outputError(path: string, error: unknown): BatchGradError {
     : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
     : code === 'ENOENT' ? 'the folder does not exist'
     : code === 'EISDIR' ? 'it is a folder'
+    : code === 'ENOTDIR' ? 'a part of the path is not a folder'
+    : code === 'EROFS' ? 'the file system is read-only'
     : message;
   return new BatchGradError('OUTPUT_FAILED', `cannot write ${path}: ${why}`, { file: path, ...(code ? { value: code } : {}) });
 }

@@ -43,7 +43,7 @@ export async function runFile(input: RunOptionsInput, io: RunIo = processIo()): 
   const source = await openInput(options.input, io.stdin);
   try {
     const chunker = new RecordChunker(source.bytes, { file: source.name, maxRecordBytes: MAX_RECORD_BYTES });
-    const headerChunk = await chunker.next(1);
+    const headerChunk = await abortable(chunker.next(1), options.signal);
     if (headerChunk === undefined) {
       throw new BatchGradError('HEADER_INVALID', `${source.name}: the input is empty; it needs at least a header row`, { file: source.name });
     }
@@ -101,22 +101,22 @@ async function writeResults(
 
   const consume = async (result: ChunkResult, chunkBytes: number): Promise<void> => {
     if (result.error !== undefined) throw BatchGradError.fromData(result.error);
-    await outputs.output.write(result.output);
+    await abortable(outputs.output.write(result.output), options.signal);
     if (outputs.rejects !== undefined && result.rejects.length > 0) {
       const lines = result.rejects.map((r) => [String(r.line), r.code, csvField(r.reason, ','), csvField(r.text, ',')].join(','));
-      await outputs.rejects.write(Buffer.from(`${lines.join('\n')}\n`));
+      await abortable(outputs.rejects.write(Buffer.from(`${lines.join('\n')}\n`)), options.signal);
     }
     summary.add(result);
     bytesDone += chunkBytes;
     progress.update(summary.counts.read, bytesDone);
   };
 
-  const first = await chunker.next(options.batchSize);
+  const next = (): Promise<RecordChunk | undefined> => abortable(chunker.next(options.batchSize), options.signal);
+  const first = await next();
   if (first === undefined) return summary;
-  const second = await chunker.next(options.batchSize);
+  const second = await next();
   if (second === undefined) {
     // The whole input is one chunk: computing it here is faster than starting threads.
-    throwIfAborted(options.signal);
     await consume(processChunk(job, { seq: 0, bytes: first.bytes, firstLine: first.firstLine }), first.bytes.length);
     return summary;
   }
@@ -135,16 +135,15 @@ async function writeResults(
     };
     const writeOldest = async (): Promise<void> => {
       const oldest = inFlight.shift()!;
-      await consume(await oldest.result, oldest.bytes);
+      await consume(await abortable(oldest.result, options.signal), oldest.bytes);
     };
 
     submit(first);
     submit(second);
     const maxInFlight = 2 * options.threads;
     for (;;) {
-      throwIfAborted(options.signal);
       while (inFlight.length >= maxInFlight) await writeOldest();
-      const chunk = await chunker.next(options.batchSize);
+      const chunk = await next();
       if (chunk === undefined) break;
       submit(chunk);
     }
@@ -172,8 +171,18 @@ function interrupted(signal: AbortSignal): BatchGradError {
   return reason instanceof BatchGradError ? reason : new BatchGradError('INTERRUPTED', 'the run was interrupted');
 }
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw interrupted(signal);
+/**
+ * `promise`, or a rejection with INTERRUPTED as soon as `signal` aborts: a run blocked on a slow stdin or a
+ * stalled output must still stop promptly and clean up when the user presses Ctrl-C.
+ */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(interrupted(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(interrupted(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Writing over the input while reading it would destroy it. */

@@ -1,0 +1,111 @@
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeGeneratedCsv } from '../../bench/generate.js';
+import { CLI, runCli, temporaryFolder } from '../support/cli.js';
+
+const folder = temporaryFolder();
+const at = (name: string): string => join(folder.path, name);
+afterAll(folder.cleanup);
+
+/** No output file and no temporary file with that name anywhere in the folder. */
+function leftNothing(name: string): void {
+  expect(readdirSync(folder.path).filter((entry) => entry.includes(name))).toEqual([]);
+}
+
+beforeAll(async () => {
+  await writeGeneratedCsv(at('rows.csv'), { rows: 50_000, features: 2, seed: 5 });
+});
+
+describe('a worker that fails mid-run', () => {
+  it.each(['throw', 'exit'])('(%s) ends the run with a clear message, exit code 1 and no output', async (kind) => {
+    const result = await runCli([at('rows.csv'), '-o', at(`fault-${kind}.csv`), '--batch-size', '1000', '--threads', '2'], {
+      env: { BATCH_GRAD_TEST_FAULT: `${kind}:7` },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^batch-grad: a worker thread failed on rows from line 7002: .+ \[WORKER_FAILED\]\n$/);
+    leftNothing(`fault-${kind}.csv`);
+  });
+});
+
+describe('signals', () => {
+  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s stops a run promptly, removes the temporary output, exits %d', async (signal, code) => {
+    const output = at(`signal-${signal}.csv`);
+    const child = spawn(process.execPath, [CLI, '-', '-o', output], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Half the input now; stdin stays open, so the run is mid-way when the signal comes.
+    const text = readFileSync(at('rows.csv'), 'utf8');
+    child.stdin.write(text.slice(0, text.length >> 1));
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(readdirSync(folder.path).some((entry) => entry.startsWith(`.signal-${signal}.csv.`))).toBe(true);
+    child.kill(signal);
+    const exit = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(exit).toBe(code);
+    expect(stderr).toMatch(new RegExp(`interrupted by ${signal}; no output was left`));
+    leftNothing(`signal-${signal}.csv`);
+  });
+});
+
+describe('outputs that are not regular files', () => {
+  it('exits quietly when the reader of stdout closes the pipe (| head)', async () => {
+    const child = spawn(process.execPath, [CLI, at('rows.csv'), '-o', '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let seen = '';
+    child.stdout.on('data', (d: Buffer) => {
+      seen += d.toString();
+      if (seen.split('\n').length > 3) child.stdout.destroy();
+    });
+    const exit = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(exit).toBe(141);
+    expect(stderr).toBe('');
+  });
+
+  it('reports a full disk in one line with exit code 1', async () => {
+    const result = await runCli([at('rows.csv'), '-o', '/dev/full']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('batch-grad: cannot write /dev/full: no space left on the device [OUTPUT_FAILED]\n');
+    expect(statSync('/dev/full').isCharacterDevice()).toBe(true);
+  });
+
+  it('writes a named pipe in place instead of renaming over it', async () => {
+    const fifo = at('results.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = new Promise<string>((resolve) => {
+      const cat = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'ignore'] });
+      let text = '';
+      cat.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      cat.on('close', () => resolve(text));
+    });
+    const result = await runCli([at('rows.csv'), '-o', fifo]);
+    expect(result.code).toBe(0);
+    const text = await reader;
+    expect(text.split('\n')).toHaveLength(50_002);
+    expect(statSync(fifo).isFIFO()).toBe(true);
+  });
+
+  it('writes /dev/stdout in place (a shell pipe, as a user would have it)', () => {
+    // Through sh, so that stdout is an ordinary pipe; Node's own spawn pipes are sockets, which /dev/stdout cannot open.
+    const stdout = execFileSync('sh', ['-c', `"${process.execPath}" "${CLI}" "${at('rows.csv')}" -o /dev/stdout 2>/dev/null | cat`], {
+      maxBuffer: 1 << 30,
+    }).toString();
+    expect(stdout.split('\n')).toHaveLength(50_002);
+    expect(statSync('/dev/stdout', { throwIfNoEntry: false })).toBeDefined();
+  });
+
+  it('reports an unwritable path in one line', async () => {
+    writeFileSync(at('plain-file'), 'x');
+    const result = await runCli([at('rows.csv'), '-o', at('plain-file/out.csv')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^batch-grad: cannot write .*plain-file\/out.csv: a part of the path is not a folder \[OUTPUT_FAILED\]\n$/);
+  });
+
+  it('reports an input that is a folder', async () => {
+    const result = await runCli([folder.path, '-o', at('never.csv')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/cannot read .*: it is a folder \[INPUT_NOT_FOUND\]/);
+    expect(existsSync(at('never.csv'))).toBe(false);
+  });
+});
