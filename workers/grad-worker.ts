@@ -1,23 +1,38 @@
 /**
- * A Piscina worker: compiles the job's model once per thread (modelTape caches it), then turns each chunk
- * of CSV bytes into output bytes and partial sums. The input chunk arrives transferred, and the output
- * buffer is transferred back, so neither is copied between threads.
+ * A Piscina worker: compiles each model once per thread (modelTape caches it), then turns chunks of CSV
+ * bytes into output bytes and partial sums, or input columns into value and gradient columns. Buffers
+ * arrive transferred and leave transferred, so nothing large is copied between threads.
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { modelTape } from '../src/compute/model.js';
 import { processChunk } from '../src/compute/process-chunk.js';
-import type { WorkerRequest, WorkerResponse } from '../src/pipeline/messages.js';
 import { injectedFault } from '../src/pipeline/fault-injection.js';
+import type { ColumnsRequest, ColumnsResponse, WorkerRequest } from '../src/pipeline/messages.js';
 
-export default function gradWorker({ job, task }: WorkerRequest): unknown {
-  injectedFault(task.seq);
-  const result: WorkerResponse = processChunk(job, task);
-  // Piscina moves only a top-level transferable; this wrapper names the buffer inside the result.
+export default function gradWorker(request: WorkerRequest): unknown {
+  if (request.kind === 'columns') {
+    const response = computeColumns(request);
+    return transferring(response, [response.value.buffer, ...response.gradients.map((g) => g.buffer)]);
+  }
+  injectedFault(request.task.seq);
+  const result = processChunk(request.job, request.task);
+  return transferring(result, [result.output.buffer]);
+}
+
+function computeColumns({ model, columns, rows }: ColumnsRequest): ColumnsResponse {
+  const result = modelTape(model).run(columns, rows);
+  // The tape's buffers are reused by its next run; hand back copies that can be moved.
+  return { value: result.value.slice(), gradients: result.gradients.map((g) => g.slice()) };
+}
+
+/** Piscina moves only a top-level transferable; this wrapper names the buffers inside the result. */
+function transferring(value: object, buffers: ArrayBufferLike[]): unknown {
   return move({
     get [transferableSymbol]() {
-      return [result.output.buffer];
+      return buffers;
     },
     get [valueSymbol]() {
-      return result;
+      return value;
     },
   } as unknown as ArrayBuffer);
 }

@@ -35,6 +35,8 @@ export interface RejectedRow {
 
 export interface ChunkResult {
   readonly seq: number;
+  /** Input bytes this chunk covered (for progress). */
+  readonly inputBytes: number;
   /** The output lines, each ending in a newline, as UTF-8. */
   readonly output: Uint8Array;
   readonly read: number;
@@ -77,6 +79,7 @@ export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice
   const outputColumns = [result.value, ...job.gradientOrder.map((k) => result.gradients[k]!)];
   return {
     seq: task.seq,
+    inputBytes: bytes.length,
     output: formatRows(job, parsed, outputColumns),
     read: parsed.read,
     written: rows,
@@ -87,7 +90,7 @@ export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice
 }
 
 function failure(task: ChunkTask, error: BatchGradError): ChunkResult {
-  return { seq: task.seq, output: new Uint8Array(0), read: 0, written: 0, rejected: 0, rejects: [], sums: [], error: error.toData() };
+  return { seq: task.seq, inputBytes: task.bytes.length, output: new Uint8Array(0), read: 0, written: 0, rejected: 0, rejects: [], sums: [], error: error.toData() };
 }
 
 /** The problem as an error naming file, physical line, column and value. */

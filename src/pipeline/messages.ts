@@ -3,11 +3,27 @@
  * module and the pure compute code, never the coordinator.
  */
 import type { ChunkResult, ChunkTask } from '../compute/process-chunk.js';
-import type { JobSpec } from '../compute/job.js';
+import type { JobSpec, ModelSpec } from '../compute/job.js';
 
-export interface WorkerRequest {
+/** CSV bytes to parse, compute and format. */
+export interface ChunkRequest {
+  readonly kind: 'chunk';
   readonly job: JobSpec;
   readonly task: ChunkTask;
 }
 
-export type WorkerResponse = ChunkResult;
+/** Columns already in memory (the library's record streams): only the tape runs on the worker. */
+export interface ColumnsRequest {
+  readonly kind: 'columns';
+  readonly model: ModelSpec;
+  readonly columns: Float64Array[];
+  readonly rows: number;
+}
+
+export interface ColumnsResponse {
+  readonly value: Float64Array;
+  readonly gradients: Float64Array[];
+}
+
+export type WorkerRequest = ChunkRequest | ColumnsRequest;
+export type WorkerResponse = ChunkResult | ColumnsResponse;

@@ -1,0 +1,86 @@
+/**
+ * CSV bytes in, output chunks out, in order: the pipeline the CLI, runFile and the CSV stream share.
+ *
+ * The calling thread only cuts the input into record-aligned chunks, hands them to the pool, and yields
+ * results strictly in input order; parsing, the tape and formatting run on the workers. At most
+ * `2 x threads` chunks are in flight, and a chunk is read only when the consumer has taken a result, so
+ * memory stays flat whatever the input size. An input that fits in one chunk is computed on the calling
+ * thread: starting threads would cost more than the work.
+ */
+import { csvField } from '../compute/csv-field.js';
+import { outputColumnNames, summedColumnNames, type JobSpec } from '../compute/job.js';
+import { processChunk, type ChunkResult } from '../compute/process-chunk.js';
+import { resolveJob } from '../compute/resolve-job.js';
+import { BatchGradError } from '../errors.js';
+import type { RunOptions } from '../options.js';
+import { abortable } from '../pipeline/abort.js';
+import { RecordChunker, type RecordChunk } from '../pipeline/chunker.js';
+import { parseHeader } from '../pipeline/header.js';
+import { orderedMap } from '../pipeline/ordered-map.js';
+import { SummaryAccumulator } from '../pipeline/summary.js';
+import type { Engine } from './engine.js';
+
+/** A record this long almost always means an unterminated quote swallowing the rest of the file. */
+export const MAX_RECORD_BYTES = 64 << 20;
+
+export type CsvRunOptions = Pick<RunOptions, 'expr' | 'keep' | 'delimiter' | 'onError' | 'batchSize' | 'signal'> & {
+  /** The input's name in messages. */
+  readonly file: string;
+  /** Whether results carry the rejected rows (for a rejects file). */
+  readonly collectRejects: boolean;
+};
+
+export interface CsvRun {
+  readonly job: JobSpec;
+  /** The output's header line. */
+  readonly header: Uint8Array;
+  /** Each chunk's result, in input order; a bad row (under fail) or a failure is thrown in its turn. */
+  readonly results: AsyncGenerator<ChunkResult>;
+  /** Counts and exact sums of the results taken so far. */
+  readonly summary: SummaryAccumulator;
+}
+
+/** Read the header (so its problems are reported before anything is computed), then stream the rest. */
+export async function startCsvRun(engine: Engine, bytes: AsyncIterable<Uint8Array>, options: CsvRunOptions): Promise<CsvRun> {
+  const chunker = new RecordChunker(bytes, { file: options.file, maxRecordBytes: MAX_RECORD_BYTES });
+  const headerChunk = await abortable(chunker.next(1), options.signal);
+  if (headerChunk === undefined) {
+    throw new BatchGradError('HEADER_INVALID', `${options.file}: the input is empty; it needs at least a header row`, { file: options.file });
+  }
+  const job = resolveJob(parseHeader(headerChunk.bytes, options.delimiter, options.file), {
+    expr: options.expr, keep: options.keep, delimiter: options.delimiter, onError: options.onError,
+    file: options.file, collectRejects: options.collectRejects,
+  });
+  const d = job.delimiter;
+  const header = Buffer.from(`${outputColumnNames(job).map((name) => csvField(name, d)).join(d)}\n`);
+  const summary = new SummaryAccumulator(summedColumnNames(job));
+  const next = (): Promise<RecordChunk | undefined> => abortable(chunker.next(options.batchSize), options.signal);
+  return { job, header, summary, results: results(engine, job, next, summary, options.signal) };
+}
+
+async function* results(
+  engine: Engine, job: JobSpec, next: () => Promise<RecordChunk | undefined>, summary: SummaryAccumulator, signal: AbortSignal | undefined,
+): AsyncGenerator<ChunkResult> {
+  const taken = (result: ChunkResult): ChunkResult => {
+    if (result.error !== undefined) throw BatchGradError.fromData(result.error);
+    summary.add(result);
+    return result;
+  };
+  const first = await next();
+  if (first === undefined) return;
+  const second = await next();
+  if (second === undefined) {
+    yield taken(processChunk(job, { seq: 0, bytes: first.bytes, firstLine: first.firstLine }));
+    return;
+  }
+
+  async function* chunks(): AsyncGenerator<RecordChunk> {
+    yield first!;
+    yield second!;
+    for (let chunk = await next(); chunk !== undefined; chunk = await next()) yield chunk;
+  }
+  let seq = 0;
+  const compute = (chunk: RecordChunk): Promise<ChunkResult> =>
+    engine.run<ChunkResult>({ kind: 'chunk', job, task: { seq: seq++, bytes: chunk.bytes, firstLine: chunk.firstLine } }, [chunk.bytes.buffer], signal);
+  for await (const result of orderedMap(chunks(), compute, 2 * engine.threads)) yield taken(result);
+}
