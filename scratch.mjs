@@ -1,8 +1,16 @@
-const N = 2_400_000; const xs = new Float64Array(N); for (let i = 0; i < N; i++) xs[i] = (Math.random() - 0.5) * Math.exp(Math.random()*10 - 5);
-for (let rep = 0; rep < 3; rep++) {
-let t = performance.now(); let len = 0; for (let i = 0; i < N; i++) len += String(xs[i]).length; const a = performance.now() - t;
-t = performance.now(); let s = ''; for (let i = 0; i < N; i++) s += String(xs[i]) + ','; const b = performance.now() - t;
-t = performance.now(); const parts = new Array(N); for (let i = 0; i < N; i++) parts[i] = String(xs[i]); const j = parts.join(','); const c = performance.now() - t;
-t = performance.now(); let l2 = 0; for (let i = 0; i < N; i++) l2 += xs[i].toPrecision(17).length; const d = performance.now() - t;
-console.log({ stringOnly: a|0, concat: b|0, join: c|0, toPrecision17: d|0 });
-}
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { parse } from 'csv-parse';
+import { stringify } from 'csv-stringify';
+import { gradStream, gradients, computeColumns, createEngine } from './dist/src/index.js';
+console.log(computeColumns({ w1: [2], w2: [-3], x1: [-1], x2: [-2], b: [-3] }));
+const s = gradStream({ keep: ['id'], threads: 2, batchSize: 100 });
+await pipeline(createReadStream('data/sample.csv'), parse({ columns: true }), s, stringify({ header: true }), createWriteStream('/tmp/lib.csv'));
+console.log((await s.summary).rows);
+const job = gradients([{ w: 5, x1: 1, x2: 2 }], { model: 'w*x1 + w*x2' });
+for await (const r of job) console.log(r);
+console.log(await job.summary);
+const engine = createEngine({ threads: 2 });
+const csvJob = engine.gradients(createReadStream('data/sample.csv'), { input: 'csv', keep: ['id'], batchSize: 100 });
+let n = 0; for await (const b of csvJob) n += b.length; console.log('csv bytes', n);
+await engine.close();

@@ -34,6 +34,8 @@ export interface ErrorContext {
   file?: string;
   /** Physical line, 1-based, as an editor counts it (a quoted field spanning lines counts each line). */
   line?: number;
+  /** 1-based record number, for records given as objects or arrays (the library's record streams). */
+  record?: number;
   /** 1-based field position within the row. */
   column?: number;
   /** The header name of that column. */

@@ -1,0 +1,87 @@
+/**
+ * The async-iterable form: `for await (const row of engine.gradients(source, options))`. Records in give
+ * result records out; with `input: 'csv'`, raw CSV bytes in give CSV bytes out (exactly the CLI's output).
+ * The dataset's totals are `job.summary`, settled when the iteration ends.
+ */
+import { startCsvRun } from '../engine/csv-run.js';
+import type { Engine } from '../engine/engine.js';
+import { BatchGradError } from '../errors.js';
+import { DEFAULT_BATCH_SIZE } from '../options.js';
+import type { RejectedRow } from '../compute/process-chunk.js';
+import type { RunSummary } from '../pipeline/summary.js';
+import { formulaOf, type ModelChoice } from './model.js';
+import { RecordRun, type InputRecord, type OutputRecord, type RejectedRecord } from './record-run.js';
+
+export interface GradientOptions {
+  /** The logistic model (default; n from the columns, or `{ features: n }`), or a formula. */
+  readonly model?: ModelChoice;
+  /** Columns copied to each result. */
+  readonly keep?: readonly string[];
+  readonly onError?: 'fail' | 'skip';
+  /** Called for each record skipped under `onError: 'skip'`. */
+  readonly onReject?: (rejected: RejectedRecord | RejectedRow) => void;
+  /** Rows per task sent to a worker. */
+  readonly batchSize?: number;
+  readonly signal?: AbortSignal;
+  /** `records` (default): objects or arrays in, objects out. `csv`: bytes or strings in, CSV bytes out. */
+  readonly input?: 'records' | 'csv';
+  /** For `input: 'csv'`: the field delimiter (default `,`). */
+  readonly delimiter?: string;
+}
+
+export interface GradientJob<T> extends AsyncIterable<T> {
+  /** Counts, sums and means over all rows; resolves when the iteration has finished. */
+  readonly summary: Promise<RunSummary>;
+}
+
+export function gradientJob(engine: Engine, source: AsyncIterable<unknown> | Iterable<unknown>, options: GradientOptions = {}): GradientJob<OutputRecord | Uint8Array> {
+  let settle!: { resolve: (summary: RunSummary) => void; reject: (error: unknown) => void };
+  const summary = new Promise<RunSummary>((resolve, reject) => (settle = { resolve, reject }));
+  // Nobody has to await the summary; a failure is also thrown by the iteration itself.
+  summary.catch(() => undefined);
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new BatchGradError('INVALID_OPTION', `batchSize needs a whole number from 1; got ${JSON.stringify(batchSize)}`, { option: 'batchSize' });
+  }
+  const common = { expr: formulaOf(options.model), keep: options.keep ?? [], onError: options.onError ?? 'fail', batchSize, signal: options.signal };
+
+  async function* records(): AsyncGenerator<OutputRecord> {
+    const run = new RecordRun(engine, { ...common, onReject: options.onReject });
+    yield* run.run(toAsync(source) as AsyncIterable<InputRecord>);
+    settle.resolve(run.totals!.result('<records>', '<records>'));
+  }
+
+  async function* csv(): AsyncGenerator<Uint8Array> {
+    const bytes = (async function* () {
+      for await (const piece of toAsync(source)) yield typeof piece === 'string' ? Buffer.from(piece) : (piece as Uint8Array);
+    })();
+    const run = await startCsvRun(engine, bytes, {
+      ...common, delimiter: options.delimiter ?? ',', file: '<stream>', collectRejects: options.onReject !== undefined,
+    });
+    yield run.header;
+    for await (const result of run.results) {
+      for (const rejected of result.rejects) options.onReject?.(rejected);
+      yield result.output;
+    }
+    settle.resolve(run.summary.result('<stream>', '<stream>'));
+  }
+
+  const generate = options.input === 'csv' ? csv : records;
+  return {
+    summary,
+    async *[Symbol.asyncIterator]() {
+      try {
+        yield* generate();
+      } catch (error) {
+        settle.reject(error);
+        throw error;
+      } finally {
+        settle.reject(new Error('the iteration stopped before the end; there is no summary'));
+      }
+    },
+  };
+}
+
+async function* toAsync<T>(source: AsyncIterable<T> | Iterable<T>): AsyncGenerator<T> {
+  yield* source;
+}

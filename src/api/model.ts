@@ -1,0 +1,20 @@
+/** How library callers name a model: the logistic model (n given or inferred from the columns) or a formula. */
+import { BatchGradError } from '../errors.js';
+
+export type ModelChoice = { readonly features: number } | { readonly expr: string } | string | undefined;
+
+/** The formula to use, or undefined for the logistic model (whose n the columns decide). */
+export function formulaOf(model: ModelChoice): string | undefined {
+  if (model === undefined) return undefined;
+  if (typeof model === 'string') return model;
+  if ('expr' in model) return model.expr;
+  if (!Number.isInteger(model.features) || model.features < 1) {
+    throw new BatchGradError('INVALID_OPTION', `model.features needs a whole number from 1; got ${JSON.stringify(model.features)}`, { option: 'model' });
+  }
+  return undefined;
+}
+
+/** When the caller fixed n, the columns must be exactly the logistic model's; check it by name. */
+export function expectedFeatures(model: ModelChoice): number | undefined {
+  return typeof model === 'object' && 'features' in model ? model.features : undefined;
+}
