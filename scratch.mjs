@@ -1,16 +1,7 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import { parse } from 'csv-parse';
-import { stringify } from 'csv-stringify';
-import { gradStream, gradients, computeColumns, createEngine } from './dist/src/index.js';
-console.log(computeColumns({ w1: [2], w2: [-3], x1: [-1], x2: [-2], b: [-3] }));
-const s = gradStream({ keep: ['id'], threads: 2, batchSize: 100 });
-await pipeline(createReadStream('data/sample.csv'), parse({ columns: true }), s, stringify({ header: true }), createWriteStream('/tmp/lib.csv'));
-console.log((await s.summary).rows);
-const job = gradients([{ w: 5, x1: 1, x2: 2 }], { model: 'w*x1 + w*x2' });
-for await (const r of job) console.log(r);
-console.log(await job.summary);
-const engine = createEngine({ threads: 2 });
-const csvJob = engine.gradients(createReadStream('data/sample.csv'), { input: 'csv', keep: ['id'], batchSize: 100 });
-let n = 0; for await (const b of csvJob) n += b.length; console.log('csv bytes', n);
-await engine.close();
+import { readFileSync } from 'node:fs';
+import { processChunk } from './dist/src/compute/process-chunk.js';
+import { resolveJob } from './dist/src/compute/resolve-job.js';
+const all = readFileSync('/tmp/b400.csv');
+const body = all.subarray(all.indexOf(10) + 1);
+const job = resolveJob(['id','w1','w2','x1','x2','b'], { keep: [], delimiter: ',', onError: 'fail', file: 'x', collectRejects: false });
+for (let i = 0; i < 4; i++) { const t = performance.now(); const r = processChunk(job, { seq: 0, bytes: body, firstLine: 2 }); console.log(((performance.now() - t)/1000).toFixed(2), 's', r.written); }

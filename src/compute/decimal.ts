@@ -3,10 +3,13 @@
  * readNumber (the tests compare the two on generated and adversarial fields).
  *
  * Short numbers take Clinger's fast path: a significand of at most 15 digits and a power of ten up to 22
- * are both exact doubles, so one IEEE multiplication or division gives the correctly rounded value. Longer
- * ones (such as the 17 digits of a round-tripped double) go to Number() on the field's text, which is
- * correctly rounded too; only the grammar check is ours.
+ * are both exact doubles, so one IEEE multiplication or division gives the correctly rounded value.
+ * Up to 19 digits (the 17 of a round-tripped double, say), the significand is exact as a double-double and
+ * is multiplied by a double-double power of ten; the result is certain unless it lies within 2^-40 of an
+ * ulp from a rounding midpoint. Anything else, or any doubt, goes to Number() on the field's text, which
+ * is correctly rounded; only the grammar check is ours then.
  */
+import { dd, nearestDouble, POWER_RANGE, timesPowerOfTen, twoProduct, twoSum } from './double-double.js';
 const SPACE = 0x20;
 const TAB = 0x09;
 const PLUS = 0x2b;
@@ -40,16 +43,19 @@ export function readDecimal(bytes: Uint8Array, start: number, end: number, out: 
     negative = bytes[i] === MINUS;
     i++;
   }
+  // The first 15 significant digits go to `significand`, the next 4 to `extra`; beyond that, Number().
   let significand = 0;
-  let digits = 0; // significant digits kept in `significand` (leading zeros are not counted)
-  let scale = 0; // power of ten to apply to `significand`
+  let extra = 0;
+  let digits = 0; // significant digits read (leading zeros are not counted)
+  let scale = 0; // power of ten to apply to significand * 10^(digits beyond 15) + extra
   let sawDigit = false;
   for (; i < stop; i++) {
     const d = bytes[i]! - ZERO;
     if (d < 0 || d > 9) break;
     sawDigit = true;
     if (digits > 0 || d !== 0) {
-      significand = significand * 10 + d;
+      if (digits < 15) significand = significand * 10 + d;
+      else if (digits < 19) extra = extra * 10 + d;
       digits++;
     }
   }
@@ -59,7 +65,8 @@ export function readDecimal(bytes: Uint8Array, start: number, end: number, out: 
       if (d < 0 || d > 9) break;
       sawDigit = true;
       if (digits > 0 || d !== 0) {
-        significand = significand * 10 + d;
+        if (digits < 15) significand = significand * 10 + d;
+        else if (digits < 19) extra = extra * 10 + d;
         digits++;
       }
       scale--;
@@ -86,13 +93,21 @@ export function readDecimal(bytes: Uint8Array, start: number, end: number, out: 
   }
   if (i !== stop) return DECIMAL_SYNTAX;
 
-  let value: number;
+  let value = Number.NaN;
   if (digits <= 15 && scale >= -22 && scale <= 22) {
     value = scale >= 0 ? significand * EXACT_POWERS[scale]! : significand / EXACT_POWERS[-scale]!;
-    if (negative) value = -value;
-  } else {
-    value = Number(Buffer.from(bytes.buffer, bytes.byteOffset + first, stop - first).toString('latin1'));
+  } else if (digits <= 19 && scale >= -POWER_RANGE && scale <= POWER_RANGE) {
+    // significand * 10^(digits - 15) + extra, exactly, as a double-double (it is below 2^64).
+    twoProduct(significand, EXACT_POWERS[digits - 15]!);
+    const productLo = dd[1]!;
+    twoSum(dd[0]!, extra);
+    timesPowerOfTen(dd[0]!, dd[1]! + productLo, scale);
+    value = nearestDouble(dd[0]!, dd[1]!);
   }
+  if (Number.isNaN(value)) {
+    value = Math.abs(Number(Buffer.from(bytes.buffer, bytes.byteOffset + first, stop - first).toString('latin1')));
+  }
+  if (negative) value = -value;
   if (!Number.isFinite(value)) return DECIMAL_OVERFLOW;
   out[index] = value;
   return 0;

@@ -7,34 +7,47 @@
  * final `value()` rounds, once, to the float64 nearest the true sum.
  */
 export class ExactSum {
-  /** Non-overlapping, increasing in magnitude; their exact sum is the running total. */
-  private partials: number[] = [];
+  /** partials[0..count): non-overlapping, increasing in magnitude; their exact sum is the running total. */
+  private partials = new Float64Array(8);
+  private count = 0;
   /** Infinities and NaNs are summed apart, with IEEE rules (Infinity + -Infinity is NaN). */
   private special = 0;
 
-  add(x: number): void {
-    if (!Number.isFinite(x)) {
-      this.special += x;
+  add(value: number): void {
+    if (!Number.isFinite(value)) {
+      this.special += value;
       return;
     }
     const p = this.partials;
+    let x = value;
     let kept = 0;
-    for (let j = 0; j < p.length; j++) {
+    for (let j = 0; j < this.count; j++) {
       let y = p[j]!;
-      if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
+      if (Math.abs(x) < Math.abs(y)) {
+        const t = x;
+        x = y;
+        y = t;
+      }
       const hi = x + y;
       const lo = y - (hi - x);
       if (lo !== 0) p[kept++] = lo;
       x = hi;
     }
-    p.length = kept;
     if (!Number.isFinite(x)) {
       // The true sum is beyond float64: report it as the overflowed infinity.
       this.special += x;
-      this.partials = [];
+      this.count = 0;
       return;
     }
-    p.push(x);
+    if (kept === p.length) this.grow();
+    this.partials[kept] = x;
+    this.count = kept + 1;
+  }
+
+  private grow(): void {
+    const larger = new Float64Array(2 * this.partials.length);
+    larger.set(this.partials);
+    this.partials = larger;
   }
 
   /** Add another sum's exact total into this one. */
@@ -44,7 +57,7 @@ export class ExactSum {
 
   /** A structured-clonable snapshot, to send from a worker. */
   state(): ExactSumState {
-    return { partials: [...this.partials], special: this.special };
+    return { partials: Array.from(this.partials.subarray(0, this.count)), special: this.special };
   }
 
   addState(state: ExactSumState): void {
@@ -56,7 +69,7 @@ export class ExactSum {
   value(): number {
     if (this.special !== 0 || Number.isNaN(this.special)) return this.special;
     const p = this.partials;
-    let n = p.length;
+    let n = this.count;
     if (n === 0) return 0;
     let hi = p[--n]!;
     let lo = 0;

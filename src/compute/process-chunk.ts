@@ -12,7 +12,8 @@ import { ExactSum, type ExactSumState } from './exact-sum.js';
 import type { JobSpec } from './job.js';
 import { fieldStart, LineLocator, recordText } from './line-locator.js';
 import { modelTape } from './model.js';
-import { formatNumber } from './numbers.js';
+import { ByteWriter } from './byte-writer.js';
+import { writeDouble } from './format-double.js';
 import { parseGeneral } from './parse-general.js';
 import { isPlainChunk, parsePlain } from './parse-plain.js';
 import type { ParsedChunk, RowProblem } from './parsed-chunk.js';
@@ -113,16 +114,25 @@ function exactSum(column: Float64Array, rows: number): ExactSumState {
 }
 
 function formatRows(job: JobSpec, parsed: ParsedChunk, columns: Float64Array[]): Uint8Array {
-  const d = job.delimiter;
+  const delimiter = job.delimiter.charCodeAt(0);
   const keep = job.keepColumns.length > 0;
-  let text = '';
+  // About 20 bytes a number: one allocation for most chunks.
+  const out = new ByteWriter(parsed.rows * (20 * columns.length + 8) + 64);
   for (let i = 0; i < parsed.rows; i++) {
-    if (keep) for (const field of parsed.kept[i]!) text += csvField(field, d) + d;
-    text += formatNumber(columns[0]![i]!);
-    for (let c = 1; c < columns.length; c++) text += d + formatNumber(columns[c]![i]!);
-    text += '\n';
+    if (keep) {
+      for (const field of parsed.kept[i]!) {
+        out.utf8(csvField(field, job.delimiter));
+        out.byte(delimiter);
+      }
+    }
+    writeDouble(out, columns[0]![i]!);
+    for (let c = 1; c < columns.length; c++) {
+      out.byte(delimiter);
+      writeDouble(out, columns[c]![i]!);
+    }
+    out.byte(0x0a);
   }
-  return Buffer.from(text, 'utf8');
+  return out.finish();
 }
 
 /** Offsets of the bytes where UTF-8 decoding fails (RFC 3629: no overlongs, surrogates or > U+10FFFF). */

@@ -1,0 +1,122 @@
+/**
+ * Just enough double-double arithmetic (a value as hi + lo, about 106 bits) to read and write decimals
+ * fast and exactly: error-free products and sums (Dekker, Knuth) and the powers of ten as double-doubles.
+ * Results come back in `dd` ([hi, lo]): a Float64Array, because a double stored in a module variable is
+ * boxed on every write, and these run a few times per number.
+ */
+export const dd = new Float64Array(2);
+
+const SPLITTER = 134217729; // 2^27 + 1
+
+/** hi + lo = a * b exactly (no FMA in JavaScript, so Dekker's splitting). */
+export function twoProduct(a: number, b: number): void {
+  const p = a * b;
+  let t = SPLITTER * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  dd[0] = p;
+  dd[1] = ah * bh - p + ah * bl + al * bh + al * bl;
+}
+
+/** hi + lo = a + b exactly, with hi = fl(a + b). */
+export function twoSum(a: number, b: number): void {
+  const s = a + b;
+  const bb = s - a;
+  dd[0] = s;
+  dd[1] = a - (s - bb) + (b - bb);
+}
+
+/** Powers of ten 10^s for |s| <= POWER_RANGE as hi + lo, hi the correctly rounded double. */
+export const POWER_RANGE = 100;
+const powerHi = new Float64Array(2 * POWER_RANGE + 1);
+const powerLo = new Float64Array(2 * POWER_RANGE + 1);
+
+function bigIntToNumberScaled(numerator: bigint, denominator: bigint): number {
+  // numerator / denominator to double, with 128 quotient bits kept before the final rounding.
+  const negative = numerator < 0n !== denominator < 0n;
+  let n = numerator < 0n ? -numerator : numerator;
+  const d = denominator < 0n ? -denominator : denominator;
+  if (n === 0n) return 0;
+  const shift = BigInt(Math.max(0, 128 + d.toString(2).length - n.toString(2).length));
+  n <<= shift;
+  const q = Number(n / d) * 2 ** -Number(shift);
+  return negative ? -q : q;
+}
+
+for (let s = -POWER_RANGE; s <= POWER_RANGE; s++) {
+  const hi = Number(`1e${s}`); // the correctly rounded double
+  let lo: number;
+  if (s >= 0) {
+    lo = Number(10n ** BigInt(s) - BigInt(hi));
+  } else {
+    // hi = m * 2^e exactly; 10^s - hi = (2^-e - m * 10^-s) / (2^-e * 10^-s).
+    let e = Math.floor(Math.log2(hi)) - 52;
+    let m = hi * 2 ** -e;
+    while (!Number.isInteger(m)) { m *= 2; e -= 1; }
+    const twoToMinusE = 2n ** BigInt(-e);
+    const tenToMinusS = 10n ** BigInt(-s);
+    lo = bigIntToNumberScaled(twoToMinusE - BigInt(m) * tenToMinusS, twoToMinusE * tenToMinusS);
+  }
+  powerHi[s + POWER_RANGE] = hi;
+  powerLo[s + POWER_RANGE] = lo;
+}
+
+/** hi + lo ~ (mh + ml) * 10^s with a relative error below 2^-100 (|s| <= POWER_RANGE). */
+export function timesPowerOfTen(mh: number, ml: number, s: number): void {
+  const th = powerHi[s + POWER_RANGE]!;
+  const tl = powerLo[s + POWER_RANGE]!;
+  twoProduct(mh, th);
+  const hi = dd[0]!;
+  const lo = dd[1]! + (mh * tl + ml * th);
+  // Renormalise (fast two-sum: |hi| >= |lo|).
+  const sum = hi + lo;
+  dd[1] = lo - (sum - hi);
+  dd[0] = sum;
+}
+
+/** Half an ulp of a double with each biased exponent: 2^(e - 1076). */
+const HALF_ULP = Float64Array.from({ length: 2048 }, (_, e) => 2 ** (e - 1076));
+
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // little-endian: word 1 is the high one
+
+/**
+ * Half the gap between x (> 0) and its neighbours, or NaN where the two gaps differ or do not follow the
+ * usual rule: powers of two (the gap below is half the gap above), subnormals, infinities.
+ */
+export function halfUlpOf(x: number): number {
+  bits[0] = x;
+  const high = words[HIGH]!;
+  const exponent = (high >>> 20) & 0x7ff;
+  if (exponent === 0 || exponent === 0x7ff) return Number.NaN;
+  if ((high & 0xfffff) === 0 && words[1 - HIGH] === 0) return Number.NaN;
+  return HALF_ULP[exponent]!;
+}
+
+/** 10^s as a double (the table's high part), for |s| <= POWER_RANGE. */
+export function powerOfTen(s: number): number {
+  return powerHi[s + POWER_RANGE]!;
+}
+
+/**
+ * The double nearest to hi + lo, where hi + lo approximates a real number to within 2^-100 relative, or NaN
+ * when that real may lie too close to a midpoint between two doubles to be sure (then the caller falls
+ * back to an exact method). Also NaN for results that are subnormal, huge, or powers of two (where the
+ * gap below is half the gap above).
+ */
+export function nearestDouble(hi: number, lo: number): number {
+  bits[0] = hi;
+  const high = words[HIGH]!;
+  const exponent = (high >>> 20) & 0x7ff;
+  if (exponent === 0 || exponent >= 0x7fe) return Number.NaN;
+  if ((high & 0xfffff) === 0 && words[1 - HIGH] === 0) return Number.NaN;
+  const halfUlp = HALF_ULP[exponent]!;
+  const distance = Math.abs(lo);
+  // hi = fl(hi + lo) already; only a real value within the error margin of hi +- halfUlp is in doubt.
+  if (distance > halfUlp * (1 - 2 ** -40)) return Number.NaN;
+  return hi;
+}
