@@ -59,7 +59,7 @@ export function runTapeBenchmark(): { tape: number; closedForm: number; ratio: n
   return { tape: tapeRate, closedForm: closedRate, ratio: tapeRate / closedRate };
 }
 
-const isMain = import.meta.url === `file://${process.argv[1]}`;
+const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isMain) {
   const result = runTapeBenchmark();
   const m = (r: number): string => `${(r / 1e6).toFixed(1)} M rows/s`;

@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { BatchGradError, ERROR_CODES } from '../errors.js';
 import { runFile } from '../pipeline/run-file.js';
 import { formatSummaryTable } from '../pipeline/summary.js';
@@ -22,7 +21,8 @@ function exitWith(code: number): never {
 }
 
 async function main(): Promise<void> {
-  const args = hideBin(process.argv);
+  // What yargs' hideBin does for plain Node, without importing yargs/helpers (58 ms measured here).
+  const args = process.argv.slice(2);
   const argv = await yargs(args)
     .scriptName('batch-grad')
     .usage('$0 <input> --out <output> [options]\n\nValues and gradients of a function, row by row, over a CSV file, on all cores.\nBy default the function is the logistic model f = 1/(1+exp(-(w1*x1 + ... + wn*xn + b))), n from the header.')

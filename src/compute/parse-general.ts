@@ -1,5 +1,6 @@
 /** The general parser: csv-parse on the chunk, then each model input field read with readNumber. */
-import { parse, type Options } from 'csv-parse/sync';
+import type { Options } from 'csv-parse/sync';
+import { csvParseSync } from '../support/lazy-modules.js';
 import type { JobSpec } from './job.js';
 import { recordContentStart } from './line-locator.js';
 import { readNumber } from './numbers.js';
@@ -15,7 +16,7 @@ export function parseGeneral(job: JobSpec, bytes: Uint8Array, invalidUtf8: reado
   const ends: number[] = [];
   let records: string[][];
   try {
-    records = parse(bytes, {
+    records = csvParseSync()(bytes, {
       ...csvParseOptions(job.delimiter),
       on_record: (record: string[], context: { bytes: number }) => {
         ends.push(context.bytes);

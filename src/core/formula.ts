@@ -3,14 +3,12 @@
  * jsep does the parsing (precedence, parentheses, numbers); this file only maps its syntax tree onto the
  * op table and says, with a position, what it cannot compute.
  */
-import jsep from 'jsep';
+import type jsep from 'jsep';
+import { jsepParser } from '../support/lazy-modules.js';
 import { BatchGradError } from '../errors.js';
 import { Constant, type Node, OpNode, Pow, Variable } from './graph.js';
 import type { OpName } from './ops.js';
 import { withStableForms } from './stable-forms.js';
-
-// `^` means power here (not JavaScript's xor), with `**`'s precedence and right associativity.
-jsep.addBinaryOp('^', 11, true);
 
 const BINARY: Readonly<Record<string, OpName>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
 const FUNCTIONS: Readonly<Record<string, OpName>> = {
@@ -50,7 +48,7 @@ function rejectAmbiguousPower(text: string): void {
 export function compileFormula(text: string, options: { allowedNames?: readonly string[] } = {}): Formula {
   let tree: jsep.Expression;
   try {
-    tree = jsep(text);
+    tree = jsepParser()(text);
   } catch (error) {
     const { index, description } = error as { index?: number; description?: string };
     const position = (index ?? 0) + 1;

@@ -16,7 +16,7 @@ export interface EngineOptions {
 
 export class Engine {
   readonly threads: number;
-  private pool: Piscina | undefined;
+  private pool: Promise<Piscina> | undefined;
   private closed = false;
 
   constructor(options: EngineOptions = {}) {
@@ -33,7 +33,8 @@ export class Engine {
     this.pool ??= createPool(this.threads);
     try {
       const options = { transferList: transfer as ArrayBuffer[], ...(signal ? { signal } : {}) };
-      return (await abortable(this.pool.run(request, options) as Promise<R>, signal));
+      const pool = await this.pool;
+      return (await abortable(pool.run(request, options) as Promise<R>, signal));
     } catch (error) {
       if (error instanceof BatchGradError) throw error;
       if (signal?.aborted) throw interrupted(signal);
@@ -48,7 +49,7 @@ export class Engine {
     this.closed = true;
     const pool = this.pool;
     this.pool = undefined;
-    await pool?.destroy();
+    await (await pool)?.destroy();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -1,7 +1,7 @@
 /** The worker pool: real threads running the compiled worker file. */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 
 /**
  * The compiled worker. From dist/src/pipeline/pool.js it is dist/workers/grad-worker.js. When this module
@@ -16,7 +16,9 @@ export function workerFile(): string {
   return path;
 }
 
-export function createPool(threads: number): Piscina {
+/** piscina is imported here, on first use: a run that fits in one chunk never starts a thread. */
+export async function createPool(threads: number): Promise<Piscina> {
+  const { Piscina } = await import('piscina');
   return new Piscina({
     filename: workerFile(),
     minThreads: threads,

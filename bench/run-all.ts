@@ -1,0 +1,127 @@
+/**
+ * npm run bench [-- --quick]: whole-process throughput of batch-grad against its baselines, in one run,
+ * on datasets generated here (never committed). Prints a markdown table, writes bench/results/latest.json
+ * and bench/results/throughput.svg. Every figure is a median of several runs; compare ratios, not seconds.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeGeneratedCsv } from './generate.js';
+import { measureProcess, median, type ProcessMeasurement } from './support/measure.js';
+import { throughputChart } from './support/chart.js';
+import { runTapeBenchmark } from './tape.js';
+
+const quick = process.argv.includes('--quick');
+const RUNS = quick ? 3 : 5;
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+const CLI = here('../src/cli/main.js');
+const DUCKDB = here('./baselines/duckdb-job.js');
+const NOTEBOOK = here('./baselines/notebook-way.js');
+const RESULTS = join(here('.'), '..', '..', 'bench', 'results');
+
+interface Dataset { readonly name: string; readonly rows: number; readonly features: number; path: string; bytes: number }
+interface Row { readonly dataset: string; readonly tool: string; readonly seconds: number; readonly rowsPerSecond: number; readonly mbPerSecond: number; readonly peakRssMiB: number }
+
+const datasets: Dataset[] = [
+  { name: 'narrow', rows: quick ? 100_000 : 1_000_000, features: 2, path: '', bytes: 0 },
+  { name: 'wide', rows: quick ? 20_000 : 200_000, features: 16, path: '', bytes: 0 },
+];
+
+const folder = mkdtempSync(join(tmpdir(), 'batch-grad-bench-'));
+const node = process.execPath;
+
+async function timed(command: string[], runs = RUNS): Promise<{ seconds: number; peakRss: number }> {
+  const results: ProcessMeasurement[] = [];
+  for (let i = 0; i < runs; i++) {
+    const result = await measureProcess(node, command);
+    if (result.code !== 0) throw new Error(`${command.join(' ')} failed (${result.code}): ${result.stderr}`);
+    results.push(result);
+  }
+  return { seconds: median(results.map((r) => r.seconds)), peakRss: median(results.map((r) => r.peakRssBytes)) };
+}
+
+try {
+  const rows: Row[] = [];
+  for (const dataset of datasets) {
+    dataset.path = join(folder, `${dataset.name}.csv`);
+    await writeGeneratedCsv(dataset.path, { rows: dataset.rows, features: dataset.features, seed: 1 });
+    dataset.bytes = statSync(dataset.path).size;
+    const out = join(folder, 'out.csv');
+    const tools: Array<[string, string[], number?]> = [
+      ['batch-grad, 2 threads', [CLI, dataset.path, '--out', out, '--threads', '2']],
+      ['batch-grad, 1 thread', [CLI, dataset.path, '--out', out, '--threads', '1']],
+      ['DuckDB 1.5, 2 threads', [DUCKDB, dataset.path, out, String(dataset.features), '2']],
+      ['notebook way (csv-parse, graph per row)', [NOTEBOOK, dataset.path, out], quick ? RUNS : 3],
+    ];
+    for (const [tool, command, runs] of tools) {
+      const { seconds, peakRss } = await timed(command, runs);
+      rows.push({
+        dataset: dataset.name, tool, seconds, rowsPerSecond: dataset.rows / seconds,
+        mbPerSecond: dataset.bytes / 1e6 / seconds, peakRssMiB: peakRss / 2 ** 20,
+      });
+      process.stderr.write(`${dataset.name}: ${tool}: ${seconds.toFixed(3)} s\n`);
+    }
+  }
+
+  // Flat memory: the narrow job on a file 10x larger, once.
+  const large = join(folder, 'large.csv');
+  const largeRows = datasets[0]!.rows * 10;
+  await writeGeneratedCsv(large, { rows: largeRows, features: 2, seed: 2 });
+  const largeRun = await timed([CLI, large, '--out', join(folder, 'out.csv'), '--threads', '2'], 1);
+  rmSync(large);
+
+  // Start-up: a 10-row input against `node -e 0`.
+  const tiny = join(folder, 'tiny.csv');
+  await writeGeneratedCsv(tiny, { rows: 10, features: 2, seed: 3 });
+  const nodeStart = await timed(['-e', '0'], 7);
+  const tinyRun = await timed([CLI, tiny, '--out', join(folder, 'out.csv')], 7);
+
+  const tape = runTapeBenchmark();
+
+  const find = (dataset: string, prefix: string): Row => rows.find((r) => r.dataset === dataset && r.tool.startsWith(prefix))!;
+  const ratios = datasets.map((d) => ({
+    dataset: d.name,
+    versusDuckDB: find(d.name, 'DuckDB').seconds / find(d.name, 'batch-grad, 2').seconds,
+    versusNotebook: find(d.name, 'notebook').seconds / find(d.name, 'batch-grad, 2').seconds,
+    twoThreadsOverOne: find(d.name, 'batch-grad, 1').seconds / find(d.name, 'batch-grad, 2').seconds,
+  }));
+  const narrowRss = find('narrow', 'batch-grad, 2').peakRssMiB;
+  const largeRssMiB = largeRun.peakRss / 2 ** 20;
+  const targets = [
+    ...ratios.map((r) => ({ target: `${r.dataset}: batch-grad / DuckDB >= 1.5x`, value: r.versusDuckDB, met: r.versusDuckDB >= 1.5 })),
+    ...ratios.map((r) => ({ target: `${r.dataset}: batch-grad / notebook way >= 10x`, value: r.versusNotebook, met: r.versusNotebook >= 10 })),
+    ...ratios.map((r) => ({ target: `${r.dataset}: 2 threads / 1 thread >= 1.7x`, value: r.twoThreadsOverOne, met: r.twoThreadsOverOne >= 1.7 })),
+    ...datasets.map((d) => {
+      const rss = find(d.name, 'batch-grad, 2').peakRssMiB;
+      return { target: `${d.name}: peak RSS <= 150 MiB`, value: rss, met: rss <= 150 };
+    }),
+    { target: `10x larger file (${largeRows.toLocaleString('en')} rows): peak RSS within 10% of narrow`, value: largeRssMiB / narrowRss, met: largeRssMiB <= 1.1 * narrowRss },
+    { target: '10-row input: wall time <= 3x `node -e 0`', value: tinyRun.seconds / nodeStart.seconds, met: tinyRun.seconds <= 3 * nodeStart.seconds },
+  ];
+
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const machine = `${cpus().length} x ${cpu}, Node ${process.version}, ${quick ? 'quick mode' : 'full mode'}, median of ${RUNS} runs`;
+  const lines = [
+    `Machine: ${machine}`,
+    '',
+    '| dataset | tool | seconds | rows/s | input MB/s | peak RSS MiB |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.dataset} (${datasets.find((d) => d.name === r.dataset)!.rows.toLocaleString('en')} rows, n=${datasets.find((d) => d.name === r.dataset)!.features}) | ${r.tool} | ${r.seconds.toFixed(3)} | ${Math.round(r.rowsPerSecond).toLocaleString('en')} | ${r.mbPerSecond.toFixed(1)} | ${r.peakRssMiB.toFixed(0)} |`),
+    '',
+    '| target | measured | met |',
+    '|---|---|---|',
+    ...targets.map((t) => `| ${t.target} | ${t.value.toFixed(2)} | ${t.met ? 'yes' : 'no'} |`),
+    '',
+    `Large file: ${largeRun.seconds.toFixed(2)} s, peak RSS ${largeRssMiB.toFixed(0)} MiB. Start-up: node -e 0 ${(nodeStart.seconds * 1000).toFixed(0)} ms, batch-grad on 10 rows ${(tinyRun.seconds * 1000).toFixed(0)} ms.`,
+    `Tape micro-benchmark (n=2, 64k-row batches, 1 thread): ${(tape.tape / 1e6).toFixed(1)} M rows/s; hand-written closed form ${(tape.closedForm / 1e6).toFixed(1)} M rows/s; ratio ${tape.ratio.toFixed(2)}.`,
+  ];
+  console.log(lines.join('\n'));
+
+  mkdirSync(RESULTS, { recursive: true });
+  const name = quick ? 'latest-quick' : 'latest';
+  writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify({ machine, date: new Date().toISOString(), datasets, rows, ratios, targets, largeRun: { rows: largeRows, seconds: largeRun.seconds, peakRssMiB: largeRssMiB }, startup: { node: nodeStart.seconds, tiny: tinyRun.seconds }, tape }, null, 2)}\n`);
+  writeFileSync(join(RESULTS, `${name}.svg`), throughputChart(rows, machine));
+} finally {
+  rmSync(folder, { recursive: true, force: true });
+}
