@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { processChunk } from './dist/src/compute/process-chunk.js';
-import { resolveJob } from './dist/src/compute/resolve-job.js';
-const all = readFileSync('/tmp/b400.csv');
-const body = all.subarray(all.indexOf(10) + 1);
-const job = resolveJob(['id','w1','w2','x1','x2','b'], { keep: [], delimiter: ',', onError: 'fail', file: 'x', collectRejects: false });
-for (let i = 0; i < 4; i++) { const t = performance.now(); const r = processChunk(job, { seq: 0, bytes: body, firstLine: 2 }); console.log(((performance.now() - t)/1000).toFixed(2), 's', r.written); }
+import { runFile } from './dist/src/index.js';
+let peak = { rss: 0 };
+const timer = setInterval(() => { const m = process.memoryUsage(); if (m.rss > peak.rss) peak = m; }, 20);
+await runFile({ input: '/tmp/narrow.csv', output: '/tmp/narrow.out.csv', threads: 2 });
+clearInterval(timer);
+const mb = (x) => (x / 2**20).toFixed(0);
+console.log({ rss: mb(peak.rss), heapTotal: mb(peak.heapTotal), heapUsed: mb(peak.heapUsed), external: mb(peak.external), arrayBuffers: mb(peak.arrayBuffers) });

@@ -15,8 +15,9 @@ export default function gradWorker(request: WorkerRequest): unknown {
     return transferring(response, [response.value.buffer, ...response.gradients.map((g) => g.buffer)]);
   }
   injectedFault(request.task.seq);
-  const result = processChunk(request.job, request.task);
-  return transferring(result, [result.output.buffer]);
+  const result = { ...processChunk(request.job, request.task), input: request.task.bytes };
+  // The output and the (now parsed) input both go back: the coordinator recycles their buffers.
+  return transferring(result, [...new Set([result.output.buffer, request.task.bytes.buffer])]);
 }
 
 function computeColumns({ model, columns, rows }: ColumnsRequest): ColumnsResponse {

@@ -8,8 +8,9 @@ export class ByteWriter {
   bytes: Uint8Array;
   length = 0;
 
-  constructor(capacity = 1 << 16) {
-    this.bytes = new Uint8Array(capacity);
+  /** Writes into `reuse` when it is at least `capacity` bytes (a recycled buffer), else into a new one. */
+  constructor(capacity = 1 << 16, reuse?: ArrayBuffer) {
+    this.bytes = reuse !== undefined && reuse.byteLength >= capacity ? new Uint8Array(reuse) : new Uint8Array(capacity);
   }
 
   /** Make room for `extra` more bytes. */

@@ -25,6 +25,8 @@ export interface ChunkTask {
   readonly bytes: Uint8Array;
   /** The physical line of the chunk's first byte. */
   readonly firstLine: number;
+  /** A recycled buffer to write the output into, if large enough. */
+  readonly outputBuffer?: ArrayBuffer;
 }
 
 export interface RejectedRow {
@@ -49,6 +51,8 @@ export interface ChunkResult {
   readonly sums: ExactSumState[];
   /** Set when the run must stop (a bad row under --on-error fail, or a broken CSV structure). */
   readonly error?: BatchGradErrorData;
+  /** The task's input bytes, handed back (by a worker) so their buffer can be reused. */
+  readonly input?: Uint8Array;
 }
 
 /** Which parser to use: `auto` in production; tests force `csv-parse` to compare the two. */
@@ -81,7 +85,7 @@ export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice
   return {
     seq: task.seq,
     inputBytes: bytes.length,
-    output: formatRows(job, parsed, outputColumns),
+    output: formatRows(job, parsed, outputColumns, task.outputBuffer),
     read: parsed.read,
     written: rows,
     rejected: parsed.problems.length,
@@ -113,11 +117,11 @@ function exactSum(column: Float64Array, rows: number): ExactSumState {
   return sum.state();
 }
 
-function formatRows(job: JobSpec, parsed: ParsedChunk, columns: Float64Array[]): Uint8Array {
+function formatRows(job: JobSpec, parsed: ParsedChunk, columns: Float64Array[], reuse: ArrayBuffer | undefined): Uint8Array {
   const delimiter = job.delimiter.charCodeAt(0);
   const keep = job.keepColumns.length > 0;
   // About 20 bytes a number: one allocation for most chunks.
-  const out = new ByteWriter(parsed.rows * (20 * columns.length + 8) + 64);
+  const out = new ByteWriter(parsed.rows * (20 * columns.length + 8) + 64, reuse);
   for (let i = 0; i < parsed.rows; i++) {
     if (keep) {
       for (const field of parsed.kept[i]!) {

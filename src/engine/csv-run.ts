@@ -17,6 +17,7 @@ import { abortable } from '../pipeline/abort.js';
 import { RecordChunker, type RecordChunk } from '../pipeline/chunker.js';
 import { parseHeader } from '../pipeline/header.js';
 import { orderedMap } from '../pipeline/ordered-map.js';
+import { BufferPool } from '../pipeline/buffer-pool.js';
 import { SummaryAccumulator } from '../pipeline/summary.js';
 import type { Engine } from './engine.js';
 
@@ -38,11 +39,18 @@ export interface CsvRun {
   readonly results: AsyncGenerator<ChunkResult>;
   /** Counts and exact sums of the results taken so far. */
   readonly summary: SummaryAccumulator;
+  /**
+   * Call when a result's output bytes have been written and will not be read again: their buffer is
+   * reused for a later chunk. Optional (a result kept by the caller is simply never released).
+   */
+  readonly release: (result: ChunkResult) => void;
 }
 
 /** Read the header (so its problems are reported before anything is computed), then stream the rest. */
 export async function startCsvRun(engine: Engine, bytes: AsyncIterable<Uint8Array>, options: CsvRunOptions): Promise<CsvRun> {
-  const chunker = new RecordChunker(bytes, { file: options.file, maxRecordBytes: MAX_RECORD_BYTES });
+  // Enough buffers for every chunk in flight, its output, and those being written.
+  const buffers = new BufferPool(8 * engine.threads + 8);
+  const chunker = new RecordChunker(bytes, { file: options.file, maxRecordBytes: MAX_RECORD_BYTES, allocate: (size) => buffers.bytes(size) });
   const headerChunk = await abortable(chunker.next(1), options.signal);
   if (headerChunk === undefined) {
     throw new BatchGradError('HEADER_INVALID', `${options.file}: the input is empty; it needs at least a header row`, { file: options.file });
@@ -55,14 +63,17 @@ export async function startCsvRun(engine: Engine, bytes: AsyncIterable<Uint8Arra
   const header = Buffer.from(`${outputColumnNames(job).map((name) => csvField(name, d)).join(d)}\n`);
   const summary = new SummaryAccumulator(summedColumnNames(job));
   const next = (): Promise<RecordChunk | undefined> => abortable(chunker.next(options.batchSize), options.signal);
-  return { job, header, summary, results: results(engine, job, next, summary, options.signal) };
+  const release = (result: ChunkResult): void => buffers.give(result.output.buffer);
+  return { job, header, summary, release, results: results(engine, job, next, summary, buffers, options.signal) };
 }
 
 async function* results(
-  engine: Engine, job: JobSpec, next: () => Promise<RecordChunk | undefined>, summary: SummaryAccumulator, signal: AbortSignal | undefined,
+  engine: Engine, job: JobSpec, next: () => Promise<RecordChunk | undefined>, summary: SummaryAccumulator,
+  buffers: BufferPool, signal: AbortSignal | undefined,
 ): AsyncGenerator<ChunkResult> {
   const taken = (result: ChunkResult): ChunkResult => {
     if (result.error !== undefined) throw BatchGradError.fromData(result.error);
+    buffers.give(result.input?.buffer);
     summary.add(result);
     return result;
   };
@@ -80,7 +91,11 @@ async function* results(
     for (let chunk = await next(); chunk !== undefined; chunk = await next()) yield chunk;
   }
   let seq = 0;
-  const compute = (chunk: RecordChunk): Promise<ChunkResult> =>
-    engine.run<ChunkResult>({ kind: 'chunk', job, task: { seq: seq++, bytes: chunk.bytes, firstLine: chunk.firstLine } }, [chunk.bytes.buffer], signal);
+  const compute = (chunk: RecordChunk): Promise<ChunkResult> => {
+    // Output is about twice the input for numeric data; a recycled buffer that size usually fits.
+    const outputBuffer = buffers.take(2 * chunk.bytes.length);
+    const task = { seq: seq++, bytes: chunk.bytes, firstLine: chunk.firstLine, outputBuffer };
+    return engine.run<ChunkResult>({ kind: 'chunk', job, task }, [chunk.bytes.buffer, outputBuffer], signal);
+  };
   for await (const result of orderedMap(chunks(), compute, 2 * engine.threads)) yield taken(result);
 }

@@ -22,6 +22,11 @@ export interface RecordChunk {
 export interface ChunkerOptions {
   /** Name for messages. */
   readonly file: string;
+  /**
+   * Where chunk bytes go: a Uint8Array of exactly `size` bytes, over an ArrayBuffer that shares memory
+   * with nothing else (it is transferred to a worker). Default: a new buffer each time.
+   */
+  readonly allocate?: (size: number) => Uint8Array;
   /** A record longer than this is an error (it usually means an unterminated quote). */
   readonly maxRecordBytes: number;
 }
@@ -167,8 +172,8 @@ export class RecordChunker {
     const partial = this.pieces[this.scanPiece];
     if (partial !== undefined) parts.push(partial.subarray(this.scanPiece === 0 ? this.head : 0, this.scanOffset));
     const size = parts.reduce((total, part) => total + part.length, 0);
-    // allocUnsafeSlow: never a slice of Node's shared pool, so transferring it detaches nothing else.
-    const bytes = Buffer.allocUnsafeSlow(size);
+    // Never a slice of Node's shared Buffer pool: transferring it must detach nothing else.
+    const bytes = this.options.allocate?.(size) ?? new Uint8Array(size);
     let at = 0;
     for (const part of parts) {
       bytes.set(part, at);

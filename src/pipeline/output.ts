@@ -12,8 +12,11 @@ import type { Writable } from 'node:stream';
 import { BatchGradError } from '../errors.js';
 
 export interface Output {
-  /** Write bytes, waiting when the destination asks us to (backpressure). */
-  write(bytes: Uint8Array): Promise<void>;
+  /**
+   * Write bytes, waiting when the destination asks us to (backpressure). `written` runs once the bytes
+   * have been handed to the system and their buffer may be reused.
+   */
+  write(bytes: Uint8Array, written?: () => void): Promise<void>;
   /** Finish: flush, close and (for a file) move into place. */
   commit(): Promise<void>;
   /** Give up: close and remove whatever was written to a temporary file. Never throws. */
@@ -33,6 +36,25 @@ function outputError(path: string, error: unknown): BatchGradError {
   return new BatchGradError('OUTPUT_FAILED', `cannot write ${path}: ${why}`, { file: path, ...(code ? { value: code } : {}) });
 }
 
+/**
+ * Resolves at the stream's next 'drain', 'close' or 'error' (the error itself is recorded by the stream's
+ * own listener), and removes all three listeners whichever comes first: racing two `once` calls would
+ * leave one listener behind per write.
+ */
+function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+    stream.on('error', done);
+  });
+}
+
 /** Writes to a stream, turning its errors into one BatchGradError that the next write or commit throws. */
 class StreamOutput implements Output {
   private failure: BatchGradError | undefined;
@@ -43,11 +65,10 @@ class StreamOutput implements Output {
     });
   }
 
-  async write(bytes: Uint8Array): Promise<void> {
+  async write(bytes: Uint8Array, written?: () => void): Promise<void> {
     this.check();
-    if (!this.stream.write(bytes)) {
-      // `once` rejects if the stream errors first; the error listener above has recorded it for check().
-      await Promise.race([once(this.stream, 'drain'), once(this.stream, 'close')]).catch(() => undefined);
+    if (!this.stream.write(bytes, written && ((error) => error ? undefined : written()))) {
+      await drained(this.stream);
       this.check();
     }
   }

@@ -43,12 +43,12 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
     const output = await openOutput(options.output, io.stdout);
     const rejects = await openRejects(options, io, output);
     try {
-      const write = (out: Output, bytes: Uint8Array): Promise<void> => abortable(out.write(bytes), options.signal);
+      const write = (out: Output, bytes: Uint8Array, written?: () => void): Promise<void> => abortable(out.write(bytes, written), options.signal);
       await write(output, run.header);
       if (rejects) await write(rejects, Buffer.from('line,code,reason,row\n'));
       let bytesDone = 0;
       for await (const result of run.results) {
-        await write(output, result.output);
+        await write(output, result.output, () => run.release(result));
         if (rejects && result.rejects.length > 0) await write(rejects, rejectLines(result.rejects));
         bytesDone += result.inputBytes;
         progress.update(run.summary.counts.read, bytesDone);
