@@ -49,8 +49,14 @@ export function readDecimal(bytes: Uint8Array, start: number, end: number, out: 
   let digits = 0; // significant digits read (leading zeros are not counted)
   let scale = 0; // power of ten to apply to significand * 10^(digits beyond 15) + extra
   let sawDigit = false;
+  let afterDot = false;
   for (; i < stop; i++) {
-    const d = bytes[i]! - ZERO;
+    const byte = bytes[i]!;
+    if (byte === DOT && !afterDot) {
+      afterDot = true;
+      continue;
+    }
+    const d = byte - ZERO;
     if (d < 0 || d > 9) break;
     sawDigit = true;
     if (digits > 0 || d !== 0) {
@@ -58,19 +64,7 @@ export function readDecimal(bytes: Uint8Array, start: number, end: number, out: 
       else if (digits < 19) extra = extra * 10 + d;
       digits++;
     }
-  }
-  if (i < stop && bytes[i] === DOT) {
-    for (i++; i < stop; i++) {
-      const d = bytes[i]! - ZERO;
-      if (d < 0 || d > 9) break;
-      sawDigit = true;
-      if (digits > 0 || d !== 0) {
-        if (digits < 15) significand = significand * 10 + d;
-        else if (digits < 19) extra = extra * 10 + d;
-        digits++;
-      }
-      scale--;
-    }
+    if (afterDot) scale--;
   }
   if (!sawDigit) return DECIMAL_SYNTAX;
   if (i < stop && (bytes[i] === E_LOWER || bytes[i] === E_UPPER)) {

@@ -4,11 +4,13 @@
  * times faster than String(x) here, because it makes no string: it finds the digits with double-double
  * arithmetic and writes them straight into the output buffer.
  *
- * How: with k = floor(log10 x), V = x * 10^(14-k) in double-double, and G = half an ulp of x on the same
- * scale, the nearest 15-digit decimal N = round(V) reads back as x exactly when |N - V| < G. If it does,
- * it is the only 15-digit decimal that does, and with its trailing zeros dropped it is the shortest. If
- * not, the same with V and G times 10 (16 digits), then 17 (which always reads back). Any doubt (a tie,
- * |N - V| too close to G, a value off the table, a power of two, a subnormal) falls back to String(x). */
+ * How: with k = floor(log10 x), V = x * 10^(16-k) in double-double and G = half an ulp of x on the same
+ * scale, a decimal reads back as x exactly when its distance to V is below G. N = round(V) is the nearest
+ * 17-digit decimal (it always reads back). The nearest 15-digit decimal is the multiple of 100 nearest to
+ * V, the nearest 16-digit one the multiple of 10: both follow from N's last digits and N - V, so one
+ * multiplication serves all three. The shortest that reads back wins (a 15-digit one is unique, and with
+ * its trailing zeros dropped it is the shortest of all). Any doubt (a tie, a distance too close to G, a
+ * value off the table, a power of two, a subnormal) falls back to String(x). */
 import type { ByteWriter } from './byte-writer.js';
 import { dd, halfUlpOf, POWER_RANGE, powerOfTen, timesPowerOfTen, twoProduct } from './double-double.js';
 
@@ -19,8 +21,6 @@ const TWO_52 = 2 ** 52;
 
 /** Digits of the integer being written, most significant first. */
 const digitBuffer = new Uint8Array(20);
-
-const POWERS_OF_TEN = Float64Array.from({ length: 19 }, (_, k) => 10 ** k);
 
 /** The nearest integer to hi + lo, as rounded[0] + rounded[1] (both integers); false on a near-tie. */
 const rounded = new Float64Array(2);
@@ -82,38 +82,62 @@ function writeShortest(out: ByteWriter, value: number): boolean {
   const halfUlp = halfUlpOf(x);
   if (Number.isNaN(halfUlp)) return false;
   let k = Math.floor(Math.log10(x));
-  let s = 14 - k;
+  let s = 16 - k;
   if (Math.abs(s) >= POWER_RANGE) return false;
   timesPowerOfTen(x, 0, s);
-  // log10 can be off by one near powers of ten: put V in [10^14, 10^15).
-  if (dd[0]! < 1e14) { k -= 1; s += 1; timesPowerOfTen(x, 0, s); }
-  else if (dd[0]! >= 1e15) { k += 1; s -= 1; timesPowerOfTen(x, 0, s); }
-  let vh = dd[0]!;
-  let vl = dd[1]!;
-  let gap = halfUlp * powerOfTen(s);
-  for (let count = 15; count <= 17; count++) {
-    if (!roundToInteger(vh, vl)) return false;
-    const nh = rounded[0]!;
-    const nl = rounded[1]!;
-    if (nh + nl >= POWERS_OF_TEN[count]!) return false; // rounded up to the next power of ten: rare
-    const distance = Math.abs(nh - vh + (nl - vl));
-    // On (or within rounding noise of) the edge of x's interval, reading back depends on ties-to-even.
-    if (Math.abs(distance - gap) <= gap * 2 ** -30) return false;
+  // log10 can be off by one near powers of ten: put V in [10^16, 10^17).
+  if (dd[0]! < 1e16) { k -= 1; s += 1; timesPowerOfTen(x, 0, s); }
+  else if (dd[0]! >= 1e17) { k += 1; s -= 1; timesPowerOfTen(x, 0, s); }
+  const vh = dd[0]!;
+  const vl = dd[1]!;
+  if (!roundToInteger(vh, vl)) return false;
+  const nh = rounded[0]!;
+  const nl = rounded[1]!;
+  if (nh + nl >= 1e17) return false; // rounded up to the next power of ten: rare
+  const delta = nh - vh + (nl - vl); // N - V, within [-0.5, 0.5]
+  const gap = halfUlp * powerOfTen(s);
+  const margin = gap * 2 ** -30;
+  toDigits(nh, nl, 17);
+
+  // 15, then 16 digits: the multiple of 10^drop nearest to V, from N's last `drop` digits.
+  for (let drop = 2; drop >= 1; drop--) {
+    const unit = drop === 2 ? 100 : 10;
+    const tail = drop === 2 ? (digitBuffer[15]! - ZERO) * 10 + (digitBuffer[16]! - ZERO) : digitBuffer[16]! - ZERO;
+    const down = Math.abs(tail - delta); // V's distance to N - tail
+    const up = unit - (tail - delta); // V's distance to N - tail + unit
+    if (Math.abs(down - up) <= margin) return false; // V halfway between two candidates
+    const roundUp = up < down;
+    const distance = roundUp ? up : down;
+    if (Math.abs(distance - gap) <= margin) return false; // on the edge of x's interval: ties decide
     if (distance < gap) {
-      toDigits(nh, nl, count);
-      let digits = count;
-      while (digits > 1 && digitBuffer[digits - 1] === ZERO) digits--;
-      writeLayout(out, value < 0, digits, k + 1);
+      const digits = 17 - drop;
+      if (roundUp && !incrementDigits(digits)) return false;
+      writeLayout(out, value < 0, withoutTrailingZeros(digits), k + 1);
       return true;
     }
-    // One more digit: V and the gap times ten (twoProduct keeps V exact to double-double precision).
-    twoProduct(vh, 10);
-    const lo = dd[1]! + vl * 10;
-    vh = dd[0]! + lo;
-    vl = lo - (vh - dd[0]!);
-    gap *= 10;
+  }
+  if (Math.abs(Math.abs(delta) - gap) <= margin || Math.abs(delta) > gap) return false;
+  writeLayout(out, value < 0, withoutTrailingZeros(17), k + 1);
+  return true;
+}
+
+/** Add one to the `count`-digit number in digitBuffer; false if it would carry into a new digit. */
+function incrementDigits(count: number): boolean {
+  for (let i = count - 1; i >= 0; i--) {
+    if (digitBuffer[i] === ZERO + 9) {
+      digitBuffer[i] = ZERO;
+    } else {
+      digitBuffer[i]! += 1;
+      return true;
+    }
   }
   return false;
+}
+
+function withoutTrailingZeros(count: number): number {
+  let digits = count;
+  while (digits > 1 && digitBuffer[digits - 1] === ZERO) digits--;
+  return digits;
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * How batch-grad reads and writes numbers. One place, so the CLI, the library and the tests agree.
+ * How batch-grad reads numbers: one grammar, so the CLI, the library and the tests agree.
  *
  * Read: a decimal number, optionally signed (+ or -), with optional fraction and exponent, optionally
  * surrounded by spaces or tabs: `1`, `-2.5`, `+.5`, `6.02e23`, ` 3 `. Refused: empty fields, `NaN`,
@@ -7,8 +7,8 @@
  * hex and other JavaScript-only forms (`0x1f`, `1_000`), and numbers that overflow float64 (`1e999`).
  * A number too small for float64 reads as 0 or a subnormal, as in every CSV reader.
  *
- * Write: the shortest decimal that reads back as exactly the same float64 (JavaScript's own
- * Number-to-String), except that -0 keeps its sign.
+ * Write: see format-double.ts (the shortest decimal that reads back as the same float64, as String(x)
+ * writes it, except that -0 keeps its sign).
  */
 import type { ErrorCode } from '../errors.js';
 
@@ -22,8 +22,4 @@ export function readNumber(field: string): FieldReading {
   const value = Number(field);
   if (!Number.isFinite(value)) return { ok: false, code: 'FIELD_OUT_OF_RANGE', reason: 'too large for float64' };
   return { ok: true, value };
-}
-
-export function formatNumber(x: number): string {
-  return x === 0 && 1 / x < 0 ? '-0' : String(x);
 }
