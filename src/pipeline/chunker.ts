@@ -56,9 +56,13 @@ export class RecordChunker {
     this.source = source[Symbol.asyncIterator]();
   }
 
-  /** The next chunk of up to `records` records (the last chunk may have fewer), or undefined at the end. */
-  async next(records: number): Promise<RecordChunk | undefined> {
+  /**
+   * The next chunk: up to `records` records, and no more than the records that end within `maxBytes`
+   * (but at least one), or undefined at the end. The byte bound keeps wide rows from making huge tasks.
+   */
+  async next(records: number, maxBytes = Number.POSITIVE_INFINITY): Promise<RecordChunk | undefined> {
     let found = 0;
+    let bytes = 0;
     for (;;) {
       const piece = this.pieces[this.scanPiece];
       if (piece === undefined) {
@@ -66,15 +70,16 @@ export class RecordChunker {
         continue;
       }
       const start = this.scanPiece === 0 ? Math.max(this.scanOffset, this.head) : this.scanOffset;
-      const stop = this.scanRecordEnds(piece, start, records - found);
+      const stop = this.scanRecordEnds(piece, start, records - found, maxBytes - bytes);
       found += stop.records;
+      bytes += stop.offset - start;
       this.recordBytes = stop.lastEnd >= 0 ? stop.offset - stop.lastEnd : this.recordBytes + stop.offset - start;
       if (this.recordBytes > this.options.maxRecordBytes) {
         throw new BatchGradError('RECORD_TOO_LONG', `${this.options.file}:${this.recordLine}: a record is longer than ${this.options.maxRecordBytes} bytes (an unterminated quote?)`, {
           file: this.options.file, line: this.recordLine,
         });
       }
-      if (found === records) {
+      if (found === records || stop.full) {
         this.scanOffset = stop.offset;
         return this.cut();
       }
@@ -87,10 +92,11 @@ export class RecordChunker {
   }
 
   /**
-   * Find up to `wanted` record ends in piece[start..]. Returns how many, the offset where the scan stopped,
-   * and the offset just after the last record end (-1 if none).
+   * Find up to `wanted` record ends in piece[start..], stopping early (`full`) at the first record end
+   * `budget` or more bytes past `start` (so a chunk always holds at least one record). Returns how many, the offset where
+   * the scan stopped, and the offset just after the last record end (-1 if none).
    */
-  private scanRecordEnds(piece: Uint8Array, start: number, wanted: number): { records: number; offset: number; lastEnd: number } {
+  private scanRecordEnds(piece: Uint8Array, start: number, wanted: number, budget: number): { records: number; offset: number; lastEnd: number; full: boolean } {
     let records = 0;
     let lastEnd = -1;
     let i = start;
@@ -117,12 +123,13 @@ export class RecordChunker {
         records++;
         i = lastEnd = lf + 1;
         this.recordLine = this.line + this.scannedLines;
+        if (lastEnd - start >= budget) return { records, offset: i, lastEnd, full: true };
       }
       if (records === wanted) break;
       i = quote + 1;
       if (quote < piece.length) this.inQuotes = true;
     }
-    return { records, offset: Math.min(i, piece.length), lastEnd };
+    return { records, offset: Math.min(i, piece.length), lastEnd, full: false };
   }
 
   /** The next quote at or after `from` in `piece` (piece.length if none), remembered between calls. */

@@ -53,6 +53,20 @@ describe('the record chunker', () => {
     }
   });
 
+  it('ends a chunk at the first record past the byte bound, but always holds at least one record', async () => {
+    const text = Array.from({ length: 100 }, (_, i) => `${'x'.repeat(i % 7 === 0 ? 300 : 20)},${i}\n`).join('');
+    const chunker = new RecordChunker(pieces(Buffer.from(text), () => 97), { file: 't.csv', maxRecordBytes: 1 << 20 });
+    const sizes: number[] = [];
+    for (let chunk = await chunker.next(50, 100); chunk !== undefined; chunk = await chunker.next(50, 100)) {
+      const lines = Buffer.from(chunk.bytes).toString().trimEnd().split('\n');
+      // Every record but the last ended within the bound.
+      expect(chunk.bytes.length - Buffer.byteLength(`${lines.at(-1)}\n`)).toBeLessThan(100);
+      sizes.push(lines.length);
+    }
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(100);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(50);
+  });
+
   it('drops a UTF-8 byte order mark at the start only', async () => {
     const chunks = await chunksOf(Buffer.from('\ufeffa,b\n\ufeff1,2\n'), 10, () => 2);
     expect(Buffer.concat(chunks.map((c) => c.bytes)).toString()).toBe('a,b\n\ufeff1,2\n');
