@@ -55,8 +55,8 @@ export interface CsvRun {
 
 /** Read the header (so its problems are reported before anything is computed), then stream the rest. */
 export async function startCsvRun(engine: Engine, bytes: AsyncIterable<Uint8Array>, options: CsvRunOptions): Promise<CsvRun> {
-  // Enough buffers for every chunk in flight, its output, and those being written.
-  const buffers = new BufferPool(8 * engine.threads + 8);
+  // Enough buffers for every chunk in flight (2 per thread), its output, and those being written.
+  const buffers = new BufferPool(4 * engine.threads + 4);
   const chunker = new RecordChunker(bytes, { file: options.file, maxRecordBytes: MAX_RECORD_BYTES, allocate: (size) => buffers.bytes(size) });
   const headerChunk = await abortable(chunker.next(1), options.signal);
   if (headerChunk === undefined) {

@@ -9,10 +9,14 @@ export class BufferPool {
 
   constructor(private readonly keep: number) {}
 
-  /** A buffer of at least `size` bytes: a recycled one if one is large enough, else a new one. */
+  /** A buffer of at least `size` bytes: the smallest recycled one that fits, else a new one. */
   take(size: number): ArrayBuffer {
-    const index = this.free.findIndex((buffer) => buffer.byteLength >= size);
-    if (index >= 0) return this.free.splice(index, 1)[0]!;
+    // Best fit, so that small requests (input chunks) do not use up the buffers sized for outputs.
+    let best = -1;
+    this.free.forEach((buffer, i) => {
+      if (buffer.byteLength >= size && (best < 0 || buffer.byteLength < this.free[best]!.byteLength)) best = i;
+    });
+    if (best >= 0) return this.free.splice(best, 1)[0]!;
     // Round up, so that a slightly larger chunk next time still fits a recycled buffer.
     return new ArrayBuffer(Math.max(size + (size >> 3), 1 << 16));
   }
