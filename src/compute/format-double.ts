@@ -43,8 +43,11 @@ function roundToInteger(hi: number, lo: number): boolean {
   return true;
 }
 
-/** Puts the `count` decimal digits of nh + nl (an integer below 10^17) into digitBuffer. */
-function toDigits(nh: number, nl: number, count: number): void {
+/** "00" to "99" as ASCII, so digits are produced two at a time. */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => ZERO + (i & 1 ? (i >> 1) % 10 : Math.floor((i >> 1) / 10)));
+
+/** Puts the 17 decimal digits of nh + nl (an integer in [10^16, 10^17)) into digitBuffer. */
+function toDigits(nh: number, nl: number): void {
   // Split as high * 10^8 + low, both safe integers. Above 2^53, high * 10^8 itself may round, so the
   // remainder is taken through its exact product (twoProduct): nh - p is exact (Sterbenz), e is an integer.
   let high = Math.floor(nh / 1e8);
@@ -52,19 +55,25 @@ function toDigits(nh: number, nl: number, count: number): void {
   let low = nh - dd[0]! - dd[1]! + nl;
   while (low < 0) { low += 1e8; high -= 1; }
   while (low >= 1e8) { low -= 1e8; high += 1; }
-  // Both parts are below 2^31 now: integer division is exact and fast.
-  let at = count;
+  // Both parts are below 2^31 now: integer division is exact and fast. low: digits 9-16, high: 0-8.
   let lowInt = low | 0;
-  for (let i = 0; i < 8 && at > 0; i++) {
-    const q = (lowInt / 10) | 0;
-    digitBuffer[--at] = ZERO + lowInt - q * 10;
+  for (let at = 15; at >= 9; at -= 2) {
+    const q = (lowInt / 100) | 0;
+    const pair = 2 * (lowInt - q * 100);
+    digitBuffer[at] = DIGIT_PAIRS[pair]!;
+    digitBuffer[at + 1] = DIGIT_PAIRS[pair + 1]!;
     lowInt = q;
   }
   let highInt = high | 0;
-  while (at > 0) {
-    const q = (highInt / 10) | 0;
-    digitBuffer[--at] = ZERO + highInt - q * 10;
-    highInt = q;
+  const q = (highInt / 10) | 0;
+  digitBuffer[8] = ZERO + highInt - q * 10;
+  highInt = q;
+  for (let at = 6; at >= 0; at -= 2) {
+    const next = (highInt / 100) | 0;
+    const pair = 2 * (highInt - next * 100);
+    digitBuffer[at] = DIGIT_PAIRS[pair]!;
+    digitBuffer[at + 1] = DIGIT_PAIRS[pair + 1]!;
+    highInt = next;
   }
 }
 
@@ -97,7 +106,7 @@ function writeShortest(out: ByteWriter, value: number): boolean {
   const delta = nh - vh + (nl - vl); // N - V, within [-0.5, 0.5]
   const gap = halfUlp * powerOfTen(s);
   const margin = gap * 2 ** -30;
-  toDigits(nh, nl, 17);
+  toDigits(nh, nl);
 
   // 15, then 16 digits: the multiple of 10^drop nearest to V, from N's last `drop` digits.
   for (let drop = 2; drop >= 1; drop--) {
