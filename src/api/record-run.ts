@@ -3,7 +3,7 @@
  * result records out, in order. The calling thread turns each batch of records into Float64Array columns;
  * the worker pool runs the tape on them (buffers transferred both ways); results are merged in order.
  */
-import { ExactSum } from '../compute/exact-sum.js';
+import { exactSumOf } from '../compute/exact-sum.js';
 import { outputColumnNames, summedColumnNames, type JobSpec } from '../compute/job.js';
 import { readNumber } from '../compute/numbers.js';
 import { resolveJob } from '../compute/resolve-job.js';
@@ -166,11 +166,7 @@ export class RecordRun {
     const outputs = [result.value, ...job.gradientOrder.map((k) => result.gradients[k]!)];
     this.summaryAccumulator!.add({
       read: p.read, written: p.rows, rejected: p.rejected,
-      sums: outputs.map((column) => {
-        const sum = new ExactSum();
-        for (let i = 0; i < p.rows; i++) sum.add(column[i]!);
-        return sum.state();
-      }),
+      sums: outputs.map((column) => exactSumOf(column, p.rows)),
     });
     const keepCount = job.keepColumns.length;
     for (let i = 0; i < p.rows; i++) {

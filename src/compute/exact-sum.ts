@@ -50,11 +50,6 @@ export class ExactSum {
     this.partials = larger;
   }
 
-  /** Add another sum's exact total into this one. */
-  addSum(other: ExactSum): void {
-    this.addState(other.state());
-  }
-
   /** A structured-clonable snapshot, to send from a worker. */
   state(): ExactSumState {
     return { partials: Array.from(this.partials.subarray(0, this.count)), special: this.special };
@@ -93,4 +88,11 @@ export class ExactSum {
 export interface ExactSumState {
   partials: number[];
   special: number;
+}
+
+/** The exact sum of column[0..rows), as a state to send to the coordinator. */
+export function exactSumOf(column: Float64Array, rows: number): ExactSumState {
+  const sum = new ExactSum();
+  for (let i = 0; i < rows; i++) sum.add(column[i]!);
+  return sum.state();
 }

@@ -8,7 +8,7 @@
 import { isUtf8 } from 'node:buffer';
 import { BatchGradError, type BatchGradErrorData, type ErrorCode } from '../errors.js';
 import { csvField } from './csv-field.js';
-import { ExactSum, type ExactSumState } from './exact-sum.js';
+import { exactSumOf, type ExactSumState } from './exact-sum.js';
 import type { JobSpec } from './job.js';
 import { fieldStart, LineLocator, recordText } from './line-locator.js';
 import { modelTape } from './model.js';
@@ -72,10 +72,12 @@ export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice
   }
   const rejects: RejectedRow[] = [];
   for (const problem of parsed.problems) {
+    // The record's line first: LineLocator is linear only while offsets increase.
+    const recordLine = lines.lineAt(problem.start);
     const error = locate(job, problem, bytes, lines);
     if (job.onError === 'fail') return failure(task, error);
     if (job.collectRejects) {
-      rejects.push({ line: lines.lineAt(problem.start), code: problem.code, reason: error.message, text: recordText(bytes, problem.start, problem.end) });
+      rejects.push({ line: recordLine, code: problem.code, reason: error.message, text: recordText(bytes, problem.start, problem.end) });
     }
   }
 
@@ -90,7 +92,7 @@ export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice
     written: rows,
     rejected: parsed.problems.length,
     rejects,
-    sums: outputColumns.map((column) => exactSum(column, rows)),
+    sums: outputColumns.map((column) => exactSumOf(column, rows)),
   };
 }
 
@@ -109,12 +111,6 @@ function locate(job: JobSpec, problem: RowProblem, bytes: Uint8Array, lines: Lin
   return new BatchGradError(problem.code, `${job.file}:${line}${where}: ${problem.reason}${value}`, {
     file: job.file, line, ...(column === undefined ? {} : { column: column + 1, field: job.header[column]!, value: problem.value! }),
   });
-}
-
-function exactSum(column: Float64Array, rows: number): ExactSumState {
-  const sum = new ExactSum();
-  for (let i = 0; i < rows; i++) sum.add(column[i]!);
-  return sum.state();
 }
 
 function formatRows(job: JobSpec, parsed: ParsedChunk, columns: Float64Array[], reuse: ArrayBuffer | undefined): Uint8Array {

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { ExactSum } from '../../src/compute/exact-sum.js';
+import { seededRandom } from '../support/random.js';
+
+/** The exact sum, rounded once to the nearest double, with BigInt: every double is a multiple of 2^-1074. */
+function referenceSum(values: readonly number[]): number {
+  const scale = 1074n;
+  let total = 0n;
+  const bits = new Float64Array(1);
+  const words = new BigUint64Array(bits.buffer);
+  for (const x of values) {
+    bits[0] = Math.abs(x);
+    const raw = words[0]!;
+    const exponent = Number(raw >> 52n);
+    const mantissa = raw & ((1n << 52n) - 1n);
+    const scaled = exponent === 0 ? mantissa : (mantissa | (1n << 52n)) << BigInt(exponent - 1);
+    total += x < 0 ? -scaled : scaled;
+  }
+  // Keep 64 significant bits, with every lower bit folded into the last one ("round to odd"): then
+  // Number(bigint), which rounds to nearest even, rounds this as it would the exact total.
+  const negative = total < 0n;
+  let magnitude = negative ? -total : total;
+  const shift = Math.max(0, magnitude.toString(2).length - 64);
+  if (shift > 0) {
+    const sticky = (magnitude & ((1n << BigInt(shift)) - 1n)) !== 0n ? 1n : 0n;
+    magnitude = (magnitude >> BigInt(shift)) | sticky;
+  }
+  const exponent = shift - Number(scale);
+  const value = Number(magnitude) * 2 ** Math.trunc(exponent / 2) * 2 ** (exponent - Math.trunc(exponent / 2));
+  return negative ? -value : value;
+}
+
+function values(random: () => number, count: number): number[] {
+  return Array.from({ length: count }, () => {
+    const x = (random() - 0.5) * 10 ** Math.floor(random() * 20 - 10);
+    // Heavy cancellation: large values that almost cancel, among small ones.
+    return random() < 0.1 ? x * 1e8 : x;
+  });
+}
+
+describe('exact sums', () => {
+  it('round the exact total once, to the nearest double', () => {
+    const random = seededRandom(5);
+    for (let trial = 0; trial < 200; trial++) {
+      const xs = values(random, 1 + Math.floor(random() * 300));
+      xs.push(-xs.reduce((a, b) => a + b, 0)); // leaves a tiny remainder that naive summation gets wrong
+      const sum = new ExactSum();
+      for (const x of xs) sum.add(x);
+      expect(sum.value()).toBe(referenceSum(xs));
+    }
+  });
+
+  it('give the same bits whatever the chunking and the order in which chunks are merged', () => {
+    const random = seededRandom(6);
+    const xs = values(random, 5000);
+    const whole = new ExactSum();
+    for (const x of xs) whole.add(x);
+    for (let trial = 0; trial < 30; trial++) {
+      const states = [];
+      for (let at = 0; at < xs.length; ) {
+        const size = 1 + Math.floor(random() * 700);
+        const part = new ExactSum();
+        for (const x of xs.slice(at, at + size)) part.add(x);
+        states.push(structuredClone(part.state()));
+        at += size;
+      }
+      states.sort(() => random() - 0.5);
+      const merged = new ExactSum();
+      for (const state of states) merged.addState(state);
+      expect(Object.is(merged.value(), whole.value())).toBe(true);
+    }
+    expect(whole.value()).toBe(referenceSum(xs));
+  });
+
+  it('sums infinities apart and reports an overflowing total as infinite', () => {
+    const sum = new ExactSum();
+    sum.add(1);
+    sum.add(Number.POSITIVE_INFINITY);
+    expect(sum.value()).toBe(Number.POSITIVE_INFINITY);
+    sum.add(Number.NEGATIVE_INFINITY);
+    expect(sum.value()).toBeNaN();
+    const huge = new ExactSum();
+    huge.add(Number.MAX_VALUE);
+    huge.add(Number.MAX_VALUE);
+    expect(huge.value()).toBe(Number.POSITIVE_INFINITY);
+  });
+});
