@@ -8,7 +8,7 @@ import type { Engine } from '../engine/engine.js';
 import { BatchGradError } from '../errors.js';
 import { DEFAULT_BATCH_SIZE } from '../options.js';
 import type { RejectedRow } from '../compute/process-chunk.js';
-import type { RunSummary } from '../pipeline/summary.js';
+import { SummaryAccumulator, type RunSummary } from '../pipeline/summary.js';
 import { formulaOf, type ModelChoice } from './model.js';
 import { RecordRun, type InputRecord, type OutputRecord, type RejectedRecord } from './record-run.js';
 
@@ -48,7 +48,8 @@ export function gradientJob(engine: Engine, source: AsyncIterable<unknown> | Ite
   async function* records(): AsyncGenerator<OutputRecord> {
     const run = new RecordRun(engine, { ...common, onReject: options.onReject });
     yield* run.run(toAsync(source) as AsyncIterable<InputRecord>);
-    settle.resolve(run.totals!.result('<records>', '<records>'));
+    const totals = run.totals ?? new SummaryAccumulator([]);
+    settle.resolve(totals.result('<records>', '<records>'));
   }
 
   async function* csv(): AsyncGenerator<Uint8Array> {

@@ -102,7 +102,7 @@ export class RecordRun {
         first = count + 1;
       }
     }
-    if (this.job === undefined) throw new BatchGradError('HEADER_INVALID', 'the record stream is empty: no record to take the columns from', {});
+    // An empty source is an empty result (a query that matched nothing), not an error.
     if (records.length > 0) yield { records, first };
   }
 

@@ -102,6 +102,14 @@ describe('gradients(source) as an async iterable', () => {
     expect((await job.summary).rows).toEqual({ read: 4, written: 2, rejected: 2 });
   });
 
+  it('gives nothing, and a zero summary, for an empty source', async () => {
+    const job = gradients([], { threads: 1 });
+    const rows = [];
+    for await (const row of job) rows.push(row);
+    expect(rows).toEqual([]);
+    expect((await job.summary).rows).toEqual({ read: 0, written: 0, rejected: 0 });
+  });
+
   it('keeps order and reads ahead only a bounded amount while the consumer is paused', async () => {
     let produced = 0;
     async function* records() {
