@@ -214,6 +214,15 @@ describe('usage', () => {
     expect(existsSync(at('never.csv'))).toBe(false);
   });
 
+  it('shows progress on stderr with --progress, and none without', async () => {
+    await writeGeneratedCsv(at('progress.csv'), { rows: 20_000, features: 2, seed: 9 });
+    const shown = await runCli([at('progress.csv'), '-o', at('progress.out.csv'), '--progress', '--batch-size', '1000']);
+    expect(shown.code).toBe(0);
+    expect(shown.stderr).toMatch(/\r\x1b\[K[\d,]+ rows [\d.]+%, [\d,]+ rows\/s/);
+    const quiet = await runCli([at('progress.csv'), '-o', at('progress.out.csv'), '--batch-size', '1000']);
+    expect(quiet.stderr).not.toContain('rows/s');
+  });
+
   it('prints help with examples, and the version', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
