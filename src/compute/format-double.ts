@@ -56,24 +56,22 @@ function toDigits(nh: number, nl: number): void {
   while (low < 0) { low += 1e8; high -= 1; }
   while (low >= 1e8) { low -= 1e8; high += 1; }
   // Both parts are below 2^31 now: integer division is exact and fast. low: digits 9-16, high: 0-8.
-  let lowInt = low | 0;
-  for (let at = 15; at >= 9; at -= 2) {
-    const q = (lowInt / 100) | 0;
-    const pair = 2 * (lowInt - q * 100);
+  putPairs(low | 0, 9, 4);
+  const highInt = high | 0;
+  const rest = (highInt / 10) | 0;
+  digitBuffer[8] = ZERO + highInt - rest * 10;
+  putPairs(rest, 0, 4);
+}
+
+/** The last 2 * pairs digits of value into digitBuffer[from, from + 2 * pairs). */
+function putPairs(value: number, from: number, pairs: number): void {
+  let rest = value;
+  for (let at = from + 2 * (pairs - 1); at >= from; at -= 2) {
+    const next = (rest / 100) | 0;
+    const pair = 2 * (rest - next * 100);
     digitBuffer[at] = DIGIT_PAIRS[pair]!;
     digitBuffer[at + 1] = DIGIT_PAIRS[pair + 1]!;
-    lowInt = q;
-  }
-  let highInt = high | 0;
-  const q = (highInt / 10) | 0;
-  digitBuffer[8] = ZERO + highInt - q * 10;
-  highInt = q;
-  for (let at = 6; at >= 0; at -= 2) {
-    const next = (highInt / 100) | 0;
-    const pair = 2 * (highInt - next * 100);
-    digitBuffer[at] = DIGIT_PAIRS[pair]!;
-    digitBuffer[at + 1] = DIGIT_PAIRS[pair + 1]!;
-    highInt = next;
+    rest = next;
   }
 }
 
