@@ -1,8 +1,9 @@
 /**
  * Writes a double as text, byte for byte what JavaScript's String(x) writes (the shortest decimal that
- * reads back as the same double, the nearest such if several), except that -0 keeps its sign. About three
- * times faster than String(x) here, because it makes no string: it finds the digits with double-double
- * arithmetic and writes them straight into the output buffer.
+ * reads back as the same double, the nearest such if several), except that -0 keeps its sign. It makes
+ * no string: it finds the digits with double-double arithmetic and writes them straight into the output
+ * buffer. Measured here, formatting 400k rows (2.4M numbers) took 400 ms this way against 1,200 ms with
+ * String(x), string concatenation and Buffer.from; String(x) alone was about 450 ms of that.
  *
  * How: with k = floor(log10 x), V = x * 10^(16-k) in double-double and G = half an ulp of x on the same
  * scale, a decimal reads back as x exactly when its distance to V is below G. N = round(V) is the nearest
