@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   OUTPUT_FAILED: { exit: 1, summary: 'the output could not be written (no space, no permission, missing folder)' },
   OUTPUT_CLOSED: { exit: 141, summary: 'the reader of the output closed the pipe (as `head` does); the run stops quietly' },
   WORKER_FAILED: { exit: 1, summary: 'a worker thread crashed or threw; the run was stopped' },
+  ENGINE_CLOSED: { exit: 1, summary: 'a library engine was used after close()' },
   INTERRUPTED: { exit: 130, summary: 'the run was stopped by SIGINT (exit 130) or SIGTERM (exit 143)' },
 } as const satisfies Record<string, { exit: number; summary: string }>;
 

@@ -29,7 +29,7 @@ export class Engine {
 
   /** Run one request on the pool (started on first use). A thread that fails becomes WORKER_FAILED. */
   async run<R extends WorkerResponse>(request: WorkerRequest, transfer: ArrayBufferLike[], signal?: AbortSignal): Promise<R> {
-    if (this.closed) throw new Error('this batch-grad engine is closed');
+    if (this.closed) throw new BatchGradError('ENGINE_CLOSED', 'this batch-grad engine is closed; create another', {});
     this.pool ??= createPool(this.threads);
     try {
       const options = { transferList: transfer as ArrayBuffer[], ...(signal ? { signal } : {}) };

@@ -191,7 +191,7 @@ describe('the engine', () => {
     expect(summary.rows.written).toBe(20_000);
     expect(readFileSync(at('engine.csv'), 'utf8')).toBe(cliOutput);
     await engine[Symbol.asyncDispose]();
-    await expect(engine.run({ kind: 'columns', model: { kind: 'logistic', features: 1 }, columns: [], rows: 0 }, [])).rejects.toThrow(/closed/);
+    await expect(engine.run({ kind: 'columns', model: { kind: 'logistic', features: 1 }, columns: [], rows: 0 }, [])).rejects.toMatchObject({ code: 'ENGINE_CLOSED' });
   });
 
   it.each(['columns.mjs', 'csv-pipeline.mjs'])('runs examples/%s, which exits on its own (no leaked threads or handles)', (example) => {
