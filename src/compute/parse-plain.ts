@@ -51,18 +51,20 @@ export function parsePlain(job: JobSpec, bytes: Uint8Array): ParsedChunk {
     }
     read++;
 
-    // Split into fields; count them all, but remember only as many as the header has.
+    // Split into fields with indexOf (memchr speed); count them all, but remember only as many as the
+    // header has.
     let fields = 0;
     let fieldFrom = start;
-    for (let i = start; i <= contentEnd; i++) {
-      if (i === contentEnd || bytes[i] === delimiter) {
-        if (fields < fieldCount) {
-          fieldStart[fields] = fieldFrom;
-          fieldEnd[fields] = i;
-        }
-        fields++;
-        fieldFrom = i + 1;
+    for (;;) {
+      let end = bytes.indexOf(delimiter, fieldFrom);
+      if (end === -1 || end > contentEnd) end = contentEnd;
+      if (fields < fieldCount) {
+        fieldStart[fields] = fieldFrom;
+        fieldEnd[fields] = end;
       }
+      fields++;
+      if (end === contentEnd) break;
+      fieldFrom = end + 1;
     }
 
     let problem: RowProblem | undefined;

@@ -22,7 +22,7 @@ export class Engine {
   constructor(options: EngineOptions = {}) {
     const threads = options.threads ?? availableParallelism();
     if (!Number.isInteger(threads) || threads < 1) {
-      throw new BatchGradError('INVALID_OPTION', `--threads needs a whole number from 1; got ${JSON.stringify(threads)}`, { option: 'threads', value: String(threads) });
+      throw new BatchGradError('INVALID_OPTION', `threads needs a whole number from 1; got ${JSON.stringify(threads)}`, { option: 'threads', value: String(threads) });
     }
     this.threads = threads;
   }
