@@ -80,21 +80,33 @@ export function timesPowerOfTen(mh: number, ml: number, s: number): void {
 /** Half an ulp of a double with each biased exponent: 2^(e - 1076). */
 const HALF_ULP = Float64Array.from({ length: 2048 }, (_, e) => 2 ** (e - 1076));
 
+const DECIMAL_EXPONENT = Int16Array.from({ length: 2048 }, (_, e) => Math.floor((e - 1023) * Math.LOG10E * Math.LN2));
+
 const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
 const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // little-endian: word 1 is the high one
 
 /**
- * Half the gap between x (> 0) and its neighbours, or NaN where the two gaps differ or do not follow the
- * usual rule: powers of two (the gap below is half the gap above), subnormals, infinities.
+ * The biased binary exponent of x (> 0), or -1 where the gaps to x's neighbours do not follow the usual
+ * rule: powers of two (the gap below is half the gap above), subnormals, infinities.
  */
-export function halfUlpOf(x: number): number {
+export function regularExponentOf(x: number): number {
   bits[0] = x;
   const high = words[HIGH]!;
   const exponent = (high >>> 20) & 0x7ff;
-  if (exponent === 0 || exponent === 0x7ff) return Number.NaN;
-  if ((high & 0xfffff) === 0 && words[1 - HIGH] === 0) return Number.NaN;
+  if (exponent === 0 || exponent === 0x7ff) return -1;
+  if ((high & 0xfffff) === 0 && words[1 - HIGH] === 0) return -1;
+  return exponent;
+}
+
+/** Half the gap between a double with this biased exponent and its neighbours. */
+export function halfUlpAt(exponent: number): number {
   return HALF_ULP[exponent]!;
+}
+
+/** floor(log10(2^(exponent - 1023))): the decimal exponent of such a double, or one less. */
+export function decimalExponentAt(exponent: number): number {
+  return DECIMAL_EXPONENT[exponent]!;
 }
 
 /** 10^s as a double (the table's high part), for |s| <= POWER_RANGE. */

@@ -13,7 +13,7 @@
  * its trailing zeros dropped it is the shortest of all). Any doubt (a tie, a distance too close to G, a
  * value off the table, a power of two, a subnormal) falls back to String(x). */
 import type { ByteWriter } from './byte-writer.js';
-import { dd, halfUlpOf, POWER_RANGE, powerOfTen, timesPowerOfTen, twoProduct } from './double-double.js';
+import { dd, decimalExponentAt, halfUlpAt, POWER_RANGE, powerOfTen, regularExponentOf, timesPowerOfTen, twoProduct } from './double-double.js';
 
 const MINUS = 0x2d;
 const DOT = 0x2e;
@@ -87,13 +87,14 @@ export function writeDouble(out: ByteWriter, x: number): void {
 
 function writeShortest(out: ByteWriter, value: number): boolean {
   const x = Math.abs(value);
-  const halfUlp = halfUlpOf(x);
-  if (Number.isNaN(halfUlp)) return false;
-  let k = Math.floor(Math.log10(x));
+  const exponent = regularExponentOf(x);
+  if (exponent < 0) return false;
+  const halfUlp = halfUlpAt(exponent);
+  let k = decimalExponentAt(exponent);
   let s = 16 - k;
   if (Math.abs(s) >= POWER_RANGE) return false;
   timesPowerOfTen(x, 0, s);
-  // log10 can be off by one near powers of ten: put V in [10^16, 10^17).
+  // The binary exponent gives k or k - 1: put V in [10^16, 10^17).
   if (dd[0]! < 1e16) { k -= 1; s += 1; timesPowerOfTen(x, 0, s); }
   else if (dd[0]! >= 1e17) { k += 1; s -= 1; timesPowerOfTen(x, 0, s); }
   const vh = dd[0]!;
