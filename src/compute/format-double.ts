@@ -76,7 +76,10 @@ function putPairs(value: number, from: number, pairs: number): void {
   }
 }
 
-/** Write x as String(x) would (but -0 as "-0"). */
+/** The longest text writeDouble writes, e.g. -1.2345678901234567e-308. */
+export const MAX_DOUBLE_TEXT = 25;
+
+/** Write x as String(x) would (but -0 as "-0"). The caller reserves MAX_DOUBLE_TEXT bytes first. */
 export function writeDouble(out: ByteWriter, x: number): void {
   if (x === 0) {
     out.ascii(1 / x < 0 ? '-0' : '0');
@@ -154,7 +157,6 @@ function withoutTrailingZeros(count: number): number {
  * places from their start (x = 0.d1d2... * 10^point).
  */
 function writeLayout(out: ByteWriter, negative: boolean, digits: number, point: number): void {
-  out.reserve(digits + 28);
   const bytes = out.bytes;
   let at = out.length;
   if (negative) bytes[at++] = MINUS;
