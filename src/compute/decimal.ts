@@ -27,6 +27,31 @@ export const DECIMAL_SYNTAX = -2;
 export const DECIMAL_OVERFLOW = -3;
 
 /**
+ * [significand, extra, digits]: the first 15 significant digits, the next 4, and how many there were
+ * (beyond 19, Number() reads the field). A typed array, so updating it allocates nothing.
+ */
+const digitState = new Float64Array(3);
+
+/** Adds the digits from bytes[i] on to digitState; returns where they end. */
+function readDigitRun(bytes: Uint8Array, from: number, stop: number): number {
+  let significand = digitState[0]!;
+  let extra = digitState[1]!;
+  let digits = digitState[2]!;
+  let i = from;
+  for (; i < stop; i++) {
+    const d = bytes[i]! - ZERO;
+    if (d >>> 0 > 9) break;
+    if (digits < 15) significand = significand * 10 + d;
+    else if (digits < 19) extra = extra * 10 + d;
+    digits++;
+  }
+  digitState[0] = significand;
+  digitState[1] = extra;
+  digitState[2] = digits;
+  return i;
+}
+
+/**
  * Reads bytes[start, end) into out[index] and returns 0, or returns one of the sentinels above and leaves
  * out[index] unset.
  */
@@ -43,29 +68,26 @@ export function readDecimal(bytes: Uint8Array, start: number, end: number, out: 
     negative = bytes[i] === MINUS;
     i++;
   }
-  // The first 15 significant digits go to `significand`, the next 4 to `extra`; beyond that, Number().
-  let significand = 0;
-  let extra = 0;
-  let digits = 0; // significant digits read (leading zeros are not counted)
+  // Leading zeros are skipped first, so each step of a digit run is one range check and one add.
+  digitState[0] = 0;
+  digitState[1] = 0;
+  digitState[2] = 0;
   let scale = 0; // power of ten to apply to significand * 10^(digits beyond 15) + extra
-  let sawDigit = false;
-  let afterDot = false;
-  for (; i < stop; i++) {
-    const byte = bytes[i]!;
-    if (byte === DOT && !afterDot) {
-      afterDot = true;
-      continue;
-    }
-    const d = byte - ZERO;
-    if (d < 0 || d > 9) break;
-    sawDigit = true;
-    if (digits > 0 || d !== 0) {
-      if (digits < 15) significand = significand * 10 + d;
-      else if (digits < 19) extra = extra * 10 + d;
-      digits++;
-    }
-    if (afterDot) scale--;
+  const integerStart = i;
+  while (i < stop && bytes[i] === ZERO) i++;
+  i = readDigitRun(bytes, i, stop);
+  let sawDigit = i > integerStart;
+  if (i < stop && bytes[i] === DOT) {
+    i++;
+    const fractionStart = i;
+    if (digitState[2] === 0) while (i < stop && bytes[i] === ZERO) i++;
+    i = readDigitRun(bytes, i, stop);
+    scale = fractionStart - i;
+    sawDigit ||= i > fractionStart;
   }
+  const significand = digitState[0]!;
+  const extra = digitState[1]!;
+  const digits = digitState[2]!;
   if (!sawDigit) return DECIMAL_SYNTAX;
   if (i < stop && (bytes[i] === E_LOWER || bytes[i] === E_UPPER)) {
     i++;
