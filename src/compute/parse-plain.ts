@@ -31,7 +31,7 @@ export function parsePlain(job: JobSpec, bytes: Uint8Array): ParsedChunk {
   job.inputColumns.forEach((column, k) => (inputOf[column] = k));
 
   const capacity = countLineFeeds(bytes) + 1;
-  const columns = Array.from({ length: inputCount }, () => new Float64Array(capacity));
+  const columns = inputColumnsFor(inputCount, capacity);
   const kept: string[][] = [];
   const problems: RowProblem[] = [];
   let rows = 0;
@@ -99,6 +99,19 @@ export function parsePlain(job: JobSpec, bytes: Uint8Array): ParsedChunk {
 /** Model inputs are read in header order, so the first bad field reported is the leftmost, as in csv-parse's path. */
 function text(bytes: Uint8Array, start: number, end: number): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
+}
+
+/**
+ * Input columns reused from chunk to chunk on this thread: the tape reads them before processChunk
+ * returns, and a wide model would otherwise allocate (and leave for the collector) one buffer per input
+ * per chunk.
+ */
+const reusedColumns: Float64Array[] = [];
+function inputColumnsFor(count: number, rows: number): Float64Array[] {
+  for (let k = 0; k < count; k++) {
+    if ((reusedColumns[k]?.length ?? 0) < rows) reusedColumns[k] = new Float64Array(Math.max(rows, 2 * (reusedColumns[k]?.length ?? 0)));
+  }
+  return reusedColumns.slice(0, count);
 }
 
 function countLineFeeds(bytes: Uint8Array): number {
