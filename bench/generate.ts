@@ -5,6 +5,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { logisticInputNames } from '../src/core/logistic.js';
+import { seededRandom } from './support/seeded-random.js';
 
 export interface GenerateOptions {
   readonly rows: number;
@@ -14,20 +15,9 @@ export interface GenerateOptions {
   readonly id?: boolean;
 }
 
-/** mulberry32: small, fast, and good enough for test data. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The CSV text in pieces of about `rowsPerPiece` rows, so a 10 GB file never sits in memory. */
 export function* generateCsv(options: GenerateOptions, rowsPerPiece = 10_000): Generator<string> {
-  const random = seeded(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const names = logisticInputNames(options.features);
   yield `${options.id === false ? '' : 'id,'}${names.join(',')}\n`;
   // Values like real data: mostly moderate, with full float64 digits (the output must round-trip them).

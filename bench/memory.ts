@@ -5,12 +5,12 @@
  * Writes bench/results/memory.json. Generating the large file takes a minute; it is deleted afterwards.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeGeneratedCsv } from './generate.js';
-import { measureProcess } from './support/measure.js';
+import { highWaterMark, measureProcess } from './support/measure.js';
 
 const quick = process.argv.includes('--quick');
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
@@ -25,10 +25,7 @@ function slowConsumerPeak(input: string, bytesPerTick: number): Promise<{ peakRs
     const child = spawn(process.execPath, [CLI, input, '--out', '-'], { stdio: ['ignore', 'pipe', 'ignore'] });
     let peak = 0;
     const poll = setInterval(() => {
-      try {
-        const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (match) peak = Math.max(peak, Number(match[1]) * 1024);
-      } catch { /* exited */ }
+      peak = Math.max(peak, highWaterMark(child.pid!) ?? 0);
     }, 20);
     // Read in small sips: pause the pipe, resume for one chunk every tick.
     child.stdout.pause();

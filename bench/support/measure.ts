@@ -13,7 +13,8 @@ export interface ProcessMeasurement {
   readonly stderr: string;
 }
 
-function highWaterMark(pid: number): number | undefined {
+/** The kernel's peak-RSS mark for a live process, in bytes (undefined once it has exited). */
+export function highWaterMark(pid: number): number | undefined {
   try {
     const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : undefined;

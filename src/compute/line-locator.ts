@@ -56,6 +56,17 @@ export function fieldStart(bytes: Uint8Array, start: number, end: number, index:
   return start;
 }
 
+/** The 0-based field that byte `offset` of the record starting at `start` falls in. */
+export function fieldIndexAt(bytes: Uint8Array, start: number, offset: number, delimiter: number): number {
+  let field = 0;
+  let quoted = false;
+  for (let i = start; i < offset; i++) {
+    if (bytes[i] === 0x22) quoted = !quoted;
+    else if (bytes[i] === delimiter && !quoted) field++;
+  }
+  return field;
+}
+
 /** The record's text without its line ending, for reject files and messages. */
 export function recordText(bytes: Uint8Array, start: number, end: number): string {
   let stop = end;

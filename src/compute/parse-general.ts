@@ -2,7 +2,7 @@
 import type { Options } from 'csv-parse/sync';
 import { csvParseSync } from '../support/lazy-modules.js';
 import type { JobSpec } from './job.js';
-import { recordContentStart } from './line-locator.js';
+import { fieldIndexAt, recordContentStart } from './line-locator.js';
 import { readNumber } from './numbers.js';
 import type { ParsedChunk, RowProblem } from './parsed-chunk.js';
 
@@ -73,15 +73,4 @@ export function parseGeneral(job: JobSpec, bytes: Uint8Array, invalidUtf8: reado
     rows++;
   }
   return { read: records.length, rows, columns, kept, problems };
-}
-
-/** The 0-based field that byte `offset` of the record starting at `start` falls in. */
-function fieldIndexAt(bytes: Uint8Array, start: number, offset: number, delimiter: number): number {
-  let field = 0;
-  let quoted = false;
-  for (let i = start; i < offset; i++) {
-    if (bytes[i] === 0x22) quoted = !quoted;
-    else if (bytes[i] === delimiter && !quoted) field++;
-  }
-  return field;
 }

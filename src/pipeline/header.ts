@@ -1,5 +1,6 @@
 /** The header record: parsed with csv-parse like every other record, so quoting rules are the same. */
 import { isUtf8 } from 'node:buffer';
+import { csvParseOptions } from '../compute/parse-general.js';
 import { csvParseSync } from '../support/lazy-modules.js';
 import { BatchGradError } from '../errors.js';
 
@@ -8,7 +9,7 @@ export function parseHeader(bytes: Uint8Array, delimiter: string, file: string):
     throw new BatchGradError('CSV_SYNTAX', `${file}:1: the header is not UTF-8 text; is this a CSV file?`, { file, line: 1 });
   }
   try {
-    const records = csvParseSync()(bytes, { delimiter, record_delimiter: ['\r\n', '\n'], relax_column_count: true }) as string[][];
+    const records = csvParseSync()(bytes, csvParseOptions(delimiter)) as string[][];
     const header = records[0];
     if (header === undefined || (header.length === 1 && header[0] === '')) {
       throw new BatchGradError('HEADER_INVALID', `${file}:1: the first line is empty; it must be the header`, { file, line: 1 });

@@ -121,7 +121,7 @@ class AtomicFileOutput extends StreamOutput {
   }
 }
 
-export function temporaryPathFor(target: string): string {
+function temporaryPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
 }
 
