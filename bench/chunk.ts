@@ -1,0 +1,62 @@
+/**
+ * One core, one chunk: where a worker's time goes. Times processChunk on a 400k-row n=2 chunk with the
+ * plain-chunk parser and with csv-parse, and the number reading and writing against Number() and
+ * String(x), all in one run (median of 5). Usage: node dist/bench/chunk.js
+ */
+import { ByteWriter } from '../src/compute/byte-writer.js';
+import { readDecimal } from '../src/compute/decimal.js';
+import { writeDouble } from '../src/compute/format-double.js';
+import { processChunk, type ParserChoice } from '../src/compute/process-chunk.js';
+import { resolveJob } from '../src/compute/resolve-job.js';
+import { generateCsv } from './generate.js';
+import { median } from './support/measure.js';
+
+const ROWS = 400_000;
+const [headerLine, ...rest] = [...generateCsv({ rows: ROWS, features: 2, seed: 11 })].join('').split(/\n(.*)/s);
+const body = Buffer.from(rest.join(''));
+const job = resolveJob(headerLine!.split(','), { keep: [], delimiter: ',', onError: 'fail', file: 'bench', collectRejects: false });
+
+function timed(run: () => void): number {
+  run(); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    run();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+const chunk = (parser: ParserChoice) => (): void => {
+  processChunk(job, { seq: 0, bytes: body, firstLine: 2 }, parser);
+};
+
+// The chunk's number fields, and the numbers an output would hold, as the micro-benchmarks' inputs.
+const fields = body.toString().split(/[,\n]/).filter((f, i) => i % 6 !== 0 && f !== '');
+const fieldBytes = fields.map((f) => Buffer.from(f));
+const values = Float64Array.from(fields, Number);
+const out = new Float64Array(1);
+const writer = new ByteWriter(values.length * 26);
+
+const rows = [
+  ['processChunk, plain-chunk parser (400k rows)', timed(chunk('auto'))],
+  ['processChunk, csv-parse (400k rows)', timed(chunk('csv-parse'))],
+  [`read ${values.length.toLocaleString('en')} numbers: readDecimal`, timed(() => fieldBytes.forEach((b) => readDecimal(b, 0, b.length, out, 0)))],
+  ['  the same with Number() on the text', timed(() => fields.forEach((f) => (out[0] = Number(f))))],
+  [`write ${values.length.toLocaleString('en')} numbers: writeDouble into bytes`, timed(() => {
+    writer.length = 0;
+    for (const x of values) writeDouble(writer, x);
+  })],
+  ['  the same with String(x), concatenation and Buffer.from', timed(() => {
+    let text = '';
+    for (const x of values) text += `${String(x)},`;
+    Buffer.from(text);
+  })],
+] as const;
+
+console.log('| one core | ms (median of 5) | ns per row or number |');
+console.log('|---|---|---|');
+for (const [name, ms] of rows) {
+  const count = name.startsWith('processChunk') ? ROWS : values.length;
+  console.log(`| ${name} | ${ms.toFixed(0)} | ${((ms * 1e6) / count).toFixed(0)} |`);
+}
