@@ -146,6 +146,22 @@ describe('gradStream() as a Transform', () => {
     expect((await grads.summary).rows.written).toBe(20_000);
   });
 
+  it("takes csv-parse's default arrays, the first one being the header", async () => {
+    const grads = gradStream({ keep: ['id'], batchSize: 999 });
+    const rows: OutputRecord[] = [];
+    await pipeline(createReadStream(INPUT), parse(), grads, new Writable({
+      objectMode: true,
+      write(row: OutputRecord, _encoding, callback) {
+        rows.push(row);
+        callback();
+      },
+    }));
+    async function* fromArray() {
+      yield* rows;
+    }
+    expect(await asCsv(fromArray())).toBe(cliOutput);
+  });
+
   it('takes CSV bytes with input: csv', async () => {
     expect(await collect(createReadStream(INPUT).pipe(gradStream({ input: 'csv', keep: ['id'] })))).toBe(cliOutput);
   });
