@@ -33,6 +33,9 @@ export function twoSum(a: number, b: number): void {
 export const POWER_RANGE = 100;
 const powerHi = new Float64Array(2 * POWER_RANGE + 1);
 const powerLo = new Float64Array(2 * POWER_RANGE + 1);
+/** powerHi split for Dekker's product (head + tail = hi, each half the bits), done once here, not per call. */
+const powerHead = new Float64Array(2 * POWER_RANGE + 1);
+const powerTail = new Float64Array(2 * POWER_RANGE + 1);
 
 function bigIntToNumberScaled(numerator: bigint, denominator: bigint): number {
   // numerator / denominator to double, with 128 quotient bits kept before the final rounding.
@@ -62,7 +65,16 @@ for (let s = -POWER_RANGE; s <= POWER_RANGE; s++) {
   }
   powerHi[s + POWER_RANGE] = hi;
   powerLo[s + POWER_RANGE] = lo;
+  const t = SPLITTER * hi;
+  powerHead[s + POWER_RANGE] = t - (t - hi);
+  powerTail[s + POWER_RANGE] = hi - powerHead[s + POWER_RANGE]!;
 }
+
+/**
+ * The tables themselves, for the number writer's inner loop: 10^s = POWERS.hi[s + POWER_RANGE] +
+ * POWERS.lo[...], and hi = head + tail split for Dekker's product. Read only.
+ */
+export const POWERS = { hi: powerHi, lo: powerLo, head: powerHead, tail: powerTail } as const;
 
 /** hi + lo ~ (mh + ml) * 10^s with a relative error below 2^-100 (|s| <= POWER_RANGE). */
 export function timesPowerOfTen(mh: number, ml: number, s: number): void {
