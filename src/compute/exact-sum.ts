@@ -3,8 +3,8 @@
  *
  * Why: the dataset's gradient sums must be identical to the last bit whatever --threads and --batch-size
  * are. A plain `+=` depends on the order in which chunks are added; an exact sum does not. Each worker
- * sums its chunk into partials, the coordinator adds the partials together (still exact), and only the
- * final `value()` rounds, once, to the float64 nearest the true sum.
+ * sums its chunk's columns exactly (exactSumOf, below), the coordinator adds those states together here
+ * (still exact), and only the final `value()` rounds, once, to the float64 nearest the true sum.
  */
 export class ExactSum {
   /** partials[0..count): non-overlapping, increasing in magnitude; their exact sum is the running total. */
@@ -90,9 +90,76 @@ export interface ExactSumState {
   special: number;
 }
 
-/** The exact sum of column[0..rows), as a state to send to the coordinator. */
+/**
+ * The exact sum of column[0..rows), as a state to send to the coordinator. This runs for every output
+ * number, so it does not use ExactSum's partials (about 25 ns an add here) but a binned accumulator
+ * (a few ns): the bits of a double are cut at fixed 32-bit boundaries of the exponent range, and each
+ * piece is added into the bin that starts at its boundary. Every piece is a whole number of its bin's
+ * units below 2^31 of them, so a bin stays an exact double for 2^22 adds; the bins are flushed into an
+ * ExactSum well before that. The state lists the bins' values, whose exact sum is the column's.
+ */
 export function exactSumOf(column: Float64Array, rows: number): ExactSumState {
-  const sum = new ExactSum();
-  for (let i = 0; i < rows; i++) sum.add(column[i]!);
-  return sum.state();
+  let rest: ExactSum | undefined; // huge values, infinities, NaNs and flushed bins
+  let lowest = BIN_COUNT;
+  let highest = -1;
+  let sinceFlush = 0;
+  for (let i = 0; i < rows; i++) {
+    const x = column[i]!;
+    bits[0] = x;
+    const exponent = (words[HIGH]! >>> 20) & 0x7ff;
+    if (exponent >= BIG_EXPONENT) {
+      (rest ??= new ExactSum()).add(x);
+      continue;
+    }
+    // x = (x - top) + top, then the remainder cut again: each cut rounds to a multiple of the boundary
+    // by adding and removing a constant 1.5 * 2^(boundary + 52), exactly.
+    const bin = FIRST_BIN[exponent]!;
+    const upper = UPPER_CUT[exponent]!;
+    const middle = MIDDLE_CUT[exponent]!;
+    const top = x + upper - upper;
+    const remainder = x - top;
+    const mid = remainder + middle - middle;
+    bins[bin]! += remainder - mid;
+    bins[bin + 1]! += mid;
+    bins[bin + 2]! += top;
+    if (bin < lowest) lowest = bin;
+    if (bin > highest) highest = bin;
+    if (++sinceFlush === FLUSH_EVERY) {
+      rest ??= new ExactSum();
+      flushBins(rest, lowest, highest);
+      sinceFlush = 0;
+    }
+  }
+  const partials: number[] = [];
+  for (let j = lowest; j <= highest + 2; j++) partials.push(bins[j]!);
+  bins.fill(0, lowest, highest + 3);
+  let state: ExactSumState = { partials, special: 0 };
+  if (rest !== undefined) {
+    for (const x of partials) rest.add(x);
+    state = rest.state();
+  }
+  // The cuts turn -0 into +0, but IEEE's sum is -0 when every term is -0.
+  const zero = state.special === 0 && state.partials.every((x) => x === 0);
+  if (zero && rows > 0 && column.subarray(0, rows).every((x) => Object.is(x, -0))) return { partials: [-0], special: 0 };
+  return state;
+}
+
+const BIN_BITS = 32;
+/** Bin j counts units of 2^(32j - 1074): every double's bits lie in three consecutive bins. */
+const BIN_COUNT = 2 + Math.ceil(2098 / BIN_BITS);
+/** From this biased exponent up (|x| >= 2^958), the cut constants would overflow: such x go to ExactSum. */
+const BIG_EXPONENT = 1023 + 958;
+const FLUSH_EVERY = 2 ** 21;
+const bins = new Float64Array(BIN_COUNT);
+const FIRST_BIN = Int32Array.from({ length: 2048 }, (_, e) => Math.floor((Math.max(e, 1) - 1) / BIN_BITS));
+const MIDDLE_CUT = Float64Array.from({ length: 2048 }, (_, e) => 1.5 * 2 ** ((FIRST_BIN[e]! + 1) * BIN_BITS - 1074 + 52));
+const UPPER_CUT = Float64Array.from({ length: 2048 }, (_, e) => 1.5 * 2 ** ((FIRST_BIN[e]! + 2) * BIN_BITS - 1074 + 52));
+
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // little-endian: word 1 is the high one
+
+function flushBins(into: ExactSum, lowest: number, highest: number): void {
+  for (let j = lowest; j <= highest + 2; j++) into.add(bins[j]!);
+  bins.fill(0, lowest, highest + 3);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExactSum } from '../../src/compute/exact-sum.js';
+import { ExactSum, exactSumOf } from '../../src/compute/exact-sum.js';
 import { seededRandom } from '../support/random.js';
 
 /** The exact sum, rounded once to the nearest double, with BigInt: every double is a multiple of 2^-1074. */
@@ -83,5 +83,71 @@ describe('exact sums', () => {
     huge.add(Number.MAX_VALUE);
     huge.add(Number.MAX_VALUE);
     expect(huge.value()).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  describe("a column's sum (exactSumOf, the binned accumulator the workers use)", () => {
+    const bits = new Float64Array(1);
+    const words = new Uint32Array(bits.buffer);
+    /** Any finite double: random bit patterns reach subnormals and the largest exponents. */
+    function anyDouble(random: () => number): number {
+      do {
+        words[0] = Math.floor(random() * 2 ** 32);
+        words[1] = Math.floor(random() * 2 ** 32);
+      } while (!Number.isFinite(bits[0]!));
+      return bits[0]!;
+    }
+    const total = (column: Float64Array): number => {
+      const sum = new ExactSum();
+      sum.addState(structuredClone(exactSumOf(column, column.length)));
+      return sum.value();
+    };
+
+    it('is the exact total rounded once, from subnormals to the largest doubles', () => {
+      const random = seededRandom(8);
+      for (let trial = 0; trial < 300; trial++) {
+        const kind = trial % 3;
+        const xs = Array.from({ length: 1 + Math.floor(random() * 200) }, () =>
+          kind === 0 ? anyDouble(random) : kind === 1 ? (random() - 0.5) * 2 ** Math.floor(random() * 200 - 100) : (random() - 0.5) * 1e-310);
+        if (kind !== 0) xs.push(-xs.reduce((a, b) => a + b, 0));
+        expect(total(Float64Array.from(xs)), `trial ${trial}`).toBe(referenceSum(xs));
+      }
+    });
+
+    it('keeps IEEE signs and specials: -0 alone, infinities, NaN, an overflowing total', () => {
+      expect(Object.is(total(Float64Array.of(-0, -0)), -0)).toBe(true);
+      expect(Object.is(total(Float64Array.of(-0, 0)), 0)).toBe(true);
+      expect(total(Float64Array.of(1, Infinity))).toBe(Infinity);
+      expect(total(Float64Array.of(1, Infinity, -Infinity))).toBeNaN();
+      expect(total(Float64Array.of(NaN, 2))).toBeNaN();
+      expect(total(Float64Array.of(Number.MAX_VALUE, Number.MAX_VALUE))).toBe(Infinity);
+      expect(total(Float64Array.of(Number.MAX_VALUE, -Number.MAX_VALUE, 1e300, 2 ** -1074))).toBe(1e300);
+    });
+
+    it('stays exact where unflushed bins would round (more than 2^22 adds of the largest pieces)', () => {
+      // 1 + (2^31 - 1) * 2^-50 puts 2^31 - 1 units, the most a piece can hold, into one bin on every add:
+      // without the flush every 2^21 adds, this sum comes out 2 ulps off.
+      const x = 1 + (2 ** 31 - 1) * 2 ** -50;
+      for (const sign of [1, -1]) {
+        const column = new Float64Array(2 ** 22 + 2 ** 21).fill(sign * x);
+        const oracle = new ExactSum();
+        for (const value of column) oracle.add(value);
+        expect(total(column)).toBe(oracle.value());
+      }
+    });
+
+    it('gives the same bits whatever the chunking, like ExactSum', () => {
+      const random = seededRandom(10);
+      const xs = values(random, 20_000);
+      const expected = referenceSum(xs);
+      for (let trial = 0; trial < 10; trial++) {
+        const merged = new ExactSum();
+        for (let at = 0; at < xs.length; ) {
+          const size = 1 + Math.floor(random() * 3000);
+          merged.addState(exactSumOf(Float64Array.from(xs.slice(at, at + size)), Math.min(size, xs.length - at)));
+          at += size;
+        }
+        expect(merged.value()).toBe(expected);
+      }
+    });
   });
 });
