@@ -51,11 +51,12 @@ function positiveInteger(option: string, value: unknown, fallback: number, max =
 }
 
 /** `\t` and `tab` both mean a tab, since a literal tab is hard to type in a shell. */
-function delimiterOf(value: unknown): string {
+export function delimiterOf(value: unknown): string {
   if (value === undefined) return ',';
   const delimiter = value === '\\t' || value === 'tab' ? '\t' : value;
-  if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-    return invalid('delimiter', 'one character other than a quote or a line break (use \\t or tab for a tab)', value);
+  // One ASCII byte: the plain-chunk parser splits fields at that byte.
+  if (typeof delimiter !== 'string' || !/^[\x01-\x7f]$/.test(delimiter) || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
+    return invalid('delimiter', 'one ASCII character other than a quote or a line break (use \\t or tab for a tab)', value);
   }
   return delimiter;
 }

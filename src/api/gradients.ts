@@ -6,7 +6,7 @@
 import { startCsvRun } from '../engine/csv-run.js';
 import type { Engine } from '../engine/engine.js';
 import { BatchGradError } from '../errors.js';
-import { DEFAULT_BATCH_SIZE } from '../options.js';
+import { DEFAULT_BATCH_SIZE, delimiterOf } from '../options.js';
 import type { RejectedRow } from '../compute/process-chunk.js';
 import { SummaryAccumulator, type RunSummary } from '../pipeline/summary.js';
 import { formulaOf, type ModelChoice } from './model.js';
@@ -43,6 +43,7 @@ export function gradientJob(engine: Engine, source: AsyncIterable<unknown> | Ite
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new BatchGradError('INVALID_OPTION', `batchSize needs a whole number from 1; got ${JSON.stringify(batchSize)}`, { option: 'batchSize' });
   }
+  const delimiter = delimiterOf(options.delimiter);
   const common = { expr: formulaOf(options.model), keep: options.keep ?? [], onError: options.onError ?? 'fail', batchSize, signal: options.signal };
 
   async function* records(): AsyncGenerator<OutputRecord> {
@@ -57,7 +58,7 @@ export function gradientJob(engine: Engine, source: AsyncIterable<unknown> | Ite
       for await (const piece of toAsync(source)) yield typeof piece === 'string' ? Buffer.from(piece) : (piece as Uint8Array);
     })();
     const run = await startCsvRun(engine, bytes, {
-      ...common, delimiter: options.delimiter ?? ',', file: '<stream>', collectRejects: options.onReject !== undefined,
+      ...common, delimiter, file: '<stream>', collectRejects: options.onReject !== undefined,
     });
     yield run.header;
     for await (const result of run.results) {

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     .option('expr', { alias: 'e', type: 'string', describe: 'a formula to use instead of the logistic model, e.g. "w*x1 + w*x2"', requiresArg: true })
     .option('keep', { alias: 'k', type: 'string', describe: 'input columns to copy to the output, comma-separated (e.g. an id)', requiresArg: true })
     .option('summary', { type: 'string', describe: 'also write the summary (counts, sums, means) as JSON to this file', requiresArg: true })
-    .option('delimiter', { alias: 'd', type: 'string', default: ',', describe: 'field delimiter, one character (\\t or tab for a tab)', requiresArg: true })
+    .option('delimiter', { alias: 'd', type: 'string', default: ',', describe: 'field delimiter, one ASCII character (\\t or tab for a tab)', requiresArg: true })
     .option('on-error', { choices: ['fail', 'skip'] as const, default: 'fail' as const, describe: 'on a bad row: stop (fail), or skip it and count it (skip)' })
     .option('rejects', { type: 'string', describe: 'with --on-error skip: write each rejected row, its line and reason, to this CSV file', requiresArg: true })
     .option('progress', { type: 'boolean', default: process.stderr.isTTY === true, describe: 'show progress on stderr [default: on when stderr is a terminal]' })

@@ -75,6 +75,12 @@ describe('gradients(source) as an async iterable', () => {
     expect(text).toBe(cliOutput);
   });
 
+  it('refuses a delimiter that is not one ASCII character, when called', () => {
+    for (const delimiter of [';;', '§', '"']) {
+      expect(() => gradients([], { input: 'csv', delimiter })).toThrow(/delimiter needs one ASCII character/);
+    }
+  });
+
   it('rejects the iteration at a bad record, naming it', async () => {
     async function* records() {
       for (let i = 1; i <= 5000; i++) yield { w1: i === 1500 ? 'abc' : '1', x1: '2', b: '3' };
