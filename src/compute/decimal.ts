@@ -52,8 +52,8 @@ function readDigitRun(bytes: Uint8Array, from: number, stop: number): number {
 }
 
 /**
- * Reads bytes[start, end) into out[index] and returns 0, or returns one of the sentinels above and leaves
- * out[index] unset.
+ * Reads bytes[start, end) into out[index] and returns 0, or returns one of the sentinels above (out[index]
+ * is then unspecified). Spaces and tabs around the number are allowed, as readNumber allows them.
  */
 export function readDecimal(bytes: Uint8Array, start: number, end: number, out: Float64Array, index: number): number {
   let i = start;
@@ -61,10 +61,22 @@ export function readDecimal(bytes: Uint8Array, start: number, end: number, out: 
   while (i < stop && (bytes[i] === SPACE || bytes[i] === TAB)) i++;
   while (stop > i && (bytes[stop - 1] === SPACE || bytes[stop - 1] === TAB)) stop--;
   if (i === stop) return DECIMAL_EMPTY;
-  const first = i;
+  const after = readDecimalAt(bytes, i, stop, out, index);
+  if (after < 0) return after;
+  if (after !== stop) return DECIMAL_SYNTAX;
+  return Number.isFinite(out[index]!) ? 0 : DECIMAL_OVERFLOW;
+}
 
+/**
+ * Reads the longest number that starts exactly at bytes[from] (no spaces), looking no further than
+ * `stop`, into out[index]; returns where it ends, or DECIMAL_SYNTAX. The plain-chunk parser reads fields
+ * this way as it scans. The caller checks what follows first (a field that goes on is a syntax error),
+ * then the value: one too large for float64 is stored as an infinity, for the caller to refuse.
+ */
+export function readDecimalAt(bytes: Uint8Array, from: number, stop: number, out: Float64Array, index: number): number {
+  let i = from;
   let negative = false;
-  if (bytes[i] === PLUS || bytes[i] === MINUS) {
+  if (i < stop && (bytes[i] === PLUS || bytes[i] === MINUS)) {
     negative = bytes[i] === MINUS;
     i++;
   }
@@ -107,7 +119,6 @@ export function readDecimal(bytes: Uint8Array, start: number, end: number, out: 
     if (exponentDigits === 0) return DECIMAL_SYNTAX;
     scale += exponentNegative ? -exponent : exponent;
   }
-  if (i !== stop) return DECIMAL_SYNTAX;
 
   let value = Number.NaN;
   if (digits <= 15 && scale >= -22 && scale <= 22) {
@@ -121,10 +132,8 @@ export function readDecimal(bytes: Uint8Array, start: number, end: number, out: 
     value = nearestDouble(dd[0]!, dd[1]!);
   }
   if (Number.isNaN(value)) {
-    value = Math.abs(Number(Buffer.from(bytes.buffer, bytes.byteOffset + first, stop - first).toString('latin1')));
+    value = Math.abs(Number(Buffer.from(bytes.buffer, bytes.byteOffset + from, i - from).toString('latin1')));
   }
-  if (negative) value = -value;
-  if (!Number.isFinite(value)) return DECIMAL_OVERFLOW;
-  out[index] = value;
-  return 0;
+  out[index] = negative ? -value : value;
+  return i;
 }

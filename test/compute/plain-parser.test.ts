@@ -46,15 +46,14 @@ describe('the plain-chunk parser', () => {
   );
 
   /** Rows of quote-free CSV with every irregularity the plain parser must treat as csv-parse does. */
-  function randomChunk(random: () => number): Buffer {
+  function randomChunk(random: () => number, delimiter = ',', count = 1 + Math.floor(random() * 30)): Buffer {
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const field = (): string => (random() < 0.8 ? String((random() - 0.5) * 100) : pick(ADVERSARIAL_FIELDS.filter((f) => !f.includes(','))));
     const lines: string[] = [];
-    const count = 1 + Math.floor(random() * 30);
     for (let i = 0; i < count; i++) {
       const r = random();
       const fields = r < 0.05 ? 3 : r < 0.1 ? 5 : 4;
-      const line = r < 0.13 ? '' : Array.from({ length: fields }, (_, k) => (k === 0 ? `id${i} é` : field())).join(',');
+      const line = r < 0.13 ? '' : Array.from({ length: fields }, (_, k) => (k === 0 ? `id${i} é` : field())).join(delimiter);
       lines.push(line + pick(['\n', '\n', '\r\n', '\r\r\n']));
     }
     let text = lines.join('');
@@ -71,6 +70,34 @@ describe('the plain-chunk parser', () => {
         const plain = processChunk(job, task, 'auto');
         const general = processChunk(job, task, 'csv-parse');
         expect(plain, `${JSON.stringify(bytes.toString())} ${job.onError} keep=${job.keepColumns}`).toEqual(general);
+      }
+    }
+  });
+
+  it('agrees with csv-parse for other delimiters, including ones a number can contain', () => {
+    // A delimiter such as . or - or e turns off the one-pass reading (fields are split first); the others
+    // keep it. Both must give what csv-parse gives.
+    const random = seededRandom(2027);
+    for (const delimiter of [';', '\t', ' ', '|', '.', '-', 'e', '1']) {
+      const delimited = (['fail', 'skip'] as const).flatMap((onError) =>
+        [[], ['id']].map((keep) => resolveJob(header, { keep, delimiter, onError, file: 't.csv', collectRejects: true })));
+      for (let trial = 0; trial < 60; trial++) {
+        const bytes = randomChunk(random, delimiter);
+        for (const job of delimited) {
+          const task = { seq: trial, bytes, firstLine: 1 };
+          expect(processChunk(job, task, 'auto'), `${JSON.stringify(bytes.toString())} ${JSON.stringify(delimiter)}`).toEqual(processChunk(job, task, 'csv-parse'));
+        }
+      }
+    }
+  });
+
+  it('agrees with csv-parse on chunks of thousands of rows (the input columns grow as it reads)', () => {
+    const random = seededRandom(2028);
+    for (let trial = 0; trial < 2; trial++) {
+      const bytes = randomChunk(random, ',', 2500 + trial * 1000);
+      for (const job of jobs.filter((j) => j.onError === 'skip')) {
+        const task = { seq: trial, bytes, firstLine: 1 };
+        expect(processChunk(job, task, 'auto')).toEqual(processChunk(job, task, 'csv-parse'));
       }
     }
   });
