@@ -6,11 +6,14 @@ const encoder = new TextEncoder();
 
 export class ByteWriter {
   bytes: Uint8Array;
+  /** The same memory, for writing several bytes with one (unaligned) store. */
+  view: DataView;
   length = 0;
 
   /** Writes into `reuse` when it is at least `capacity` bytes (a recycled buffer), else into a new one. */
   constructor(capacity = 1 << 16, reuse?: ArrayBuffer) {
     this.bytes = reuse !== undefined && reuse.byteLength >= capacity ? new Uint8Array(reuse) : new Uint8Array(capacity);
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
   }
 
   /** Make room for `extra` more bytes. */
@@ -19,6 +22,7 @@ export class ByteWriter {
     const grown = new Uint8Array(Math.max(this.length + extra, 2 * this.bytes.length));
     grown.set(this.bytes.subarray(0, this.length));
     this.bytes = grown;
+    this.view = new DataView(grown.buffer);
   }
 
   byte(value: number): void {

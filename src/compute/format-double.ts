@@ -28,21 +28,25 @@ const DOUBT = 2 ** -30;
 const LOWEST_K = 17 - POWER_RANGE;
 const HIGHEST_K = POWER_RANGE - 2;
 
-/** "00" to "99" as ASCII, so digits are produced two at a time. */
-const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => ZERO + (i & 1 ? (i >> 1) % 10 : Math.floor((i >> 1) / 10)));
+/** "0000" to "9999" as four ASCII bytes in one little-endian word: digits are stored four at a time. */
+const DIGIT_QUADS = Uint32Array.from({ length: 10_000 }, (_, n) => {
+  const text = String(n).padStart(4, '0');
+  return text.charCodeAt(0) | (text.charCodeAt(1) << 8) | (text.charCodeAt(2) << 16) | (text.charCodeAt(3) << 24);
+});
 
-/** The `count` last decimal digits of value (an integer below 2^31) into bytes[from, from + count). */
-function putDigits(bytes: Uint8Array, from: number, value: number, count: number): void {
-  let rest = value;
-  let at = from + count;
-  while (at - from >= 2) {
-    const next = (rest / 100) | 0;
-    const pair = 2 * (rest - next * 100);
-    bytes[--at] = DIGIT_PAIRS[pair + 1]!;
-    bytes[--at] = DIGIT_PAIRS[pair]!;
-    rest = next;
-  }
-  if (at > from) bytes[from] = ZERO + (rest % 10);
+/** The 8 digits of value (below 10^8, with leading zeros) at view[at, at + 8). */
+function putEightDigits(view: DataView, at: number, value: number): void {
+  const high = (value / 10_000) | 0;
+  view.setUint32(at, DIGIT_QUADS[high]!, true);
+  view.setUint32(at + 4, DIGIT_QUADS[value - high * 10_000]!, true);
+}
+
+/** The 17 digits of head * 10^8 + low (head with 9 digits, low below 10^8) at view[at, at + 17). */
+function putSeventeenDigits(view: DataView, at: number, head: number, low: number): void {
+  const first = (head / 1e8) | 0;
+  view.setUint8(at, ZERO + first);
+  putEightDigits(view, at + 1, head - first * 1e8);
+  putEightDigits(view, at + 9, low);
 }
 
 /** The longest text writeDouble writes, e.g. -1.2345678901234567e-308. */
@@ -144,16 +148,19 @@ function writeShortest(out: ByteWriter, value: number): boolean {
     head += 1;
     if (head >= 1e9) return false;
   }
-
-  // Drop trailing zeros: from the low part, or if it is all zeros, from the head.
-  let headDigits = 9;
-  if (low === 0) {
-    lowDigits = 0;
-    while (head - ((head / 10) | 0) * 10 === 0) { head = (head / 10) | 0; headDigits -= 1; }
-  } else {
-    while (low - ((low / 10) | 0) * 10 === 0) { low = (low / 10) | 0; lowDigits -= 1; }
+  // All 17 digit places, the candidate's last ones zero; trailing zeros are then not written.
+  low *= LOW_LIMIT[8 - lowDigits]!;
+  let digits = 17;
+  let trailing = low;
+  if (trailing === 0) {
+    digits = 9;
+    trailing = head;
   }
-  writeLayout(out, value < 0, head, headDigits, low, lowDigits, k + 1);
+  while (trailing - ((trailing / 10) | 0) * 10 === 0) {
+    trailing = (trailing / 10) | 0;
+    digits -= 1;
+  }
+  writeLayout(out, value < 0, head, low, digits, k + 1);
   return true;
 }
 
@@ -161,43 +168,39 @@ function writeShortest(out: ByteWriter, value: number): boolean {
 const LOW_LIMIT = Int32Array.of(1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8);
 
 /**
- * The layout of Number::toString for the digits of head then low (headDigits + lowDigits of them, the
- * first nonzero), the decimal point `point` places from their start (x = 0.d1d2... * 10^point). Digits go
- * straight into the output; where a point falls among them, they are written one place to the right and
- * the few before the point moved back.
+ * The layout of Number::toString for the first `digits` of the 17 digits of head * 10^8 + low, the
+ * decimal point `point` places from their start (x = 0.d1d2... * 10^point). All 17 digits go straight
+ * into the output (the caller reserved room) and the length then keeps only the wanted ones; where a
+ * point falls among them, they are written one place to the right and the few before it moved back.
  */
-function writeLayout(out: ByteWriter, negative: boolean, head: number, headDigits: number, low: number, lowDigits: number, point: number): void {
+function writeLayout(out: ByteWriter, negative: boolean, head: number, low: number, digits: number, point: number): void {
   const bytes = out.bytes;
+  const view = out.view;
   let at = out.length;
   if (negative) bytes[at++] = MINUS;
-  const digits = headDigits + lowDigits;
   if (point <= 0 && point > -6) {
     bytes[at++] = ZERO;
     bytes[at++] = DOT;
     for (let i = point; i < 0; i++) bytes[at++] = ZERO;
-    putDigits(bytes, at, head, headDigits);
-    putDigits(bytes, at + headDigits, low, lowDigits);
+    putSeventeenDigits(view, at, head, low);
     out.length = at + digits;
     return;
   }
   if (point > 0 && point <= 21) {
     if (digits <= point) {
-      putDigits(bytes, at, head, headDigits);
-      putDigits(bytes, at + headDigits, low, lowDigits);
+      putSeventeenDigits(view, at, head, low);
       at += digits;
       for (let i = digits; i < point; i++) bytes[at++] = ZERO;
       out.length = at;
       return;
     }
-    putDigits(bytes, at + 1, head, headDigits);
-    putDigits(bytes, at + 1 + headDigits, low, lowDigits);
+    putSeventeenDigits(view, at + 1, head, low);
     for (let i = 0; i < point; i++) bytes[at + i] = bytes[at + i + 1]!;
     bytes[at + point] = DOT;
     out.length = at + digits + 1;
     return;
   }
-  putDigits(bytes, at + 1, head, headDigits);
-  putDigits(bytes, at + 1 + headDigits, low, lowDigits);
+  putSeventeenDigits(view, at + 1, head, low);
   bytes[at] = bytes[at + 1]!;
   if (digits > 1) {
     bytes[at + 1] = DOT;
