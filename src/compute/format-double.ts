@@ -45,9 +45,18 @@ function putEightDigits(view: DataView, at: number, value: number): void {
 function putSeventeenDigits(view: DataView, at: number, head: number, low: number): void {
   const first = (head / 1e8) | 0;
   view.setUint8(at, ZERO + first);
-  putEightDigits(view, at + 1, head - first * 1e8);
-  putEightDigits(view, at + 9, low);
+  putSixteenDigits(view, at + 1, head - first * 1e8, low);
 }
+
+/** The 16 digits of middle * 10^8 + low (both below 10^8) at view[at, at + 16). */
+function putSixteenDigits(view: DataView, at: number, middle: number, low: number): void {
+  putEightDigits(view, at, middle);
+  putEightDigits(view, at + 8, low);
+}
+
+/** "0.00" and "0000" as little-endian words: a number below 1 starts with up to 6 of these bytes. */
+const ZERO_POINT_ZEROS = 0x30302e30;
+const FOUR_ZEROS = 0x30303030;
 
 /** The longest text writeDouble writes, e.g. -1.2345678901234567e-308. */
 export const MAX_DOUBLE_TEXT = 25;
@@ -179,9 +188,10 @@ function writeLayout(out: ByteWriter, negative: boolean, head: number, low: numb
   let at = out.length;
   if (negative) bytes[at++] = MINUS;
   if (point <= 0 && point > -6) {
-    bytes[at++] = ZERO;
-    bytes[at++] = DOT;
-    for (let i = point; i < 0; i++) bytes[at++] = ZERO;
+    // "0." and -point zeros, written as eight bytes at once (the digits then overwrite the extra zeros).
+    view.setUint32(at, ZERO_POINT_ZEROS, true);
+    view.setUint32(at + 4, FOUR_ZEROS, true);
+    at += 2 - point;
     putSeventeenDigits(view, at, head, low);
     out.length = at + digits;
     return;
@@ -192,6 +202,15 @@ function writeLayout(out: ByteWriter, negative: boolean, head: number, low: numb
       at += digits;
       for (let i = digits; i < point; i++) bytes[at++] = ZERO;
       out.length = at;
+      return;
+    }
+    if (point === 1) {
+      // The most common layout above 1: one digit, the point, the rest.
+      const first = (head / 1e8) | 0;
+      bytes[at] = ZERO + first;
+      bytes[at + 1] = DOT;
+      putSixteenDigits(view, at + 2, head - first * 1e8, low);
+      out.length = at + digits + 1;
       return;
     }
     putSeventeenDigits(view, at + 1, head, low);
