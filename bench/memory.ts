@@ -14,7 +14,7 @@ import { highWaterMark, measureProcess } from './support/measure.js';
 
 const quick = process.argv.includes('--quick');
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
-const CLI = here('../src/cli/main.js');
+const CLI = here('../src/cli/batch-grad.js');
 const RESULTS = join(here('.'), '..', '..', 'bench', 'results');
 const ROWS_PER_100MB = 965_000; // n = 2 rows of the generator are about 103.6 bytes
 

@@ -15,7 +15,7 @@ import { runTapeBenchmark } from './tape.js';
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 3 : 5;
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
-const CLI = here('../src/cli/main.js');
+const CLI = here('../src/cli/batch-grad.js');
 const DUCKDB = here('./baselines/duckdb-job.js');
 const NOTEBOOK = here('./baselines/notebook-way.js');
 const RESULTS = join(here('.'), '..', '..', 'bench', 'results');

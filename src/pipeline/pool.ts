@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import type { Piscina } from 'piscina';
 
 /**
- * The compiled worker. From dist/src/pipeline/pool.js it is dist/workers/grad-worker.js. When this module
- * runs from its TypeScript source (under vitest), the worker is still the built one in dist/: a thread
- * cannot load .ts on Node 20, and the tests must exercise what ships.
+ * The compiled worker. From dist/src/pipeline/pool.js it is dist/workers/grad-worker.js, and so from the
+ * CLI's bundle, dist/src/cli/batch-grad.js, which sits at the same depth. When this module runs from its
+ * TypeScript source (under vitest), the worker is still the built one in dist/: a thread cannot load .ts
+ * on Node 20, and the tests must exercise what ships.
  */
 export function workerFile(): string {
   const fromHere = new URL('../../workers/grad-worker.js', import.meta.url);
@@ -16,7 +17,6 @@ export function workerFile(): string {
   return path;
 }
 
-/** piscina is imported here, on first use: a run that fits in one chunk never starts a thread. */
 /**
  * The workers' young generation, in MiB. V8 grows it while a thread allocates steadily, so over a long run
  * each worker's heap crept from 16 to 27 MiB and peak RSS rose with the input size (138 MiB on 1M rows,
@@ -25,6 +25,7 @@ export function workerFile(): string {
  */
 const WORKER_YOUNG_GENERATION_MB = 3;
 
+/** piscina is imported here, on first use: a run that fits in one chunk never starts a thread. */
 export async function createPool(threads: number): Promise<Piscina> {
   const { Piscina } = await import('piscina');
   return new Piscina({
