@@ -9,7 +9,7 @@
  * ulp from a rounding midpoint. Anything else, or any doubt, goes to Number() on the field's text, which
  * is correctly rounded; only the grammar check is ours then.
  */
-import { dd, nearestDouble, POWER_RANGE, timesPowerOfTen, twoProduct, twoSum } from './double-double.js';
+import { dd, nearestDouble, POWER_RANGE, timesPowerOfTen, twoSum } from './double-double.js';
 const SPACE = 0x20;
 const TAB = 0x09;
 const PLUS = 0x2b;
@@ -25,31 +25,6 @@ const EXACT_POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k);
 export const DECIMAL_EMPTY = -1;
 export const DECIMAL_SYNTAX = -2;
 export const DECIMAL_OVERFLOW = -3;
-
-/**
- * [significand, extra, digits]: the first 15 significant digits, the next 4, and how many there were
- * (beyond 19, Number() reads the field). A typed array, so updating it allocates nothing.
- */
-const digitState = new Float64Array(3);
-
-/** Adds the digits from bytes[i] on to digitState; returns where they end. */
-function readDigitRun(bytes: Uint8Array, from: number, stop: number): number {
-  let significand = digitState[0]!;
-  let extra = digitState[1]!;
-  let digits = digitState[2]!;
-  let i = from;
-  for (; i < stop; i++) {
-    const d = bytes[i]! - ZERO;
-    if (d >>> 0 > 9) break;
-    if (digits < 15) significand = significand * 10 + d;
-    else if (digits < 19) extra = extra * 10 + d;
-    digits++;
-  }
-  digitState[0] = significand;
-  digitState[1] = extra;
-  digitState[2] = digits;
-  return i;
-}
 
 /**
  * Reads bytes[start, end) into out[index] and returns 0, or returns one of the sentinels above (out[index]
@@ -80,26 +55,37 @@ export function readDecimalAt(bytes: Uint8Array, from: number, stop: number, out
     negative = bytes[i] === MINUS;
     i++;
   }
-  // Leading zeros are skipped first, so each step of a digit run is one range check and one add.
-  digitState[0] = 0;
-  digitState[1] = 0;
-  digitState[2] = 0;
+  // The first 15 significant digits go into `significand`, the next 4 into `extra`; `digits` counts
+  // them all (beyond 19, Number() reads the field). Leading zeros are skipped first, so each step of a
+  // digit run is one range check and one multiply-add.
+  let significand = 0;
+  let extra = 0;
+  let digits = 0;
   let scale = 0; // power of ten to apply to significand * 10^(digits beyond 15) + extra
   const integerStart = i;
   while (i < stop && bytes[i] === ZERO) i++;
-  i = readDigitRun(bytes, i, stop);
+  for (; i < stop; i++) {
+    const d = bytes[i]! - ZERO;
+    if (d >>> 0 > 9) break;
+    if (digits < 15) significand = significand * 10 + d;
+    else if (digits < 19) extra = extra * 10 + d;
+    digits++;
+  }
   let sawDigit = i > integerStart;
   if (i < stop && bytes[i] === DOT) {
     i++;
     const fractionStart = i;
-    if (digitState[2] === 0) while (i < stop && bytes[i] === ZERO) i++;
-    i = readDigitRun(bytes, i, stop);
+    if (digits === 0) while (i < stop && bytes[i] === ZERO) i++;
+    for (; i < stop; i++) {
+      const d = bytes[i]! - ZERO;
+      if (d >>> 0 > 9) break;
+      if (digits < 15) significand = significand * 10 + d;
+      else if (digits < 19) extra = extra * 10 + d;
+      digits++;
+    }
     scale = fractionStart - i;
     sawDigit ||= i > fractionStart;
   }
-  const significand = digitState[0]!;
-  const extra = digitState[1]!;
-  const digits = digitState[2]!;
   if (!sawDigit) return DECIMAL_SYNTAX;
   if (i < stop && (bytes[i] === E_LOWER || bytes[i] === E_UPPER)) {
     i++;
@@ -124,11 +110,13 @@ export function readDecimalAt(bytes: Uint8Array, from: number, stop: number, out
   if (digits <= 15 && scale >= -22 && scale <= 22) {
     value = scale >= 0 ? significand * EXACT_POWERS[scale]! : significand / EXACT_POWERS[-scale]!;
   } else if (digits <= 19 && scale >= -POWER_RANGE && scale <= POWER_RANGE) {
-    // significand * 10^(digits - 15) + extra, exactly, as a double-double (it is below 2^64).
-    twoProduct(significand, EXACT_POWERS[digits - 15]!);
-    const productLo = dd[1]!;
-    twoSum(dd[0]!, extra);
-    timesPowerOfTen(dd[0]!, dd[1]! + productLo, scale);
+    // significand * 10^(digits - 15) + extra, exactly, as a double-double (it is below 2^64): with
+    // significand = high * 2^26 + low, high * 10^m * 2^26 and low * 10^m + extra are both exact doubles.
+    const multiplier = EXACT_POWERS[digits - 15]!;
+    const high = Math.floor(significand * 2 ** -26);
+    const low = significand - high * 2 ** 26;
+    twoSum(high * multiplier * 2 ** 26, low * multiplier + extra);
+    timesPowerOfTen(dd[0]!, dd[1]!, scale);
     value = nearestDouble(dd[0]!, dd[1]!);
   }
   if (Number.isNaN(value)) {
