@@ -78,14 +78,19 @@ export const POWERS = { hi: powerHi, lo: powerLo, head: powerHead, tail: powerTa
 
 /** hi + lo ~ (mh + ml) * 10^s with a relative error below 2^-100 (|s| <= POWER_RANGE). */
 export function timesPowerOfTen(mh: number, ml: number, s: number): void {
-  const th = powerHi[s + POWER_RANGE]!;
-  const tl = powerLo[s + POWER_RANGE]!;
-  twoProduct(mh, th);
-  const hi = dd[0]!;
-  const lo = dd[1]! + (mh * tl + ml * th);
-  // Renormalise (fast two-sum: |hi| >= |lo|).
-  const sum = hi + lo;
-  dd[1] = lo - (sum - hi);
+  const at = s + POWER_RANGE;
+  const th = powerHi[at]!;
+  // Dekker's exact product mh * th, with th's split taken from the table.
+  const p = mh * th;
+  const t = SPLITTER * mh;
+  const mHead = t - (t - mh);
+  const mTail = mh - mHead;
+  const th1 = powerHead[at]!;
+  const th2 = powerTail[at]!;
+  const lo = mHead * th1 - p + mHead * th2 + mTail * th1 + mTail * th2 + (mh * powerLo[at]! + ml * th);
+  // Renormalise (fast two-sum: |p| >= |lo|).
+  const sum = p + lo;
+  dd[1] = lo - (sum - p);
   dd[0] = sum;
 }
 
