@@ -17,7 +17,8 @@ const CR = 0x0d;
 const QUOTE = 0x22;
 
 export function isPlainChunk(bytes: Uint8Array, invalidUtf8: readonly number[]): boolean {
-  return invalidUtf8.length === 0 && bytes.indexOf(QUOTE) === -1;
+  // Buffer's indexOf is memchr; a plain Uint8Array's is a JavaScript loop, about 5x slower on a chunk.
+  return invalidUtf8.length === 0 && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(QUOTE) === -1;
 }
 
 /** Delimiters that can be part of a number: fields must then be split before they are read. */
