@@ -34,9 +34,9 @@ export function throughputChart(bars: readonly Bar[], caption: string): string {
   const height = y + 20;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="13">
 <rect width="100%" height="100%" fill="white"/>
-<text x="10" y="22" font-size="15" font-weight="bold">Rows per second, whole process, CSV in and out (higher is better; each dataset to its own scale)</text>
+<text x="10" y="22" font-size="15" font-weight="bold">Rows per second, whole process, CSV in and out (higher is better)</text>
 ${parts.join('\n')}
-<text x="10" y="${height - 8}" font-size="11" fill="#57606a">${escape(caption)}</text>
+<text x="10" y="${height - 8}" font-size="11" fill="#57606a">${escape(caption)}; each dataset to its own scale</text>
 </svg>
 `;
 }
