@@ -1,0 +1,115 @@
+/**
+ * Where a whole run's CPU goes, thread by thread, and whether the cores themselves scale. Usage:
+ * node dist/bench/threads.js (BENCH_ROWS=10000000 for a longer run).
+ *
+ * 1. The CLI on a generated narrow file with 1 and 2 threads: each thread's CPU time, read from
+ *    /proc/<pid>/task/<tid>/stat every 10 ms while it runs. Node names no threads, so they are told apart
+ *    by role: the coordinator is the process's first thread, the workers are the busiest of the others,
+ *    and the rest are V8's compiler and GC helpers and libuv's file I/O threads.
+ * 2. The coordinator's young generation (V8's new space), smallest and largest seen during the 2-thread
+ *    run, from v8.getHeapSpaceStatistics() in a module preloaded into the CLI (support/heap-space.ts).
+ * 3. processChunk alone in 1 and in 2 worker threads at once (no coordinator, no I/O): the throughput
+ *    ratio says whether two threads can run at twice the speed of one on this machine.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { processChunk } from '../src/compute/process-chunk.js';
+import { resolveJob } from '../src/compute/resolve-job.js';
+import { generateCsv, writeGeneratedCsv } from './generate.js';
+
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+const CLI = here('../src/cli/batch-grad.js');
+const HEAP_SPACE = here('./support/heap-space.js');
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const CLOCK_TICKS_PER_SECOND = 100;
+
+interface ThreadTimes { readonly coordinator: number; readonly workers: number[]; readonly others: number; readonly newSpace: string }
+
+/** Runs the CLI and returns CPU seconds by role, and the heap-space line its preloaded module printed. */
+function cpuByThread(input: string, threads: number): Promise<ThreadTimes> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', HEAP_SPACE, CLI, input, '--out', join(input, '..', 'out.csv'), '--threads', String(threads)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const ticks = new Map<number, number>();
+    const poll = setInterval(() => {
+      try {
+        for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
+          const stat = readFileSync(`/proc/${child.pid}/task/${tid}/stat`, 'utf8');
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          ticks.set(Number(tid), Number(fields[11]) + Number(fields[12])); // utime + stime
+        }
+      } catch {
+        // The process or a thread ended between the listing and the read.
+      }
+    }, 10);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearInterval(poll);
+      if (code !== 0) return reject(new Error(`batch-grad exited with ${code}: ${stderr}`));
+      const seconds = (tid: number): number => (ticks.get(tid) ?? 0) / CLOCK_TICKS_PER_SECOND;
+      const others = [...ticks.keys()].filter((tid) => tid !== child.pid).sort((a, b) => seconds(b) - seconds(a));
+      const workers = others.slice(0, threads).map(seconds);
+      const rest = others.slice(threads).reduce((total, tid) => total + seconds(tid), 0);
+      resolve({ coordinator: seconds(child.pid!), workers, others: rest, newSpace: /new space.*/.exec(stderr)?.[0] ?? '?' });
+    });
+  });
+}
+
+/** In a worker: processChunk on a 100k-row chunk, 15 times after a warm-up; posts the milliseconds. */
+function chunkLoop(): void {
+  const [headerLine, ...rest] = [...generateCsv({ rows: 100_000, features: 2, seed: 11 })].join('').split(/\n(.*)/s);
+  const bytes = Buffer.from(rest.join(''));
+  const job = resolveJob(headerLine!.split(','), { keep: [], delimiter: ',', onError: 'fail', file: 'bench', collectRejects: false });
+  for (let i = 0; i < 3; i++) processChunk(job, { seq: 0, bytes, firstLine: 2 });
+  parentPort!.once('message', () => {
+    const start = performance.now();
+    for (let i = 0; i < 15; i++) processChunk(job, { seq: 0, bytes, firstLine: 2 });
+    parentPort!.postMessage(performance.now() - start);
+  });
+  parentPort!.postMessage('ready');
+}
+
+/** Milliseconds each of `count` threads took for the same work, all started together once warm. */
+async function chunkLoopIn(count: number): Promise<number[]> {
+  const workers = Array.from({ length: count }, () => new Worker(new URL(import.meta.url)));
+  const next = (worker: Worker): Promise<unknown> => new Promise((resolve) => worker.once('message', resolve));
+  await Promise.all(workers.map(next));
+  const done = workers.map(next);
+  for (const worker of workers) worker.postMessage('go');
+  const times = (await Promise.all(done)) as number[];
+  await Promise.all(workers.map((worker) => worker.terminate()));
+  return times;
+}
+
+async function main(): Promise<void> {
+  const folder = mkdtempSync(join(tmpdir(), 'batch-grad-threads-'));
+  try {
+    const input = join(folder, 'narrow.csv');
+    await writeGeneratedCsv(input, { rows: ROWS, features: 2, seed: 1 });
+    console.log(`CPU seconds by thread, batch-grad on ${ROWS.toLocaleString('en')} rows (n=2):\n`);
+    console.log('| --threads | workers | coordinator | V8 helpers and libuv I/O | all |');
+    console.log('|---|---|---|---|---|');
+    let newSpace = '';
+    for (const threads of [1, 2]) {
+      const t = await cpuByThread(input, threads);
+      const all = t.coordinator + t.others + t.workers.reduce((a, b) => a + b, 0);
+      console.log(`| ${threads} | ${t.workers.map((w) => w.toFixed(2)).join(' + ')} | ${t.coordinator.toFixed(2)} | ${t.others.toFixed(2)} | ${all.toFixed(2)} |`);
+      newSpace = t.newSpace;
+    }
+    console.log(`\nThe coordinator's ${newSpace} (2 threads).`);
+    const [one] = await chunkLoopIn(1);
+    const two = await chunkLoopIn(2);
+    const ratio = (2 * one!) / Math.max(...two);
+    console.log(`processChunk alone (100k-row chunk x 15): 1 thread ${one!.toFixed(0)} ms; 2 threads at once ${two.map((t) => t.toFixed(0)).join(' and ')} ms each: ${ratio.toFixed(2)}x the throughput.`);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+if (isMainThread) await main();
+else chunkLoop();
