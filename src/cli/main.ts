@@ -6,33 +6,23 @@
  * about 40 ms less than some eighty modules (see the README's start-up figures).
  */
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
 import yargs from 'yargs';
 import { BatchGradError, ERROR_CODES } from '../errors.js';
 import { runFile } from '../pipeline/run-file.js';
 import { formatSummaryTable } from '../pipeline/summary.js';
 import { DEFAULT_BATCH_SIZE } from '../options.js';
 
-// Memory: left to V8's defaults, heaps grow with the input size, and peak memory with them. The CLI owns
-// its process, so it may set V8 flags; the library leaves the embedding process's flags alone. Set here,
-// they apply fully to the worker isolates created later. Measured (peak RSS, MiB; narrow 1M rows / 10M
-// rows / wide): a 2 MiB semi-space alone 128/141/137 (unset: 131/140/168); with --optimize-for-size too,
-// see the README's memory figures. Neither changed throughput measurably.
-setFlagsFromString('--max-semi-space-size=2');
-setFlagsFromString('--optimize-for-size');
+// No V8 flags are set from here. Flags given after start (v8.setFlagsFromString) reach the worker isolates
+// created later, but not the heap already running this thread, and Node documents them as unsafe: tried
+// here, --max-semi-space-size=2 changed no peak memory, --optimize-for-size lowered it by 3-10 MiB, and
+// --single-threaded-gc saved 6% of wall time but once aborted V8 on a 10M-row run (a failed check in
+// concurrent marking). Memory is kept flat by the workers' own young-generation cap (pipeline/pool.ts).
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 /** yargs would turn "abc" into NaN; keep what the user typed so the message can show it. */
 const integerOrText = (value: string | undefined): number | string | undefined =>
   value === undefined ? undefined : /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-
-/** The worker count the run will use, as runFile decides it (an invalid value fails there, not here). */
-function workerThreads(value: string | undefined): number {
-  const threads = integerOrText(value);
-  return typeof threads === 'number' ? threads : availableParallelism();
-}
 
 function exitWith(code: number): never {
   process.exit(code);
@@ -71,15 +61,6 @@ async function main(): Promise<void> {
       exitWith(ERROR_CODES.INVALID_OPTION.exit);
     })
     .parseAsync();
-
-  // With a worker on every core, V8's background threads (concurrent compiling, parallel and concurrent
-  // GC) have no spare core: they only take turns with the workers, and the hand-offs cost CPU of their
-  // own. Measured on the narrow bench file with 2 threads on 2 cores (bench/threads.ts): CPU 1.96 -> 1.75 s,
-  // wall 1.15-1.19 -> 1.08-1.11 s. With fewer workers than cores they keep the spare core busy instead.
-  if (workerThreads(argv.threads) >= availableParallelism()) {
-    setFlagsFromString('--single-threaded-gc');
-    setFlagsFromString('--no-concurrent-recompilation');
-  }
 
   const controller = new AbortController();
   const onSignal = (signal: 'SIGINT' | 'SIGTERM', code: number) => () => {
