@@ -76,6 +76,8 @@ export function readDecimalAt(bytes: Uint8Array, from: number, stop: number, out
     i++;
     const fractionStart = i;
     if (digits === 0) while (i < stop && bytes[i] === ZERO) i++;
+    // The integer part's loop again, on purpose: as a helper it had to hand three numbers back through
+    // memory, and one loop for both parts (checking for the point per byte) measured 4-5% slower a chunk.
     for (; i < stop; i++) {
       const d = bytes[i]! - ZERO;
       if (d >>> 0 > 9) break;
