@@ -13,7 +13,7 @@ import type { JobSpec } from './job.js';
 import { fieldStart, LineLocator, recordText } from './line-locator.js';
 import { modelTape } from './model.js';
 import { ByteWriter } from './byte-writer.js';
-import { MAX_DOUBLE_TEXT, writeDouble } from './format-double.js';
+import { MAX_DOUBLE_TEXT, writeDoubleAt } from './format-double.js';
 import { parseGeneral } from './parse-general.js';
 import { isPlainChunk, parsePlain } from './parse-plain.js';
 import type { ParsedChunk, RowProblem } from './parsed-chunk.js';
@@ -128,10 +128,10 @@ function formatRows(job: JobSpec, parsed: ParsedChunk, columns: Float64Array[], 
     }
     // Room for the whole row's numbers at once; the writes below need no bounds checks of their own.
     out.reserve(numbersBytes);
-    writeDouble(out, columns[0]![i]!);
+    writeDoubleAt(out, columns[0]!, i);
     for (let c = 1; c < columns.length; c++) {
       out.bytes[out.length++] = delimiter;
-      writeDouble(out, columns[c]![i]!);
+      writeDoubleAt(out, columns[c]!, i);
     }
     out.bytes[out.length++] = 0x0a;
   }
