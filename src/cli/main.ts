@@ -33,6 +33,9 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const argv = await yargs(args)
     .scriptName('batch-grad')
+    // batch-grad's own messages are English; yargs' would follow LANG and mix two languages in one
+    // message (and the bundle does not carry yargs' locale files).
+    .locale('en')
     .usage('$0 <input> --out <output> [options]\n\nValues and gradients of a function, row by row, over a CSV file, on all cores.\nBy default the function is the logistic model f = 1/(1+exp(-(w1*x1 + ... + wn*xn + b))), n from the header.')
     .command('$0 <input>', false, (y) => y.positional('input', { type: 'string', describe: 'input CSV file, or - for stdin' }))
     .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output CSV file, or - for stdout', requiresArg: true })

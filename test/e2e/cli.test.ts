@@ -233,6 +233,12 @@ describe('usage', () => {
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
 
+  it('speaks English whatever LANG says, as the rest of its messages do', async () => {
+    const result = await runCli(['data/notebook.csv'], { env: { LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^batch-grad: Missing required argument: out\n/);
+  });
+
   it.each([
     [['data/notebook.csv'], /Missing required argument: out/],
     [['data/notebook.csv', '-o', '-', '--threads', 'many'], /--threads needs a whole number from 1 to \d+; got "many"/],
