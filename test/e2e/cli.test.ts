@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -234,9 +235,13 @@ describe('usage', () => {
   });
 
   it('speaks English whatever LANG says, as the rest of its messages do', async () => {
-    const result = await runCli(['data/notebook.csv'], { env: { LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' } });
+    const german = { ...process.env, LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' };
+    const result = await runCli(['data/notebook.csv'], { env: german });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^batch-grad: Missing required argument: out\n/);
+    // The unbundled build can find yargs' German strings, so it is the one that shows the setting works.
+    const unbundled = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'data/notebook.csv'], { cwd: ROOT, env: german, encoding: 'utf8' });
+    expect(unbundled.stderr).toMatch(/^batch-grad: Missing required argument: out\n/);
   });
 
   it.each([
