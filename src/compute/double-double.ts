@@ -8,19 +8,6 @@ export const dd = new Float64Array(2);
 
 const SPLITTER = 134217729; // 2^27 + 1
 
-/** hi + lo = a * b exactly (no FMA in JavaScript, so Dekker's splitting). */
-export function twoProduct(a: number, b: number): void {
-  const p = a * b;
-  let t = SPLITTER * a;
-  const ah = t - (t - a);
-  const al = a - ah;
-  t = SPLITTER * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  dd[0] = p;
-  dd[1] = ah * bh - p + ah * bl + al * bh + al * bl;
-}
-
 /** hi + lo = a + b exactly, with hi = fl(a + b). */
 export function twoSum(a: number, b: number): void {
   const s = a + b;
@@ -103,6 +90,12 @@ const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
 const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // little-endian: word 1 is the high one
 
+/** The biased binary exponent of x (0 for zeros and subnormals, 0x7ff for infinities and NaN). */
+export function biasedExponentOf(x: number): number {
+  bits[0] = x;
+  return (words[HIGH]! >>> 20) & 0x7ff;
+}
+
 /**
  * The biased binary exponent of x (> 0), or -1 where the gaps to x's neighbours do not follow the usual
  * rule: powers of two (the gap below is half the gap above), subnormals, infinities.
@@ -124,11 +117,6 @@ export function halfUlpAt(exponent: number): number {
 /** floor(log10(2^(exponent - 1023))): the decimal exponent of such a double, or one less. */
 export function decimalExponentAt(exponent: number): number {
   return DECIMAL_EXPONENT[exponent]!;
-}
-
-/** 10^s as a double (the table's high part), for |s| <= POWER_RANGE. */
-export function powerOfTen(s: number): number {
-  return powerHi[s + POWER_RANGE]!;
 }
 
 /**

@@ -6,6 +6,8 @@
  * sums its chunk's columns exactly (exactSumOf, below), the coordinator adds those states together here
  * (still exact), and only the final `value()` rounds, once, to the float64 nearest the true sum.
  */
+import { biasedExponentOf } from './double-double.js';
+
 export class ExactSum {
   /** partials[0..count): non-overlapping, increasing in magnitude; their exact sum is the running total. */
   private partials = new Float64Array(8);
@@ -105,8 +107,7 @@ export function exactSumOf(column: Float64Array, rows: number): ExactSumState {
   let sinceFlush = 0;
   for (let i = 0; i < rows; i++) {
     const x = column[i]!;
-    bits[0] = x;
-    const exponent = (words[HIGH]! >>> 20) & 0x7ff;
+    const exponent = biasedExponentOf(x);
     if (exponent >= BIG_EXPONENT) {
       (rest ??= new ExactSum()).add(x);
       continue;
@@ -154,10 +155,6 @@ const bins = new Float64Array(BIN_COUNT);
 const FIRST_BIN = Int32Array.from({ length: 2048 }, (_, e) => Math.floor((Math.max(e, 1) - 1) / BIN_BITS));
 const MIDDLE_CUT = Float64Array.from({ length: 2048 }, (_, e) => 1.5 * 2 ** ((FIRST_BIN[e]! + 1) * BIN_BITS - 1074 + 52));
 const UPPER_CUT = Float64Array.from({ length: 2048 }, (_, e) => 1.5 * 2 ** ((FIRST_BIN[e]! + 2) * BIN_BITS - 1074 + 52));
-
-const bits = new Float64Array(1);
-const words = new Uint32Array(bits.buffer);
-const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // little-endian: word 1 is the high one
 
 function flushBins(into: ExactSum, lowest: number, highest: number): void {
   for (let j = lowest; j <= highest + 2; j++) into.add(bins[j]!);

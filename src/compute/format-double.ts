@@ -118,6 +118,8 @@ function writeShortest(out: ByteWriter, values: Float64Array, index: number): bo
 
   // V = x * 10^(16-k) as vh + vl: Dekker's exact product with the table's pre-split power, plus the
   // power's low part. vh lands in [10^16, 10^17) unless 10^(k+1) itself rounded; then String(x) decides.
+  // This is timesPowerOfTen(x, 0, 16 - k) written out: through its `dd` results it measured 2-3% slower
+  // per chunk.
   const th = POWERS.hi[power]!;
   const p = x * th;
   const t = SPLITTER * x;
