@@ -1,7 +1,7 @@
 /**
  * One core, one chunk: where a worker's time goes. Times processChunk on a 400k-row n=2 chunk with the
- * plain-chunk parser and with csv-parse, and the number reading and writing against Number() and
- * String(x), all in one run (median of 5). Usage: node dist/bench/chunk.js
+ * plain-chunk parser and with csv-parse, the number reading and writing against Number() and String(x),
+ * and the quote search of isPlainChunk, all in one run (median of 5). Usage: node dist/bench/chunk.js
  */
 import { ByteWriter } from '../src/compute/byte-writer.js';
 import { readDecimal } from '../src/compute/decimal.js';
@@ -73,3 +73,11 @@ for (const [name, ms] of rows) {
   const count = name.startsWith('processChunk') ? ROWS : values.length;
   console.log(`| ${name} | ${ms.toFixed(0)} | ${((ms * 1e6) / count).toFixed(0)} |`);
 }
+
+// isPlainChunk's quote search: Buffer's indexOf (memchr) against the typed array's own.
+const plainBytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+const megabytes = (body.length / 1e6).toFixed(0);
+const viaBuffer = timed(() => body.indexOf(0x22));
+const viaTypedArray = timed(() => plainBytes.indexOf(0x22));
+console.log(`\nLooking for a quote in the ${megabytes} MB chunk: Buffer's indexOf ${viaBuffer.toFixed(1)} ms, Uint8Array's ${viaTypedArray.toFixed(1)} ms.`);
+

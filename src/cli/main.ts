@@ -3,7 +3,7 @@
  * The `batch-grad` command: parses argv with yargs, then calls the library's runFile. Everything it knows
  * about exit codes comes from the error table in errors.ts. The build bundles this file with yargs and
  * the modules it imports into dist/src/cli/batch-grad.js, the command that ships: one file loads in
- * about 40 ms less than some eighty modules (see the README's start-up figures).
+ * about 40 ms less than the dozens of modules it replaces (see the README's start-up figures).
  */
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
