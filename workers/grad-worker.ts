@@ -8,6 +8,9 @@ import { modelTape } from '../src/compute/model.js';
 import { processChunk } from '../src/compute/process-chunk.js';
 import { injectedFault } from '../src/pipeline/fault-injection.js';
 import type { ColumnsRequest, ColumnsResponse, WorkerRequest } from '../src/pipeline/messages.js';
+import { detachEarly } from './detach-early.js';
+
+detachEarly();
 
 export default function gradWorker(request: WorkerRequest): unknown {
   if (request.kind === 'columns') {
