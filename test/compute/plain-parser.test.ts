@@ -37,6 +37,27 @@ describe('reading numbers from bytes', () => {
       }
     }
   });
+
+  it('rounds exactly for 1 to 19 significant digits times any power of ten in the table, and past it', () => {
+    // Every digit count meets every way in: the 9-digit and 18-digit group boundaries, the fast path
+    // (at most 15 digits, power up to 22), the double-double product (the rest, powers up to 100), and
+    // Number() beyond; random digits rarely sit near a rounding midpoint, so the ...5 and ...49999 forms do.
+    const random = seededRandom(4242);
+    const out = new Float64Array(1);
+    for (let trial = 0; trial < 20_000; trial++) {
+      const count = 1 + (trial % 19);
+      let digits = String(1 + Math.floor(random() * 9));
+      while (digits.length < count) digits += String(Math.floor(random() * 10));
+      if (trial % 5 === 0) digits = digits.slice(0, -1) + '5';
+      if (trial % 7 === 0) digits = `${digits.slice(0, Math.ceil(count / 2))}${'9'.repeat(Math.floor(count / 2))}`;
+      const exponent = Math.floor(random() * 240) - 120;
+      const point = Math.floor(random() * (count + 1));
+      const field = `${random() < 0.5 ? '-' : ''}${digits.slice(0, point)}.${digits.slice(point)}e${exponent}`;
+      const bytes = Buffer.from(field);
+      expect(readDecimal(bytes, 0, bytes.length, out, 0), field).toBe(Number.isFinite(Number(field)) ? 0 : DECIMAL_OVERFLOW);
+      if (Number.isFinite(Number(field))) expect(Object.is(out[0], Number(field)), field).toBe(true);
+    }
+  });
 });
 
 describe('the plain-chunk parser', () => {
