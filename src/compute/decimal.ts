@@ -49,12 +49,12 @@ export function readDecimal(bytes: Uint8Array, start: number, end: number, out: 
  * then the value: one too large for float64 is stored as an infinity, for the caller to refuse.
  */
 export function readDecimalAt(bytes: Uint8Array, from: number, stop: number, out: Float64Array, index: number): number {
-  let i = from;
-  let negative = false;
-  if (i < stop && (bytes[i] === PLUS || bytes[i] === MINUS)) {
-    negative = bytes[i] === MINUS;
-    i++;
-  }
+  // The sign without a branch: in data it is a coin flip, and a mispredicted branch costs more than this.
+  // x === c is 1 - (((x ^ c) + 255) >>> 8) for bytes x and c.
+  const first = from < stop ? bytes[from]! : 0;
+  const minus = 1 - (((first ^ MINUS) + 255) >>> 8);
+  const plus = 1 - (((first ^ PLUS) + 255) >>> 8);
+  let i = from + minus + plus;
   // Significant digits 1-9 go into `head`, 10-18 into `tail`, the 19th into `last`; `digits` counts them
   // all (beyond 19, Number() reads the field). Each group is an int32, so a digit costs an integer
   // multiply-add, shorter than a float one: 6% less time a number than one float significand (measured in
@@ -133,6 +133,6 @@ export function readDecimalAt(bytes: Uint8Array, from: number, stop: number, out
   if (Number.isNaN(value)) {
     value = Math.abs(Number(Buffer.from(bytes.buffer, bytes.byteOffset + from, i - from).toString('latin1')));
   }
-  out[index] = negative ? -value : value;
+  out[index] = value * (1 - 2 * minus);
   return i;
 }

@@ -96,6 +96,12 @@ export function biasedExponentOf(x: number): number {
   return (words[HIGH]! >>> 20) & 0x7ff;
 }
 
+/** 1 if x's sign bit is set (negative numbers and -0), else 0. */
+export function signBitOf(x: number): number {
+  bits[0] = x;
+  return words[HIGH]! >>> 31;
+}
+
 /**
  * The biased binary exponent of x (> 0), or -1 where the gaps to x's neighbours do not follow the usual
  * rule: powers of two (the gap below is half the gap above), subnormals, infinities.

@@ -16,7 +16,7 @@
  * exact small-integer arithmetic.
  */
 import type { ByteWriter } from './byte-writer.js';
-import { decimalExponentAt, halfUlpAt, POWER_RANGE, POWERS, regularExponentOf } from './double-double.js';
+import { decimalExponentAt, halfUlpAt, POWER_RANGE, POWERS, regularExponentOf, signBitOf } from './double-double.js';
 
 const MINUS = 0x2d;
 const DOT = 0x2e;
@@ -183,7 +183,7 @@ function writeShortest(out: ByteWriter, values: Float64Array, index: number): bo
     trailing = (trailing / 10) | 0;
     digits -= 1;
   }
-  writeLayout(out, value < 0, head, chosen, digits, k + 1);
+  writeLayout(out, signBitOf(value), head, chosen, digits, k + 1);
   return true;
 }
 
@@ -193,11 +193,14 @@ function writeShortest(out: ByteWriter, values: Float64Array, index: number): bo
  * into the output (the caller reserved room) and the length then keeps only the wanted ones; where a
  * point falls among them, they are written one place to the right and the few before it moved back.
  */
-function writeLayout(out: ByteWriter, negative: boolean, head: number, low: number, digits: number, point: number): void {
+function writeLayout(out: ByteWriter, negative: number, head: number, low: number, digits: number, point: number): void {
   const bytes = out.bytes;
   const view = out.view;
   let at = out.length;
-  if (negative) bytes[at++] = MINUS;
+  // The sign without a branch (it is a coin flip in gradient columns): a minus is always stored, and kept
+  // only if negative is 1; otherwise the first digit overwrites it.
+  bytes[at] = MINUS;
+  at += negative;
   if (point <= 0 && point > -6) {
     // "0." and -point zeros, written as eight bytes at once (the digits then overwrite the extra zeros).
     view.setUint32(at, ZERO_POINT_ZEROS, true);
