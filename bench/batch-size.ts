@@ -10,7 +10,7 @@ import { writeGeneratedCsv } from './generate.js';
 import { measureProcess, median } from './support/measure.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/batch-grad.js', import.meta.url));
-const ROWS = Number(process.env.BENCH_ROWS ?? 400_000);
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const SIZES = [64, 256, 1024, 4096, 8192, 16384, 65536];
 
 const folder = mkdtempSync(join(tmpdir(), 'batch-grad-bench-'));

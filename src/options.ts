@@ -7,12 +7,12 @@ import { BatchGradError } from './errors.js';
 import type { OnError } from './compute/job.js';
 
 /**
- * Rows per task. Measured with bench/batch-size.ts (1M rows, n=2, 2 threads, median of 3): 64 rows 243k
- * rows/s, 256 364k, 1024 509k, 4096 562k, 8192 548k, 16384 553k, 65536 530k. Below about a thousand rows
- * the per-task cost dominates; from 4096 up throughput is flat while memory grows with the chunk size
- * (135 MiB peak at 4096, 229 MiB at 65536), so 4096.
+ * Rows per task. Measured with bench/batch-size.ts (1M rows, n=2, 2 threads, median of 3): 64 rows 389k
+ * rows/s, 256 627k, 1024 868k, 4096 1,057k, 8192 1,099k, 16384 1,104k, 65536 1,098k (a task also ends
+ * past 1 MiB of input, about 10k rows here). Below a few thousand rows the per-task cost dominates; from
+ * 8192 up throughput is flat, and peak memory is 123-125 MiB against 119 at 4096, so 8192.
  */
-export const DEFAULT_BATCH_SIZE = 4096;
+export const DEFAULT_BATCH_SIZE = 8192;
 
 export interface RunOptions {
   /** Input path, or '-' for stdin. */
