@@ -9,7 +9,7 @@ const at = (name: string): string => join(folder.path, name);
 afterAll(folder.cleanup);
 
 beforeAll(async () => {
-  await writeGeneratedCsv(at('rows.csv'), { rows: 60_000, features: 2, seed: 9 });
+  await writeGeneratedCsv(at('rows.csv'), { rows: 200_000, features: 2, seed: 9 });
 });
 
 /** The CLI's V8 trace of optimizations and deoptimizations, all threads. */
