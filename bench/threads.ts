@@ -3,12 +3,14 @@
  * node dist/bench/threads.js (BENCH_ROWS=10000000 for a longer run).
  *
  * 1. The CLI on a generated narrow file with 1 and 2 threads: each thread's CPU time, read from
- *    /proc/<pid>/task/<tid>/stat every 10 ms while it runs. Node names no threads, so they are told apart
+ *    /proc/<pid>/task/<tid>/schedstat (nanoseconds on a CPU) every 10 ms while it runs. Node names no threads, so they are told apart
  *    by role: the coordinator is the process's first thread, the workers are the busiest of the others,
  *    and the rest are V8's compiler and GC helpers and libuv's file I/O threads.
- * 2. The coordinator's young generation (V8's new space), smallest and largest seen during the 2-thread
+ * 2. How many cores the whole process keeps busy, 100 ms at a time, during the 2-thread run (from the same
+ *    readings): where the run is serial (start-up, the end) and where it uses both cores.
+ * 3. The coordinator's young generation (V8's new space), smallest and largest seen during the 2-thread
  *    run, from v8.getHeapSpaceStatistics() in a module preloaded into the CLI (support/heap-space.ts).
- * 3. processChunk alone in 1 and in 2 worker threads at once (no coordinator, no I/O): the throughput
+ * 4. processChunk alone in 1 and in 2 worker threads at once (no coordinator, no I/O): the throughput
  *    ratio says whether two threads can run at twice the speed of one on this machine.
  */
 import { spawn } from 'node:child_process';
@@ -25,9 +27,15 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 const CLI = here('../src/cli/batch-grad.js');
 const HEAP_SPACE = here('./support/heap-space.js');
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
-const CLOCK_TICKS_PER_SECOND = 100;
 
-interface ThreadTimes { readonly coordinator: number; readonly workers: number[]; readonly others: number; readonly newSpace: string }
+interface ThreadTimes {
+  readonly coordinator: number;
+  readonly workers: number[];
+  readonly others: number;
+  readonly newSpace: string;
+  /** Cores busy in each 100 ms of the run (CPU time of all threads over wall time). */
+  readonly coresBusy: number[];
+}
 
 /** Runs the CLI and returns CPU seconds by role, and the heap-space line its preloaded module printed. */
 function cpuByThread(input: string, threads: number): Promise<ThreadTimes> {
@@ -35,27 +43,34 @@ function cpuByThread(input: string, threads: number): Promise<ThreadTimes> {
     const child = spawn(process.execPath, ['--import', HEAP_SPACE, CLI, input, '--out', join(input, '..', 'out.csv'), '--threads', String(threads)], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const ticks = new Map<number, number>();
+    const nanoseconds = new Map<number, number>();
+    const started = performance.now();
+    const totalAt: number[] = []; // all threads' CPU nanoseconds, at the end of each 100 ms of the run
     const poll = setInterval(() => {
       try {
         for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
-          const stat = readFileSync(`/proc/${child.pid}/task/${tid}/stat`, 'utf8');
-          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-          ticks.set(Number(tid), Number(fields[11]) + Number(fields[12])); // utime + stime
+          nanoseconds.set(Number(tid), Number(readFileSync(`/proc/${child.pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]));
         }
       } catch {
         // The process or a thread ended between the listing and the read.
       }
+      totalAt[Math.floor((performance.now() - started) / 100)] = [...nanoseconds.values()].reduce((a, b) => a + b, 0);
     }, 10);
     child.on('error', reject);
     child.on('exit', (code) => {
       clearInterval(poll);
       if (code !== 0) return reject(new Error(`batch-grad exited with ${code}: ${stderr}`));
-      const seconds = (tid: number): number => (ticks.get(tid) ?? 0) / CLOCK_TICKS_PER_SECOND;
-      const others = [...ticks.keys()].filter((tid) => tid !== child.pid).sort((a, b) => seconds(b) - seconds(a));
+      const seconds = (tid: number): number => (nanoseconds.get(tid) ?? 0) / 1e9;
+      const others = [...nanoseconds.keys()].filter((tid) => tid !== child.pid).sort((a, b) => seconds(b) - seconds(a));
       const workers = others.slice(0, threads).map(seconds);
       const rest = others.slice(threads).reduce((total, tid) => total + seconds(tid), 0);
-      resolve({ coordinator: seconds(child.pid!), workers, others: rest, newSpace: /new space.*/.exec(stderr)?.[0] ?? '?' });
+      let previous = 0;
+      const coresBusy = Array.from(totalAt, (total = previous) => {
+        const busy = (total - previous) / 1e8;
+        previous = total;
+        return busy;
+      });
+      resolve({ coordinator: seconds(child.pid!), workers, others: rest, newSpace: /new space.*/.exec(stderr)?.[0] ?? '?', coresBusy });
     });
   });
 }
@@ -95,13 +110,16 @@ async function main(): Promise<void> {
     console.log('| --threads | workers | coordinator | V8 helpers and libuv I/O | all |');
     console.log('|---|---|---|---|---|');
     let newSpace = '';
+    let coresBusy: number[] = [];
     for (const threads of [1, 2]) {
       const t = await cpuByThread(input, threads);
       const all = t.coordinator + t.others + t.workers.reduce((a, b) => a + b, 0);
       console.log(`| ${threads} | ${t.workers.map((w) => w.toFixed(2)).join(' + ')} | ${t.coordinator.toFixed(2)} | ${t.others.toFixed(2)} | ${all.toFixed(2)} |`);
       newSpace = t.newSpace;
+      coresBusy = t.coresBusy;
     }
-    console.log(`\nThe coordinator's ${newSpace} (2 threads).`);
+    console.log(`\nCores busy, 100 ms at a time (2 threads): ${coresBusy.map((c) => c.toFixed(1)).join(' ')}`);
+    console.log(`The coordinator's ${newSpace} (2 threads).`);
     const [one] = await chunkLoopIn(1);
     const two = await chunkLoopIn(2);
     const ratio = (2 * one!) / Math.max(...two);
