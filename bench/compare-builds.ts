@@ -16,16 +16,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { generateCsv, writeGeneratedCsv } from './generate.js';
+import { generatedChunk, writeGeneratedCsv } from './generate.js';
+import { DATASETS, type DatasetName } from './support/datasets.js';
 import { measureProcess, median } from './support/measure.js';
 
 const CHUNK_ROWS = 400_000;
 const WHOLE_RUNS = 7;
-/** The same files as `npm run bench` makes (bench/run-all.ts: same sizes, same seed). */
-const DATASETS = { narrow: { rows: 1_000_000, features: 2 }, wide: { rows: 200_000, features: 16 } } as const;
 
 const args = process.argv.slice(2);
-const whole = args[0] === '--whole' ? (args[1] as keyof typeof DATASETS) : undefined;
+const whole = args[0] === '--whole' ? (args[1] as DatasetName) : undefined;
 const [before, after] = whole === undefined ? args : args.slice(2);
 if (before === undefined || after === undefined || (whole !== undefined && !(whole in DATASETS))) {
   console.error('usage: node dist/bench/compare-builds.js [--whole narrow|wide] <dist folder A> <dist folder B>');
@@ -42,14 +41,13 @@ async function inTurns<T>(rounds: number, measure: (build: 'A' | 'B') => Promise
 }
 
 async function perChunk(): Promise<void> {
-  const [headerLine, ...rest] = [...generateCsv({ rows: CHUNK_ROWS, features: 2, seed: 11 })].join('').split(/\n(.*)/s);
-  const body = Buffer.from(rest.join(''));
+  const { header, body } = generatedChunk({ rows: CHUNK_ROWS, features: 2, seed: 11 });
   /** processChunk from one build's dist folder, bound to the generated chunk. */
   const chunkRunner = async (dist: string): Promise<() => void> => {
     const load = (path: string): Promise<Record<string, unknown>> => import(pathToFileURL(resolve(dist, path)).href);
     const { processChunk } = (await load('src/compute/process-chunk.js')) as typeof import('../src/compute/process-chunk.js');
     const { resolveJob } = (await load('src/compute/resolve-job.js')) as typeof import('../src/compute/resolve-job.js');
-    const job = resolveJob(headerLine!.split(','), { keep: [], delimiter: ',', onError: 'fail', file: 'bench', collectRejects: false });
+    const job = resolveJob(header, { keep: [], delimiter: ',', onError: 'fail', file: 'bench', collectRejects: false });
     return () => void processChunk(job, { seq: 0, bytes: body, firstLine: 2 });
   };
   const runs = { A: await chunkRunner(before!), B: await chunkRunner(after!) };
@@ -64,11 +62,11 @@ async function perChunk(): Promise<void> {
   console.log(`A (${before}) ${perRow(a)} ns a row, B (${after}) ${perRow(b)} ns a row: B/A ${(b / a).toFixed(3)}`);
 }
 
-async function wholeRuns(name: keyof typeof DATASETS): Promise<void> {
+async function wholeRuns(name: DatasetName): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'batch-grad-compare-'));
   try {
     const input = join(folder, `${name}.csv`);
-    await writeGeneratedCsv(input, { ...DATASETS[name], seed: 1 });
+    await writeGeneratedCsv(input, DATASETS[name]);
     const cli = { A: resolve(before!, 'src/cli/batch-grad.js'), B: resolve(after!, 'src/cli/batch-grad.js') };
     const runs = await inTurns(WHOLE_RUNS, async (build) => {
       const result = await measureProcess(process.execPath, [cli[build], input, '--out', join(folder, 'out.csv'), '--threads', '2']);

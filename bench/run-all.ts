@@ -9,6 +9,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeGeneratedCsv } from './generate.js';
+import { DATASETS } from './support/datasets.js';
 import { measureProcess, median, type ProcessMeasurement } from './support/measure.js';
 import { throughputChart } from './support/chart.js';
 import { runTapeBenchmark } from './tape.js';
@@ -21,13 +22,13 @@ const DUCKDB = here('./baselines/duckdb-job.js');
 const NOTEBOOK = here('./baselines/notebook-way.js');
 const RESULTS = join(here('.'), '..', '..', 'bench', 'results');
 
-interface Dataset { readonly name: string; readonly rows: number; readonly features: number; path: string; bytes: number }
+interface Dataset { readonly name: string; readonly rows: number; readonly features: number; readonly seed: number; path: string; bytes: number }
 interface Row { readonly dataset: string; readonly tool: string; readonly seconds: number; readonly rowsPerSecond: number; readonly mbPerSecond: number; readonly peakRssMiB: number }
 
-const datasets: Dataset[] = [
-  { name: 'narrow', rows: quick ? 100_000 : 1_000_000, features: 2, path: '', bytes: 0 },
-  { name: 'wide', rows: quick ? 20_000 : 200_000, features: 16, path: '', bytes: 0 },
-];
+// The quick mode's files are ten times smaller.
+const datasets: Dataset[] = (['narrow', 'wide'] as const).map((name) => ({
+  ...DATASETS[name], name, rows: DATASETS[name].rows / (quick ? 10 : 1), path: '', bytes: 0,
+}));
 
 const folder = mkdtempSync(join(tmpdir(), 'batch-grad-bench-'));
 const node = process.execPath;
@@ -56,7 +57,7 @@ try {
   const rows: Row[] = [];
   for (const dataset of datasets) {
     dataset.path = join(folder, `${dataset.name}.csv`);
-    await writeGeneratedCsv(dataset.path, { rows: dataset.rows, features: dataset.features, seed: 1 });
+    await writeGeneratedCsv(dataset.path, dataset);
     dataset.bytes = statSync(dataset.path).size;
     const out = join(folder, 'out.csv');
     const compared: Array<[string, string[]]> = [

@@ -21,12 +21,13 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { processChunk } from '../src/compute/process-chunk.js';
 import { resolveJob } from '../src/compute/resolve-job.js';
-import { generateCsv, writeGeneratedCsv } from './generate.js';
+import { generatedChunk, writeGeneratedCsv } from './generate.js';
+import { DATASETS } from './support/datasets.js';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 const CLI = here('../src/cli/batch-grad.js');
 const HEAP_SPACE = here('./support/heap-space.js');
-const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const ROWS = Number(process.env.BENCH_ROWS ?? DATASETS.narrow.rows);
 
 interface ThreadTimes {
   readonly coordinator: number;
@@ -77,9 +78,8 @@ function cpuByThread(input: string, threads: number): Promise<ThreadTimes> {
 
 /** In a worker: processChunk on a 100k-row chunk, 15 times after a warm-up; posts the milliseconds. */
 function chunkLoop(): void {
-  const [headerLine, ...rest] = [...generateCsv({ rows: 100_000, features: 2, seed: 11 })].join('').split(/\n(.*)/s);
-  const bytes = Buffer.from(rest.join(''));
-  const job = resolveJob(headerLine!.split(','), { keep: [], delimiter: ',', onError: 'fail', file: 'bench', collectRejects: false });
+  const { header, body: bytes } = generatedChunk({ rows: 100_000, features: 2, seed: 11 });
+  const job = resolveJob(header, { keep: [], delimiter: ',', onError: 'fail', file: 'bench', collectRejects: false });
   for (let i = 0; i < 3; i++) processChunk(job, { seq: 0, bytes, firstLine: 2 });
   parentPort!.once('message', () => {
     const start = performance.now();
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'batch-grad-threads-'));
   try {
     const input = join(folder, 'narrow.csv');
-    await writeGeneratedCsv(input, { rows: ROWS, features: 2, seed: 1 });
+    await writeGeneratedCsv(input, { ...DATASETS.narrow, rows: ROWS });
     console.log(`CPU seconds by thread, batch-grad on ${ROWS.toLocaleString('en')} rows (n=2):\n`);
     console.log('| --threads | workers | coordinator | V8 helpers and libuv I/O | all |');
     console.log('|---|---|---|---|---|');
