@@ -65,6 +65,8 @@ function cpuByThread(input: string, threads: number): Promise<ThreadTimes> {
       const others = [...nanoseconds.keys()].filter((tid) => tid !== child.pid).sort((a, b) => seconds(b) - seconds(a));
       const workers = others.slice(0, threads).map(seconds);
       const rest = others.slice(threads).reduce((total, tid) => total + seconds(tid), 0);
+      // CPU nanoseconds spent in each 100 ms, over 10^8 ns: cores busy. A 100 ms with no reading (a hole in
+      // totalAt) counts as idle.
       let previous = 0;
       const coresBusy = Array.from(totalAt, (total = previous) => {
         const busy = (total - previous) / 1e8;
