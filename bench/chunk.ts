@@ -4,7 +4,7 @@
  * and the quote search of isPlainChunk, all in one run (median of 5). Usage: node dist/bench/chunk.js
  */
 import { ByteWriter } from '../src/compute/byte-writer.js';
-import { readDecimal } from '../src/compute/decimal.js';
+import { DecimalReader } from '../src/compute/decimal.js';
 import { writeDoubleAt } from '../src/compute/format-double.js';
 import { processChunk, type ParserChoice } from '../src/compute/process-chunk.js';
 import { resolveJob } from '../src/compute/resolve-job.js';
@@ -51,8 +51,9 @@ const writer = new ByteWriter(values.length * 26);
 const rows = [
   ['processChunk, plain-chunk parser (400k rows)', timed(chunk('auto'))],
   ['processChunk, csv-parse (400k rows)', timed(chunk('csv-parse'))],
-  [`read ${values.length.toLocaleString('en')} numbers: readDecimal`, timed(() => {
-    for (let i = 0; i < fieldStarts.length; i++) readDecimal(body, fieldStarts[i]!, fieldEnds[i]!, out, 0);
+  [`read ${values.length.toLocaleString('en')} numbers in place: DecimalReader (WebAssembly)`, timed(() => {
+    const reader = new DecimalReader(body);
+    for (let i = 0; i < fieldStarts.length; i++) reader.read(fieldStarts[i]!, fieldEnds[i]!, out, 0);
   })],
   ['  the same with Number() on the text', timed(() => fields.forEach((f) => (out[0] = Number(f))))],
   [`write ${values.length.toLocaleString('en')} numbers: writeDoubleAt into bytes`, timed(() => {

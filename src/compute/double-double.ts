@@ -1,20 +1,11 @@
 /**
- * Just enough double-double arithmetic (a value as hi + lo, about 106 bits) to read and write decimals
- * fast and exactly: error-free products and sums (Dekker, Knuth) and the powers of ten as double-doubles.
- * Results come back in `dd` ([hi, lo]): a Float64Array, because a double stored in a module variable is
- * boxed on every write, and these run a few times per number.
+ * Double-double arithmetic's tables (a value as hi + lo, about 106 bits) for reading and writing decimals
+ * fast and exactly: the powers of ten as double-doubles, built once with BigInt, and the bits of a double.
+ * The number writer (format-double.ts) uses them here; the number reader's WebAssembly module
+ * (src/wasm/read-decimal.ts) gets a copy of the powers from decimal.ts.
  */
-export const dd = new Float64Array(2);
 
 const SPLITTER = 134217729; // 2^27 + 1
-
-/** hi + lo = a + b exactly, with hi = fl(a + b). */
-export function twoSum(a: number, b: number): void {
-  const s = a + b;
-  const bb = s - a;
-  dd[0] = s;
-  dd[1] = a - (s - bb) + (b - bb);
-}
 
 /** Powers of ten 10^s for |s| <= POWER_RANGE as hi + lo, hi the correctly rounded double. */
 export const POWER_RANGE = 100;
@@ -63,24 +54,6 @@ for (let s = -POWER_RANGE; s <= POWER_RANGE; s++) {
  */
 export const POWERS = { hi: powerHi, lo: powerLo, head: powerHead, tail: powerTail } as const;
 
-/** hi + lo ~ (mh + ml) * 10^s with a relative error below 2^-100 (|s| <= POWER_RANGE). */
-export function timesPowerOfTen(mh: number, ml: number, s: number): void {
-  const at = s + POWER_RANGE;
-  const th = powerHi[at]!;
-  // Dekker's exact product mh * th, with th's split taken from the table.
-  const p = mh * th;
-  const t = SPLITTER * mh;
-  const mHead = t - (t - mh);
-  const mTail = mh - mHead;
-  const th1 = powerHead[at]!;
-  const th2 = powerTail[at]!;
-  const lo = mHead * th1 - p + mHead * th2 + mTail * th1 + mTail * th2 + (mh * powerLo[at]! + ml * th);
-  // Renormalise (fast two-sum: |p| >= |lo|).
-  const sum = p + lo;
-  dd[1] = lo - (sum - p);
-  dd[0] = sum;
-}
-
 /** Half an ulp of a double with each biased exponent: 2^(e - 1076). */
 const HALF_ULP = Float64Array.from({ length: 2048 }, (_, e) => 2 ** (e - 1076));
 
@@ -123,23 +96,4 @@ export function halfUlpAt(exponent: number): number {
 /** floor(log10(2^(exponent - 1023))): the decimal exponent of such a double, or one less. */
 export function decimalExponentAt(exponent: number): number {
   return DECIMAL_EXPONENT[exponent]!;
-}
-
-/**
- * The double nearest to hi + lo, where hi + lo approximates a real number to within 2^-100 relative, or NaN
- * when that real may lie too close to a midpoint between two doubles to be sure (then the caller falls
- * back to an exact method). Also NaN for results that are subnormal, huge, or powers of two (where the
- * gap below is half the gap above).
- */
-export function nearestDouble(hi: number, lo: number): number {
-  bits[0] = hi;
-  const high = words[HIGH]!;
-  const exponent = (high >>> 20) & 0x7ff;
-  if (exponent === 0 || exponent >= 0x7fe) return Number.NaN;
-  if ((high & 0xfffff) === 0 && words[1 - HIGH] === 0) return Number.NaN;
-  const halfUlp = HALF_ULP[exponent]!;
-  const distance = Math.abs(lo);
-  // hi = fl(hi + lo) already; only a real value within the error margin of hi +- halfUlp is in doubt.
-  if (distance > halfUlp * (1 - 2 ** -40)) return Number.NaN;
-  return hi;
 }

@@ -9,7 +9,7 @@
  * results, errors included, on generated and adversarial chunks. Any chunk with a quote goes to csv-parse.
  */
 import type { JobSpec } from './job.js';
-import { DECIMAL_EMPTY, DECIMAL_OVERFLOW, readDecimal, readDecimalAt } from './decimal.js';
+import { DECIMAL_EMPTY, DECIMAL_OVERFLOW, DecimalReader } from './decimal.js';
 import type { ParsedChunk, RowProblem } from './parsed-chunk.js';
 
 const LF = 0x0a;
@@ -37,6 +37,7 @@ export function parsePlain(job: JobSpec, bytes: Uint8Array): ParsedChunk {
   job.inputColumns.forEach((column, k) => (inputOf[column] = k));
   const scanAndRead = !NUMBER_BYTES.test(job.delimiter);
   const keep = job.keepColumns.length > 0;
+  const numbers = new DecimalReader(bytes);
 
   let capacity = 1024;
   let columns = inputColumnsFor(inputCount, capacity);
@@ -63,7 +64,7 @@ export function parsePlain(job: JobSpec, bytes: Uint8Array): ParsedChunk {
         fieldStart[column] = i;
         const k = inputOf[column]!;
         if (k >= 0) {
-          i = readDecimalAt(bytes, i, length, columns[k]!, rows);
+          i = numbers.readAt(i, length, columns[k]!, rows);
           if (i < 0 || !Number.isFinite(columns[k]![rows]!)) break;
         } else {
           while (i < length && bytes[i] !== delimiter && bytes[i] !== LF && bytes[i] !== CR) i++;
@@ -124,7 +125,7 @@ export function parsePlain(job: JobSpec, bytes: Uint8Array): ParsedChunk {
       for (let column = 0; column < fieldCount; column++) {
         const k = inputOf[column]!;
         if (k < 0) continue;
-        const status = readDecimal(bytes, fieldStart[column]!, fieldEnd[column]!, columns[k]!, rows);
+        const status = numbers.read(fieldStart[column]!, fieldEnd[column]!, columns[k]!, rows);
         if (status !== 0) {
           const [code, reason] = status === DECIMAL_EMPTY ? (['FIELD_EMPTY', 'empty field'] as const)
             : status === DECIMAL_OVERFLOW ? (['FIELD_OUT_OF_RANGE', 'too large for float64'] as const)

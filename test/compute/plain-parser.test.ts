@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobSpec } from '../../src/compute/job.js';
 import { processChunk } from '../../src/compute/process-chunk.js';
-import { readDecimal, DECIMAL_EMPTY, DECIMAL_OVERFLOW, DECIMAL_SYNTAX } from '../../src/compute/decimal.js';
+import { DecimalReader, readDecimal, DECIMAL_EMPTY, DECIMAL_OVERFLOW, DECIMAL_SYNTAX } from '../../src/compute/decimal.js';
 import { readNumber } from '../../src/compute/numbers.js';
 import { resolveJob } from '../../src/compute/resolve-job.js';
 import { seededRandom } from '../support/random.js';
@@ -56,6 +56,29 @@ describe('reading numbers from bytes', () => {
       const bytes = Buffer.from(field);
       expect(readDecimal(bytes, 0, bytes.length, out, 0), field).toBe(Number.isFinite(Number(field)) ? 0 : DECIMAL_OVERFLOW);
       if (Number.isFinite(Number(field))) expect(Object.is(out[0], Number(field)), field).toBe(true);
+    }
+  });
+
+  it('reads every field of a chunk in place, after the module memory grows, and of the next chunk after it', () => {
+    // The WebAssembly reader holds one chunk at a time, copied into its memory: a chunk of several MB
+    // makes that memory grow (which replaces its buffer), and the next reader must read its own bytes.
+    const random = seededRandom(77);
+    const chunkOf = (count: number): { bytes: Buffer; fields: string[] } => {
+      const fields = Array.from({ length: count }, () => String((random() - 0.5) * 10 ** Math.floor(random() * 30 - 15)));
+      return { bytes: Buffer.from(`${fields.join(',')}\n`), fields };
+    };
+    const large = chunkOf(200_000); // about 4 MB
+    const small = chunkOf(1000);
+    for (const { bytes, fields } of [small, large, small]) {
+      const reader = new DecimalReader(bytes);
+      const out = new Float64Array(fields.length);
+      let at = 0;
+      fields.forEach((field, k) => {
+        const end = reader.readAt(at, bytes.length, out, k);
+        expect(end).toBe(at + field.length);
+        at = end + 1;
+      });
+      expect(out.every((x, k) => Object.is(x, Number(fields[k])))).toBe(true);
     }
   });
 });
