@@ -3,9 +3,8 @@
  * plain-chunk parser and with csv-parse, the number reading and writing against Number() and String(x),
  * and the quote search of isPlainChunk, all in one run (median of 5). Usage: node dist/bench/chunk.js
  */
-import { ByteWriter } from '../src/compute/byte-writer.js';
 import { DecimalReader } from '../src/compute/decimal.js';
-import { writeDoubleAt } from '../src/compute/format-double.js';
+import { LineWriter } from '../src/compute/format-double.js';
 import { processChunk, type ParserChoice } from '../src/compute/process-chunk.js';
 import { resolveJob } from '../src/compute/resolve-job.js';
 import { generatedChunk } from './generate.js';
@@ -46,7 +45,7 @@ for (let at = 0, column = 0; at < body.length; column = (column + 1) % 6) {
 }
 const values = Float64Array.from(fields, Number);
 const out = new Float64Array(1);
-const writer = new ByteWriter(values.length * 26);
+const outputBuffer = new ArrayBuffer(values.length * 26);
 
 const rows = [
   ['processChunk, plain-chunk parser (400k rows)', timed(chunk('auto'))],
@@ -56,9 +55,11 @@ const rows = [
     for (let i = 0; i < fieldStarts.length; i++) reader.read(fieldStarts[i]!, fieldEnds[i]!, out, 0);
   })],
   ['  the same with Number() on the text', timed(() => fields.forEach((f) => (out[0] = Number(f))))],
-  [`write ${values.length.toLocaleString('en')} numbers: writeDoubleAt into bytes`, timed(() => {
-    writer.length = 0;
-    for (let i = 0; i < values.length; i++) writeDoubleAt(writer, values, i);
+  [`write ${values.length.toLocaleString('en')} numbers, a line each: LineWriter (WebAssembly)`, timed(() => {
+    // Into a recycled output buffer, as the pipeline does (a new 40 MB one would time the page faults).
+    const writer = new LineWriter([values], values.length, 0x0a);
+    writer.lines(0, values.length);
+    writer.finish(outputBuffer);
   })],
   ['  the same with String(x), concatenation and Buffer.from', timed(() => {
     let text = '';

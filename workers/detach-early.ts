@@ -6,7 +6,9 @@
  * away every optimized function that relied on it. On a worker that was all of the hot code at once,
  * parser, writer, tape and sums, compiled a second time on V8's background threads while the chunks
  * waited: `node --trace-deopt` shows the mass deoptimization ("code dependencies") after the first task.
- * Detaching a buffer at start-up makes the code compiled later already account for detaching.
+ * Detaching a buffer at start-up makes the code compiled later already account for detaching. (Loading
+ * the numbers module now does it too: its memory's first growth detaches the empty buffer it started
+ * with. This stays, so that the guarantee does not hang on how that module is loaded.)
  * Measured (alternate runs of the two builds, 11 on the narrow file and 7 on the wide one): 1.4% and
  * 5% less wall time, 0.04 and 0.12 s less CPU.
  */

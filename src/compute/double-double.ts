@@ -1,8 +1,7 @@
 /**
- * Double-double arithmetic's tables (a value as hi + lo, about 106 bits) for reading and writing decimals
- * fast and exactly: the powers of ten as double-doubles, built once with BigInt, and the bits of a double.
- * The number writer (format-double.ts) uses them here; the number reader's WebAssembly module
- * (src/wasm/read-decimal.ts) gets a copy of the powers from decimal.ts.
+ * Tables for reading and writing decimals fast and exactly, built once here (with BigInt where exactness
+ * needs it) and copied into the numbers module (number-module.ts): the powers of ten as double-doubles (a
+ * value as hi + lo, about 106 bits), and each binary exponent's decimal one. Also a double's exponent bits.
  */
 
 const SPLITTER = 134217729; // 2^27 + 1
@@ -48,16 +47,11 @@ for (let s = -POWER_RANGE; s <= POWER_RANGE; s++) {
   powerTail[s + POWER_RANGE] = hi - powerHead[s + POWER_RANGE]!;
 }
 
-/**
- * The tables themselves, for the number writer's inner loop: 10^s = POWERS.hi[s + POWER_RANGE] +
- * POWERS.lo[...], and hi = head + tail split for Dekker's product. Read only.
- */
+/** The tables: 10^s = POWERS.hi[s + POWER_RANGE] + POWERS.lo[...], and hi = head + tail split for Dekker's product. */
 export const POWERS = { hi: powerHi, lo: powerLo, head: powerHead, tail: powerTail } as const;
 
-/** Half an ulp of a double with each biased exponent: 2^(e - 1076). */
-const HALF_ULP = Float64Array.from({ length: 2048 }, (_, e) => 2 ** (e - 1076));
-
-const DECIMAL_EXPONENT = Int16Array.from({ length: 2048 }, (_, e) => Math.floor((e - 1023) * Math.LOG10E * Math.LN2));
+/** floor(log10(2^(e - 1023))) for each biased exponent e: a double's decimal exponent, or one less. */
+export const DECIMAL_EXPONENTS = Int16Array.from({ length: 2048 }, (_, e) => Math.floor((e - 1023) * Math.LOG10E * Math.LN2));
 
 const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
@@ -67,33 +61,4 @@ const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // li
 export function biasedExponentOf(x: number): number {
   bits[0] = x;
   return (words[HIGH]! >>> 20) & 0x7ff;
-}
-
-/** 1 if x's sign bit is set (negative numbers and -0), else 0. */
-export function signBitOf(x: number): number {
-  bits[0] = x;
-  return words[HIGH]! >>> 31;
-}
-
-/**
- * The biased binary exponent of x (> 0), or -1 where the gaps to x's neighbours do not follow the usual
- * rule: powers of two (the gap below is half the gap above), subnormals, infinities.
- */
-export function regularExponentOf(x: number): number {
-  bits[0] = x;
-  const high = words[HIGH]!;
-  const exponent = (high >>> 20) & 0x7ff;
-  if (exponent === 0 || exponent === 0x7ff) return -1;
-  if ((high & 0xfffff) === 0 && words[1 - HIGH] === 0) return -1;
-  return exponent;
-}
-
-/** Half the gap between a double with this biased exponent and its neighbours. */
-export function halfUlpAt(exponent: number): number {
-  return HALF_ULP[exponent]!;
-}
-
-/** floor(log10(2^(exponent - 1023))): the decimal exponent of such a double, or one less. */
-export function decimalExponentAt(exponent: number): number {
-  return DECIMAL_EXPONENT[exponent]!;
 }

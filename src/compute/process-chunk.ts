@@ -12,8 +12,7 @@ import { exactSumOf, type ExactSumState } from './exact-sum.js';
 import type { JobSpec } from './job.js';
 import { fieldStart, LineLocator, recordText } from './line-locator.js';
 import { modelTape } from './model.js';
-import { ByteWriter } from './byte-writer.js';
-import { MAX_DOUBLE_TEXT, writeDoubleAt } from './format-double.js';
+import { LineWriter } from './format-double.js';
 import { parseGeneral } from './parse-general.js';
 import { isPlainChunk, parsePlain } from './parse-plain.js';
 import type { ParsedChunk, RowProblem } from './parsed-chunk.js';
@@ -114,28 +113,16 @@ function locate(job: JobSpec, problem: RowProblem, bytes: Uint8Array, lines: Lin
 }
 
 function formatRows(job: JobSpec, parsed: ParsedChunk, columns: Float64Array[], reuse: ArrayBuffer | undefined): Uint8Array {
-  const delimiter = job.delimiter.charCodeAt(0);
-  const keep = job.keepColumns.length > 0;
-  // About 20 bytes a number: one allocation for most chunks.
-  const out = new ByteWriter(parsed.rows * (20 * columns.length + 8) + 64, reuse);
-  const numbersBytes = columns.length * (MAX_DOUBLE_TEXT + 1);
-  for (let i = 0; i < parsed.rows; i++) {
-    if (keep) {
-      for (const field of parsed.kept[i]!) {
-        out.utf8(csvField(field, job.delimiter));
-        out.byte(delimiter);
-      }
+  const out = new LineWriter(columns, parsed.rows, job.delimiter.charCodeAt(0));
+  if (job.keepColumns.length === 0) {
+    out.lines(0, parsed.rows);
+  } else {
+    for (let i = 0; i < parsed.rows; i++) {
+      out.text(parsed.kept[i]!.map((field) => `${csvField(field, job.delimiter)}${job.delimiter}`).join(''));
+      out.lines(i, i + 1);
     }
-    // Room for the whole row's numbers at once; the writes below need no bounds checks of their own.
-    out.reserve(numbersBytes);
-    writeDoubleAt(out, columns[0]!, i);
-    for (let c = 1; c < columns.length; c++) {
-      out.bytes[out.length++] = delimiter;
-      writeDoubleAt(out, columns[c]!, i);
-    }
-    out.bytes[out.length++] = 0x0a;
   }
-  return out.finish();
+  return out.finish(reuse);
 }
 
 /** Offsets of the bytes where UTF-8 decoding fails (RFC 3629: no overlongs, surrogates or > U+10FFFF). */

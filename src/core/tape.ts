@@ -53,6 +53,8 @@ export class Tape {
     const duplicate = names.find((name, i) => names.indexOf(name) !== i);
     if (duplicate !== undefined) throw new Error(`two inputs are named "${duplicate}"`);
     this.inputs = names;
+    // One (empty) gradient column per input from the start, so that a run of 0 rows returns them too.
+    this.gradientColumns = names.map(() => new Float64Array(0));
 
     const slotOf = new Map<Node, number>();
     const slot = (node: Node): number => {

@@ -3,7 +3,8 @@ import type { Writable } from 'node:stream';
 
 export class Progress {
   private readonly started = performance.now();
-  private lastDraw = 0;
+  /** The first result is shown at once (whenever the process started), then at most every 250 ms. */
+  private lastDraw = Number.NEGATIVE_INFINITY;
   private drawn = false;
 
   constructor(private readonly stream: Writable | undefined, private readonly totalBytes: number | undefined) {}

@@ -1,6 +1,7 @@
 /**
- * AssemblyScript, compiled by `asc` to dist/wasm/read-decimal.wasm (not by tsc): the number reader's hot
- * loop. src/compute/decimal.ts loads the chunk into this module's memory and calls readAt for each field.
+ * AssemblyScript, compiled by `asc` with write-double.ts into dist/wasm/numbers.wasm (not by tsc): the
+ * number reader's hot loop. src/compute/decimal.ts copies the chunk into the module's work area (see
+ * layout.ts) and calls readAt for each field.
  *
  * Why WebAssembly: reading numbers was half of a worker's time. Here the significand is one u64 (JavaScript
  * has no 64-bit integer that is fast, so the JS reader kept it as three int32 groups), and the loads need no
@@ -13,35 +14,16 @@
  * below 2^-100); the result is certain unless it lies within 2^-40 of an ulp from a rounding midpoint. In
  * every other case (more digits, a larger power, any doubt, a tiny or huge result) the value is NaN and the
  * caller reads the field with Number(), which is correctly rounded.
- *
- * Memory: [0, 8) the value read; then the four double-double power tables and the exact powers, which the
- * caller writes once (they are built with BigInt in double-double.ts); the chunk from CHUNK on.
  */
 
 // @ts-nocheck: AssemblyScript's types (i32, u64, load, store, reinterpret) are not TypeScript's.
 
-const RESULT: usize = 0;
-const POWER_RANGE: i32 = 100;
-const POWER_COUNT: usize = 2 * 100 + 1;
-const POWER_HI: usize = 8;
-const POWER_LO: usize = POWER_HI + POWER_COUNT * 8;
-const POWER_HEAD: usize = POWER_LO + POWER_COUNT * 8;
-const POWER_TAIL: usize = POWER_HEAD + POWER_COUNT * 8;
-const EXACT_POWERS: usize = POWER_TAIL + POWER_COUNT * 8;
-const CHUNK: usize = 8192;
+import { EXACT_POWERS, POWER_HEAD, POWER_HI, POWER_LO, POWER_RANGE, POWER_TAIL, RESULT, WORK } from './layout';
 
 const SYNTAX: i32 = -2;
 const SPLITTER: f64 = 134217729.0; // 2^27 + 1
 /** 1 - 2^-40: a result this close to a midpoint between two doubles is left to Number(). */
 const MARGIN: f64 = 0.9999999999990905052982270717620849609375;
-
-/** Where the caller puts the tables and the chunk. */
-export function powerHiAt(): usize { return POWER_HI; }
-export function powerLoAt(): usize { return POWER_LO; }
-export function powerHeadAt(): usize { return POWER_HEAD; }
-export function powerTailAt(): usize { return POWER_TAIL; }
-export function exactPowersAt(): usize { return EXACT_POWERS; }
-export function chunkAt(): usize { return CHUNK; }
 
 /** The double-double result of timesPowerOfTen. */
 let ddHi: f64 = 0;
@@ -82,13 +64,13 @@ function nearestDouble(hi: f64, lo: f64): f64 {
 }
 
 /**
- * Reads the longest number that starts exactly at chunk[from] (no spaces), looking no further than
- * chunk[stop - 1]. Returns where it ends and stores its value at RESULT (NaN: read the text from `from` to
+ * Reads the longest number that starts exactly at work[from] (no spaces), looking no further than
+ * work[stop - 1]. Returns where it ends and stores its value at RESULT (NaN: read the text from `from` to
  * the end with Number()), or returns SYNTAX. The grammar is readNumber's (numbers.ts): an optional sign,
  * digits with an optional point (at least one digit in all), an optional exponent with at least one digit.
  */
 export function readAt(from: i32, stop: i32): i32 {
-  const base = CHUNK;
+  const base = WORK;
   const first: u32 = from < stop ? load<u8>(base + from) : 0;
   const minus = i32(first == 0x2d);
   let i = from + minus + i32(first == 0x2b);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ByteWriter } from '../../src/compute/byte-writer.js';
-import { writeDouble } from '../../src/compute/format-double.js';
+import { formatDouble, LineWriter } from '../../src/compute/format-double.js';
 import type { JobSpec } from '../../src/compute/job.js';
 import { modelTape } from '../../src/compute/model.js';
 import { processChunk } from '../../src/compute/process-chunk.js';
@@ -15,12 +14,6 @@ const SPECIAL = [
   1e17, 1.2e16, 12345678901234567, 9.999999999999999e22, 0.9999999999999999, 99.99999999999999, 1e-300, 1e300,
   Number.MAX_SAFE_INTEGER, Number.EPSILON, Math.PI, Math.E, Infinity, -Infinity, NaN,
 ];
-
-function format(x: number): string {
-  const out = new ByteWriter(64);
-  writeDouble(out, x);
-  return Buffer.from(out.finish()).toString('latin1');
-}
 
 /** Doubles from every corner: random bit patterns, random magnitudes, short decimals, near-ties. */
 function doubles(count: number): number[] {
@@ -50,10 +43,30 @@ describe('writing numbers', () => {
   it('writes exactly what String(x) writes (with -0 as "-0"), and reads back to the same bits', () => {
     const wrong: string[] = [];
     for (const x of [...SPECIAL, ...SPECIAL.map((v) => -v), ...doubles(300_000)]) {
-      const text = format(x);
+      const text = formatDouble(x);
       if (text !== (Object.is(x, -0) ? '-0' : String(x)) || !Object.is(Number(text), x)) wrong.push(`${String(x)} written as ${text}`);
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('writes lines of many rows, with row texts, numbers it hands back to String(x), and a growing memory', () => {
+    // Rows mix values the module writes with those it leaves to JavaScript (NaN, infinities, subnormals,
+    // powers of two), so the fallback runs in the middle of lines; 60k rows of three columns need more
+    // memory than the module had.
+    const random = seededRandom(5);
+    const pool = [...SPECIAL, 2 ** -1074, 2 ** -1030, 2 ** 60, -(2 ** -3), ...doubles(50)];
+    const rows = 60_000;
+    const columns = [0, 1, 2].map(() => Float64Array.from({ length: rows }, () => pool[Math.floor(random() * pool.length)]!));
+    const text = (x: number): string => (Object.is(x, -0) ? '-0' : String(x));
+    const writer = new LineWriter(columns, rows, 0x3b);
+    const expected: string[] = [];
+    for (let i = 0; i < rows; i++) {
+      const own = i % 3 === 0 ? `é${i};` : '';
+      if (own !== '') writer.text(own);
+      writer.lines(i, i + 1);
+      expected.push(`${own}${columns.map((column) => text(column[i]!)).join(';')}\n`);
+    }
+    expect(Buffer.from(writer.finish()).toString('utf8')).toBe(expected.join(''));
   });
 
   it('makes chunk output whose every number reads back as the computed float64', () => {

@@ -93,6 +93,13 @@ describe('gradients of random formulas', () => {
       }
     }
   });
+
+  it('come back as one empty column per input for a batch of no rows (a chunk whose rows were all skipped)', () => {
+    const formula = compileFormula('w*x1 + w*x2');
+    const result = compileTape(formula.output, formula.inputs).run(formula.inputs.map(() => new Float64Array(0)), 0);
+    expect(result.value).toHaveLength(0);
+    expect(result.gradients.map((column) => column.length)).toEqual([0, 0, 0]);
+  });
 });
 
 describe('the op table', () => {

@@ -1,0 +1,106 @@
+/**
+ * The numbers module: the WebAssembly that reads and writes a chunk's numbers (src/wasm/, AssemblyScript
+ * built by `npm run build:wasm`), loaded once per thread. This file fills its tables and owns its memory:
+ * the work area holds one chunk's work at a time (src/wasm/layout.ts), and grows to fit before each call.
+ *
+ * Why WebAssembly: reading and writing numbers was three quarters of a worker's time, and there a 64-bit
+ * integer is a register, not three int32s or a double, and a byte load is one instruction with no bounds or
+ * type check. decimal.ts and format-double.ts say what each side gained.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DECIMAL_EXPONENTS, POWER_RANGE, POWERS } from './double-double.js';
+
+// @types/node 20 declares no WebAssembly global (TypeScript keeps it with the DOM's types): what is used here.
+declare namespace WebAssembly {
+  class Module {
+    constructor(bytes: Uint8Array);
+  }
+  class Instance {
+    constructor(module: Module, imports: object);
+    readonly exports: object;
+  }
+  interface Memory {
+    readonly buffer: ArrayBuffer;
+    grow(pages: number): number;
+  }
+  interface Global {
+    readonly value: number;
+  }
+}
+
+interface NumberExports {
+  readonly memory: WebAssembly.Memory;
+  readonly RESULT: WebAssembly.Global;
+  readonly POWER_RANGE: WebAssembly.Global;
+  readonly POWER_HI: WebAssembly.Global;
+  readonly POWER_LO: WebAssembly.Global;
+  readonly POWER_HEAD: WebAssembly.Global;
+  readonly POWER_TAIL: WebAssembly.Global;
+  readonly EXACT_POWERS: WebAssembly.Global;
+  readonly DIGIT_QUADS: WebAssembly.Global;
+  readonly DECIMAL_EXPONENT: WebAssembly.Global;
+  readonly WORK: WebAssembly.Global;
+  /** src/wasm/read-decimal.ts */
+  readAt(from: number, stop: number): number;
+  /** src/wasm/write-double.ts */
+  writeRows(columnsAt: number, count: number, stride: number, from: number, to: number, delimiter: number, at: number): number;
+}
+
+/**
+ * The compiled module, dist/wasm/numbers.wasm: from dist/src/compute/, and from the CLI's bundle in
+ * dist/src/cli/ at the same depth, it is ../../wasm. Under vitest this file runs as TypeScript from src/,
+ * and the module is still the built one (npm test builds first).
+ */
+function moduleFile(): string {
+  const url = import.meta.url.endsWith('.ts') ? new URL('../../dist/wasm/numbers.wasm', import.meta.url) : new URL('../../wasm/numbers.wasm', import.meta.url);
+  const path = fileURLToPath(url);
+  if (!existsSync(path)) throw new Error(`the numbers module ${path} is not built; run npm run build`);
+  return path;
+}
+
+/** Views of the module's memory, made again whenever it grows (growing replaces its buffer). */
+export let memoryBytes = new Uint8Array(0);
+export let memoryValue = new Float64Array(0);
+
+/** The numbers the module cannot write itself (see write-double.ts): String(x), at `at`. */
+function writeFallback(x: number, at: number): number {
+  const text = String(x);
+  for (let i = 0; i < text.length; i++) memoryBytes[at + i] = text.charCodeAt(i);
+  return at + text.length;
+}
+
+export const numbers = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(moduleFile())), { env: { writeFallback } }).exports as unknown as NumberExports;
+
+/** Where the work area starts. */
+export const WORK = numbers.WORK.value;
+
+/** Make the work area at least `size` bytes long; the views above are current afterwards. */
+export function reserveWork(size: number): void {
+  const memory = numbers.memory;
+  const needed = WORK + size;
+  if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
+  if (memoryBytes.buffer !== memory.buffer) {
+    memoryBytes = new Uint8Array(memory.buffer);
+    memoryValue = new Float64Array(memory.buffer, numbers.RESULT.value, 1);
+  }
+}
+
+// The tables, written once, little-endian as WebAssembly reads them.
+reserveWork(0);
+if (numbers.POWER_RANGE.value !== POWER_RANGE) throw new Error('the numbers module and double-double.ts disagree on the power table');
+const tables = new DataView(numbers.memory.buffer);
+const doubles = (at: WebAssembly.Global, values: ArrayLike<number>): void => {
+  for (let i = 0; i < values.length; i++) tables.setFloat64(at.value + 8 * i, values[i]!, true);
+};
+doubles(numbers.POWER_HI, POWERS.hi);
+doubles(numbers.POWER_LO, POWERS.lo);
+doubles(numbers.POWER_HEAD, POWERS.head);
+doubles(numbers.POWER_TAIL, POWERS.tail);
+doubles(numbers.EXACT_POWERS, Array.from({ length: 23 }, (_, k) => 10 ** k));
+for (let n = 0; n < 10_000; n++) {
+  // "0000" to "9999" as four ASCII bytes: the writer stores digits four at a time.
+  const text = String(n).padStart(4, '0');
+  for (let i = 0; i < 4; i++) tables.setUint8(numbers.DIGIT_QUADS.value + 4 * n + i, text.charCodeAt(i));
+}
+DECIMAL_EXPONENTS.forEach((k, e) => tables.setInt16(numbers.DECIMAL_EXPONENT.value + 2 * e, k, true));
