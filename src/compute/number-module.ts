@@ -43,6 +43,9 @@ interface NumberExports {
   readonly WORK: WebAssembly.Global;
   /** src/wasm/read-decimal.ts */
   readAt(from: number, stop: number): number;
+  /** src/wasm/read-records.ts */
+  readRecords(start: number, length: number, fieldCount: number, delimiter: number, inputOfAt: number, keepSlotAt: number, columnsAt: number, keptAt: number, capacity: number, row: number): number;
+  readonly recordRow: WebAssembly.Global;
   /** src/wasm/write-double.ts */
   writeRows(columnsAt: number, count: number, stride: number, from: number, to: number, delimiter: number, at: number): number;
 }

@@ -2,15 +2,17 @@
  * The fast parser for the common case: a chunk with no quote character at all. Then CSV is simple: a
  * record ends at each LF (a CR just before it belongs to the line ending), fields are split at each
  * delimiter, and empty lines are skipped; exactly what csv-parse does with parse-general's options on such
- * bytes. Numbers are read straight from the bytes (decimal.ts), so no string is made for a number field,
- * and a well-formed record is scanned once: each number is read as its field is found.
+ * bytes. Common records are read by WebAssembly in one pass (read-records.ts, through record-reader.ts):
+ * each number where its field starts, with no string made. Any other record (a bad field, a wrong field
+ * count, an empty line, spaces) is read here, field by field, and reported as csv-parse's path reports it.
  *
  * It measured about 6x faster than csv-parse here (bench/chunk.ts); the tests prove it gives the same
  * results, errors included, on generated and adversarial chunks. Any chunk with a quote goes to csv-parse.
  */
 import type { JobSpec } from './job.js';
-import { DECIMAL_EMPTY, DECIMAL_OVERFLOW, DecimalReader } from './decimal.js';
+import { DECIMAL_EMPTY, DECIMAL_OVERFLOW } from './decimal.js';
 import type { ParsedChunk, RowProblem } from './parsed-chunk.js';
+import { RecordReader } from './record-reader.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -35,60 +37,33 @@ export function parsePlain(job: JobSpec, bytes: Uint8Array): ParsedChunk {
   // Which input (tape order) each header column feeds, or -1.
   const inputOf = new Int32Array(fieldCount).fill(-1);
   job.inputColumns.forEach((column, k) => (inputOf[column] = k));
+  // Each kept header column's slot for its bounds (a column kept twice has one slot).
+  const keptFields = [...new Set(job.keepColumns)];
+  const keepSlot = new Int32Array(fieldCount).fill(-1);
+  keptFields.forEach((column, slot) => (keepSlot[column] = slot));
   const scanAndRead = !NUMBER_BYTES.test(job.delimiter);
-  const keep = job.keepColumns.length > 0;
-  const numbers = new DecimalReader(bytes);
 
-  let capacity = 1024;
-  let columns = inputColumnsFor(inputCount, capacity);
-  const kept: string[][] = [];
+  const reader = new RecordReader(bytes, { fieldCount, inputOf, inputCount, keepSlot, keptCount: keptFields.length, delimiter });
+  const { columns, keptBounds, capacity } = reader;
+  const keepBounds = (row: number): void => {
+    keptFields.forEach((column, slot) => {
+      keptBounds[2 * (slot * capacity + row)] = fieldStart[column]!;
+      keptBounds[2 * (slot * capacity + row) + 1] = fieldEnd[column]!;
+    });
+  };
   const problems: RowProblem[] = [];
   let rows = 0;
   let read = 0;
 
   let start = 0;
   while (start < length) {
-    if (rows === capacity) {
-      capacity *= 2;
-      columns = inputColumnsFor(inputCount, capacity);
-    }
-
-    // The common record, in one pass: each number is read where its field starts, and must be followed
-    // by the delimiter, or by the line end after the last field. Anything else (a space, an empty or bad
-    // field, a wrong field count, an empty line, a lone CR) is left to the general loop below.
+    // Common records go to the WebAssembly loop (read-records.ts), which reads each in one pass and
+    // stops at the first record it does not accept; that one is read by the general loop below.
     if (scanAndRead) {
-      let i = start;
-      let column = 0;
-      let end = -1;
-      for (;;) {
-        fieldStart[column] = i;
-        const k = inputOf[column]!;
-        if (k >= 0) {
-          i = numbers.readAt(i, length, columns[k]!, rows);
-          if (i < 0 || !Number.isFinite(columns[k]![rows]!)) break;
-        } else {
-          while (i < length && bytes[i] !== delimiter && bytes[i] !== LF && bytes[i] !== CR) i++;
-        }
-        fieldEnd[column] = i;
-        column++;
-        if (i < length && bytes[i] === delimiter) {
-          if (column === fieldCount) break;
-          i++;
-          continue;
-        }
-        if (column !== fieldCount) break;
-        if (i === length) end = length;
-        else if (bytes[i] === LF) end = i + 1;
-        else if (bytes[i] === CR && i + 1 < length && bytes[i + 1] === LF) end = i + 2;
-        break;
-      }
-      if (end !== -1) {
-        read++;
-        if (keep) kept.push(job.keepColumns.map((c) => text(bytes, fieldStart[c]!, fieldEnd[c]!)));
-        rows++;
-        start = end;
-        continue;
-      }
+      start = reader.readCommon(start, rows, length);
+      read += reader.row - rows;
+      rows = reader.row;
+      if (start === length) break;
     }
 
     let lineFeed = bytes.indexOf(LF, start);
@@ -125,7 +100,7 @@ export function parsePlain(job: JobSpec, bytes: Uint8Array): ParsedChunk {
       for (let column = 0; column < fieldCount; column++) {
         const k = inputOf[column]!;
         if (k < 0) continue;
-        const status = numbers.read(fieldStart[column]!, fieldEnd[column]!, columns[k]!, rows);
+        const status = reader.fields.read(fieldStart[column]!, fieldEnd[column]!, columns[k]!, rows);
         if (status !== 0) {
           const [code, reason] = status === DECIMAL_EMPTY ? (['FIELD_EMPTY', 'empty field'] as const)
             : status === DECIMAL_OVERFLOW ? (['FIELD_OUT_OF_RANGE', 'too large for float64'] as const)
@@ -141,31 +116,17 @@ export function parsePlain(job: JobSpec, bytes: Uint8Array): ParsedChunk {
       if (job.onError === 'fail') break;
       continue;
     }
-    if (keep) kept.push(job.keepColumns.map((c) => text(bytes, fieldStart[c]!, fieldEnd[c]!)));
+    keepBounds(rows);
     rows++;
   }
+  const kept = job.keepColumns.length === 0 ? [] : Array.from({ length: rows }, (_, row) => job.keepColumns.map((column) => {
+    const at = 2 * (keepSlot[column]! * capacity + row);
+    return text(bytes, keptBounds[at]!, keptBounds[at + 1]!);
+  }));
   return { read, rows, columns, kept, problems };
 }
 
 /** Model inputs are read in header order, so the first bad field reported is the leftmost, as in csv-parse's path. */
 function text(bytes: Uint8Array, start: number, end: number): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
-}
-
-/**
- * Input columns reused from chunk to chunk on this thread, at least `rows` long: the tape reads them
- * before processChunk returns, and a wide model would otherwise allocate (and leave for the collector)
- * one buffer per input per chunk. Values already read are kept when a column grows.
- */
-const reusedColumns: Float64Array[] = [];
-function inputColumnsFor(count: number, rows: number): Float64Array[] {
-  for (let k = 0; k < count; k++) {
-    const old = reusedColumns[k];
-    if ((old?.length ?? 0) < rows) {
-      const grown = new Float64Array(Math.max(rows, 2 * (old?.length ?? 0)));
-      if (old !== undefined) grown.set(old);
-      reusedColumns[k] = grown;
-    }
-  }
-  return reusedColumns.slice(0, count);
 }

@@ -1,7 +1,7 @@
 /**
  * AssemblyScript, compiled by `asc` with write-double.ts into dist/wasm/numbers.wasm (not by tsc): the
- * number reader's hot loop. src/compute/decimal.ts copies the chunk into the module's work area (see
- * layout.ts) and calls readAt for each field.
+ * number reader. read-records.ts reads a chunk's common records with it; src/compute/decimal.ts calls
+ * readAt for single fields.
  *
  * Why WebAssembly: reading numbers was half of a worker's time. Here the significand is one u64 (JavaScript
  * has no 64-bit integer that is fast, so the JS reader kept it as three int32 groups), and the loads need no
@@ -64,12 +64,18 @@ function nearestDouble(hi: f64, lo: f64): f64 {
 }
 
 /**
+/** The value the last readNumber read (NaN: read the text from its start to its end with Number()). */
+export let numberValue: f64 = 0;
+
+/**
  * Reads the longest number that starts exactly at work[from] (no spaces), looking no further than
- * work[stop - 1]. Returns where it ends and stores its value at RESULT (NaN: read the text from `from` to
- * the end with Number()), or returns SYNTAX. The grammar is readNumber's (numbers.ts): an optional sign,
- * digits with an optional point (at least one digit in all), an optional exponent with at least one digit.
+ * work[stop - 1]. Returns where it ends, with its value in numberValue, or returns SYNTAX. The grammar is
+ * readNumber's (numbers.ts): an optional sign, digits with an optional point (at least one digit in all),
+ * an optional exponent with at least one digit.
  */
-export function readAt(from: i32, stop: i32): i32 {
+// @ts-ignore: decorator
+@inline
+export function readNumber(from: i32, stop: i32): i32 {
   const base = WORK;
   const first: u32 = from < stop ? load<u8>(base + from) : 0;
   const minus = i32(first == 0x2d);
@@ -147,6 +153,13 @@ export function readAt(from: i32, stop: i32): i32 {
     value = nearestDouble(ddHi, ddLo);
   }
   // The sign without a branch; NaN stays NaN for the caller's Number().
-  store<f64>(RESULT, value * f64(1 - 2 * minus));
+  numberValue = value * f64(1 - 2 * minus);
   return i;
+}
+
+/** readNumber for JavaScript (decimal.ts): the value goes to RESULT. */
+export function readAt(from: i32, stop: i32): i32 {
+  const end = readNumber(from, stop);
+  store<f64>(RESULT, numberValue);
+  return end;
 }
