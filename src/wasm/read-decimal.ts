@@ -30,6 +30,8 @@ let ddHi: f64 = 0;
 let ddLo: f64 = 0;
 
 /** ddHi + ddLo ~ (mh + ml) * 10^s with a relative error below 2^-100 (|s| <= POWER_RANGE). */
+// @ts-ignore: decorator
+@inline
 function timesPowerOfTen(mh: f64, ml: f64, s: i32): void {
   const at = usize(s + POWER_RANGE) << 3;
   const th = load<f64>(POWER_HI + at);
