@@ -5,7 +5,7 @@
  *
  * Why WebAssembly: reading and writing numbers was three quarters of a worker's time, and there a 64-bit
  * integer is a register, not three int32s or a double, and a byte load is one instruction with no bounds or
- * type check. decimal.ts and format-double.ts say what each side gained.
+ * type check. The README's Performance section has what each step gained.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

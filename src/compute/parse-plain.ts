@@ -2,7 +2,7 @@
  * The fast parser for the common case: a chunk with no quote character at all. Then CSV is simple: a
  * record ends at each LF (a CR just before it belongs to the line ending), fields are split at each
  * delimiter, and empty lines are skipped; exactly what csv-parse does with parse-general's options on such
- * bytes. Common records are read by WebAssembly in one pass (read-records.ts, through record-reader.ts):
+ * bytes. Common records are read by WebAssembly in one pass (src/wasm/read-records.ts, through record-reader.ts):
  * each number where its field starts, with no string made. Any other record (a bad field, a wrong field
  * count, an empty line, spaces) is read here, field by field, and reported as csv-parse's path reports it.
  *
