@@ -88,6 +88,8 @@ function writeShortest(value: f64, at: usize): isize {
 
   // V = x * 10^(16-k) as vh + vl: Dekker's exact product with the table's pre-split power, plus the
   // power's low part. vh lands in [10^16, 10^17) unless 10^(k+1) itself rounded; then String(x) decides.
+  // This is read-decimal.ts's timesPowerOfTen(x, 0, 16 - k) written out: through its result globals the
+  // writer measured 41.5 -> 42.9 ns a number.
   const th = load<f64>(POWER_HI + power);
   const p = x * th;
   const t = SPLITTER * x;
