@@ -32,9 +32,9 @@ export class DecimalReader {
 
   /**
    * Reads the longest number that starts exactly at bytes[from] (no spaces), looking no further than
-   * `stop`, into out[index]; returns where it ends, or DECIMAL_SYNTAX. The plain-chunk parser reads fields
-   * this way as it scans. The caller checks what follows first (a field that goes on is a syntax error),
-   * then the value: one too large for float64 is stored as an infinity, for the caller to refuse.
+   * `stop`, into out[index]; returns where it ends, or DECIMAL_SYNTAX. The caller checks what follows
+   * (a field that goes on is a syntax error), then the value: one too large for float64 is stored as an
+   * infinity, for the caller to refuse. read() below does both.
    */
   readAt(from: number, stop: number, out: Float64Array, index: number): number {
     const end = readAt(from, stop);

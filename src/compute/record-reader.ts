@@ -34,9 +34,11 @@ export class RecordReader {
   private readonly keepSlotAt: number;
   private readonly columnsAt: number;
   private readonly keptAt: number;
+  private readonly length: number;
 
   constructor(bytes: Uint8Array, private readonly shape: RecordShape) {
     this.fields = new DecimalReader(bytes);
+    this.length = bytes.length;
     this.capacity = Math.floor(bytes.length / Math.max(1, shape.fieldCount - 1 + shape.inputCount)) + 1;
     this.inputOfAt = align8(WORK + bytes.length);
     this.keepSlotAt = this.inputOfAt + 4 * shape.fieldCount;
@@ -51,9 +53,9 @@ export class RecordReader {
   }
 
   /** Reads common records from bytes[start] on as rows `row`, `row + 1`, ...; returns where it stopped. */
-  readCommon(start: number, row: number, length: number): number {
+  readCommon(start: number, row: number): number {
     const { fieldCount, delimiter, keptCount } = this.shape;
-    const stop = numbers.readRecords(start, length, fieldCount, delimiter, this.inputOfAt, this.keepSlotAt, this.columnsAt, keptCount > 0 ? this.keptAt : 0, this.capacity, row);
+    const stop = numbers.readRecords(start, this.length, fieldCount, delimiter, this.inputOfAt, this.keepSlotAt, this.columnsAt, keptCount > 0 ? this.keptAt : 0, this.capacity, row);
     this.row = numbers.recordRow.value;
     return stop;
   }
