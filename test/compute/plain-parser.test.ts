@@ -135,6 +135,27 @@ describe('the plain-chunk parser', () => {
     }
   });
 
+  it('has room for every row of a chunk of the shortest records there are', () => {
+    // The record loop's columns are sized from the chunk's length (a good record takes at least a byte a
+    // field but one, and one a model input): chunks of nothing but such records must all fit.
+    const cases: Array<{ header: string[]; expr: string; keep: string[]; line: string }> = [
+      { header: ['a', 'b'], expr: 'a', keep: [], line: '1,' },
+      { header: ['a', 'b'], expr: 'a', keep: ['b', 'a', 'b'], line: '7,' },
+      { header: ['a'], expr: 'a', keep: [], line: '5' },
+      { header: ['a'], expr: '2*3', keep: ['a'], line: 'x' },
+    ];
+    for (const { header: names, expr, keep, line } of cases) {
+      const job = resolveJob(names, { expr, keep, delimiter: ',', onError: 'skip', file: 't.csv', collectRejects: true });
+      for (const ending of ['\n', '']) {
+        const bytes = Buffer.from(`${Array.from({ length: 3000 }, () => line).join('\n')}${ending}`);
+        const task = { seq: 0, bytes, firstLine: 2 };
+        const plain = processChunk(job, task, 'auto');
+        expect(plain.written, `${expr} ${JSON.stringify(line)}`).toBe(3000);
+        expect(plain).toEqual(processChunk(job, task, 'csv-parse'));
+      }
+    }
+  });
+
   it('agrees with csv-parse on chunks of thousands of rows (the input columns grow as it reads)', () => {
     const random = seededRandom(2028);
     for (let trial = 0; trial < 2; trial++) {
