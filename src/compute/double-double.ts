@@ -1,7 +1,7 @@
 /**
  * Tables for reading and writing decimals fast and exactly, built once here (with BigInt where exactness
  * needs it) and copied into the numbers module (number-module.ts): the powers of ten as double-doubles (a
- * value as hi + lo, about 106 bits), and each binary exponent's decimal one. Also a double's exponent bits.
+ * value as hi + lo, about 106 bits), and each binary exponent's decimal one.
  */
 
 const SPLITTER = 134217729; // 2^27 + 1
@@ -52,13 +52,3 @@ export const POWERS = { hi: powerHi, lo: powerLo, head: powerHead, tail: powerTa
 
 /** floor(log10(2^(e - 1023))) for each biased exponent e: a double's decimal exponent, or one less. */
 export const DECIMAL_EXPONENTS = Int16Array.from({ length: 2048 }, (_, e) => Math.floor((e - 1023) * Math.LOG10E * Math.LN2));
-
-const bits = new Float64Array(1);
-const words = new Uint32Array(bits.buffer);
-const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // little-endian: word 1 is the high one
-
-/** The biased binary exponent of x (0 for zeros and subnormals, 0x7ff for infinities and NaN). */
-export function biasedExponentOf(x: number): number {
-  bits[0] = x;
-  return (words[HIGH]! >>> 20) & 0x7ff;
-}

@@ -6,7 +6,7 @@
  * sums its chunk's columns exactly (exactSumOf, below), the coordinator adds those states together here
  * (still exact), and only the final `value()` rounds, once, to the float64 nearest the true sum.
  */
-import { biasedExponentOf } from './double-double.js';
+import { biasedExponentOf } from './float-bits.js';
 
 export class ExactSum {
   /** partials[0..count): non-overlapping, increasing in magnitude; their exact sum is the running total. */

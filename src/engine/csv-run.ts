@@ -9,7 +9,7 @@
  */
 import { csvField } from '../compute/csv-field.js';
 import { outputColumnNames, summedColumnNames, type JobSpec } from '../compute/job.js';
-import { processChunk, type ChunkResult } from '../compute/process-chunk.js';
+import type { ChunkResult } from '../compute/process-chunk.js';
 import { resolveJob } from '../compute/resolve-job.js';
 import { BatchGradError } from '../errors.js';
 import type { RunOptions } from '../options.js';
@@ -89,6 +89,9 @@ async function* results(
   if (first === undefined) return;
   const second = await next();
   if (second === undefined) {
+    // Loaded here, not at start-up: a run that starts the pool never computes on this thread, and these
+    // modules build tables and compile the numbers module when they load (about 13 ms).
+    const { processChunk } = await import('../compute/process-chunk.js');
     yield taken(processChunk(job, { seq: 0, bytes: first.bytes, firstLine: first.firstLine }));
     return;
   }
