@@ -7,8 +7,8 @@
  * integer is a register, not three int32s or a double, and a byte load is one instruction with no bounds or
  * type check. The README's Performance section has what each step gained.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { builtFile } from '../built-file.js';
 import { DECIMAL_EXPONENTS, POWER_RANGE, POWERS } from './double-double.js';
 
 // @types/node 20 declares no WebAssembly global (TypeScript keeps it with the DOM's types): what is used here.
@@ -50,18 +50,6 @@ interface NumberExports {
   writeRows(columnsAt: number, count: number, stride: number, from: number, to: number, delimiter: number, at: number): number;
 }
 
-/**
- * The compiled module, dist/wasm/numbers.wasm: from dist/src/compute/, and from the CLI's bundle in
- * dist/src/cli/ at the same depth, it is ../../wasm. Under vitest this file runs as TypeScript from src/,
- * and the module is still the built one (npm test builds first).
- */
-function moduleFile(): string {
-  const url = import.meta.url.endsWith('.ts') ? new URL('../../dist/wasm/numbers.wasm', import.meta.url) : new URL('../../wasm/numbers.wasm', import.meta.url);
-  const path = fileURLToPath(url);
-  if (!existsSync(path)) throw new Error(`the numbers module ${path} is not built; run npm run build`);
-  return path;
-}
-
 /** Views of the module's memory, made again whenever it grows (growing replaces its buffer). */
 export let memoryBytes = new Uint8Array(0);
 export let memoryValue = new Float64Array(0);
@@ -73,7 +61,7 @@ function writeFallback(x: number, at: number): number {
   return at + text.length;
 }
 
-export const numbers = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(moduleFile())), { env: { writeFallback } }).exports as unknown as NumberExports;
+export const numbers = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(builtFile(import.meta.url, 'wasm/numbers.wasm', 'the numbers module'))), { env: { writeFallback } }).exports as unknown as NumberExports;
 
 /** Where the work area starts. */
 export const WORK = numbers.WORK.value;

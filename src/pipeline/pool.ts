@@ -1,20 +1,10 @@
 /** The worker pool: real threads running the compiled worker file. */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Piscina } from 'piscina';
+import { builtFile } from '../built-file.js';
 
-/**
- * The compiled worker. From dist/src/pipeline/pool.js it is dist/workers/grad-worker.js, and so from the
- * CLI's bundle, dist/src/cli/batch-grad.js, which sits at the same depth. When this module runs from its
- * TypeScript source (under vitest), the worker is still the built one in dist/: a thread cannot load .ts
- * on Node 20, and the tests must exercise what ships.
- */
+/** The compiled worker, dist/workers/grad-worker.js (see built-file.ts for how it is found). */
 export function workerFile(): string {
-  const fromHere = new URL('../../workers/grad-worker.js', import.meta.url);
-  const url = import.meta.url.endsWith('.ts') ? new URL('../../dist/workers/grad-worker.js', import.meta.url) : fromHere;
-  const path = fileURLToPath(url);
-  if (!existsSync(path)) throw new Error(`the worker ${path} is not built; run npm run build`);
-  return path;
+  return builtFile(import.meta.url, 'workers/grad-worker.js', 'the worker');
 }
 
 /**
