@@ -63,8 +63,3 @@ export class DecimalReader {
     return Number.isFinite(out[index]!) ? 0 : DECIMAL_OVERFLOW;
   }
 }
-
-/** One field: `new DecimalReader(bytes).read(...)`, for callers with a single number to read. */
-export function readDecimal(bytes: Uint8Array, start: number, end: number, out: Float64Array, index: number): number {
-  return new DecimalReader(bytes).read(start, end, out, index);
-}
