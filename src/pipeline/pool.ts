@@ -2,9 +2,9 @@
 import type { Piscina } from 'piscina';
 import { builtFile } from '../built-file.js';
 
-/** The compiled worker, dist/workers/grad-worker.js (see built-file.ts for how it is found). */
+/** The compiled worker's entry, dist/workers/thread-entry.cjs (see built-file.ts for how it is found). */
 export function workerFile(): string {
-  return builtFile(import.meta.url, 'workers/grad-worker.js', 'the worker');
+  return builtFile(import.meta.url, 'workers/thread-entry.cjs', 'the worker');
 }
 
 /**

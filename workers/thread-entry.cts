@@ -1,0 +1,13 @@
+/**
+ * The file piscina loads in each thread. It is CommonJS on purpose: piscina first require()s its worker
+ * file, and Node 20's require() of an ES module (grad-worker.js) can abort the whole process with an
+ * assertion in its module loader. require() of this file is plain CommonJS, and it imports the ES module
+ * the supported way, once per thread.
+ */
+import type { WorkerRequest } from '../src/pipeline/messages.js';
+
+const worker = import('./grad-worker.js');
+
+export = async function gradWorker(request: WorkerRequest): Promise<unknown> {
+  return (await worker).default(request);
+};
