@@ -1,16 +1,19 @@
-// A data pipeline step: CSV file -> csv-parse -> batch-grad -> csv-stringify -> CSV file.
-// Usage: node examples/csv-pipeline.mjs data/sample.csv grads.csv
+// A data pipeline step: CSV file -> csv-parse -> batch-grad -> JSON Lines file.
+// Usage: node examples/csv-pipeline.mjs data/sample.csv grads.jsonl
+// csv-parse comes with batch-grad; nothing else is needed.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
-import { stringify } from 'csv-stringify';
 import { gradStream } from 'batch-grad';
 
-const [input = 'data/sample.csv', output = 'grads.csv'] = process.argv.slice(2);
+const [input = 'data/sample.csv', output = 'grads.jsonl'] = process.argv.slice(2);
 
 // Records in (objects keyed by the header), result records out, in input order, on all cores.
 const grads = gradStream({ keep: ['id'] });
-await pipeline(createReadStream(input), parse({ columns: true }), grads, stringify({ header: true }), createWriteStream(output));
+async function* jsonLines(records) {
+  for await (const record of records) yield `${JSON.stringify(record)}\n`;
+}
+await pipeline(createReadStream(input), parse({ columns: true }), grads, jsonLines, createWriteStream(output));
 
 const { rows, columns } = await grads.summary;
 console.log(`${rows.written} rows written to ${output}; mean df/db = ${columns.df_db.mean}`);

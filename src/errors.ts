@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   SAME_INPUT_OUTPUT: { exit: 2, summary: 'the output path is the input file itself' },
   // Input: the data cannot be read as asked (exit 1).
   INPUT_NOT_FOUND: { exit: 1, summary: 'the input file does not exist or cannot be read' },
+  INPUT_COMPRESSED_INVALID: { exit: 1, summary: 'the input starts as gzip but does not decompress (truncated or corrupt)' },
   HEADER_MISSING_COLUMN: { exit: 1, summary: 'the header lacks a column the model or --keep needs' },
   HEADER_INVALID: { exit: 1, summary: 'the header has an empty or duplicated name, or no model inputs can be found in it' },
   CSV_SYNTAX: { exit: 1, summary: 'the CSV itself is malformed: an unterminated or misplaced quote, or not text at all' },

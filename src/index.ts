@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 /**
  * batch-grad as a library: the same engine as the CLI (the same worker pool, the same numbers).
  *

@@ -61,6 +61,7 @@ export class RecordRun {
   }
 
   async *run(source: AsyncIterable<InputRecord>): AsyncGenerator<OutputRecord> {
+    this.engine.assertOpen();
     const compute = async (p: PreparedBatch): Promise<{ p: PreparedBatch; result: ColumnsResponse }> => {
       const job = this.job!;
       if (p.rows === 0) return { p, result: { value: new Float64Array(0), gradients: [] } };

@@ -20,6 +20,24 @@ import { DEFAULT_BATCH_SIZE } from '../options.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
+/**
+ * `-e VALUE` and `--expr VALUE` joined into `--expr=VALUE`, so a formula that starts with a minus
+ * (`-e "-(w^2)"`) is taken as the formula, not as another option.
+ */
+function joinExprValues(args: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      joined.push(...args.slice(i));
+      break;
+    }
+    if ((arg === '-e' || arg === '--expr') && i + 1 < args.length) joined.push(`--expr=${args[++i]!}`);
+    else joined.push(arg);
+  }
+  return joined;
+}
+
 /** yargs would turn "abc" into NaN; keep what the user typed so the message can show it. */
 const integerOrText = (value: string | undefined): number | string | undefined =>
   value === undefined ? undefined : /^\s*\d+\s*$/.test(value) ? Number(value) : value;
@@ -30,7 +48,7 @@ function exitWith(code: number): never {
 
 async function main(): Promise<void> {
   // What yargs' hideBin does for plain Node, without importing yargs/helpers (58 ms measured here).
-  const args = process.argv.slice(2);
+  const args = joinExprValues(process.argv.slice(2));
   const argv = await yargs(args)
     .scriptName('batch-grad')
     // batch-grad's own messages are English; yargs' would follow LANG and mix two languages in one
@@ -47,7 +65,7 @@ async function main(): Promise<void> {
     .option('delimiter', { alias: 'd', type: 'string', default: ',', describe: 'field delimiter, one ASCII character (\\t or tab for a tab)', requiresArg: true })
     .option('on-error', { choices: ['fail', 'skip'] as const, default: 'fail' as const, describe: 'on a bad row: stop (fail), or skip it and count it (skip)' })
     .option('rejects', { type: 'string', describe: 'with --on-error skip: write each rejected row, its line and reason, to this CSV file', requiresArg: true })
-    .option('progress', { type: 'boolean', default: process.stderr.isTTY === true, describe: 'show progress on stderr [default: on when stderr is a terminal]' })
+    .option('progress', { type: 'boolean', describe: 'show progress on stderr [default: on when stderr is a terminal]' })
     .example('$0 data.csv --out grads.csv', 'the logistic model; n is read from the header (w1..wn, x1..xn, b)')
     .example('$0 data.csv -o grads.csv --keep id --summary totals.json', 'copy the id column, and write sums and means as JSON')
     .example('$0 data.csv -o - --expr "w*x1 + w*x2"', 'any formula over the columns, written to stdout')
@@ -58,9 +76,10 @@ async function main(): Promise<void> {
     .alias('help', 'h')
     .strict()
     .wrap(Math.min(110, process.stdout.columns ?? 110))
+    // Usage errors take the shape of every other error: the message, then the stable code.
     .fail((message, error) => {
-      if (error) throw error;
-      process.stderr.write(`batch-grad: ${message}\nRun batch-grad --help for the options.\n`);
+      if (error && error.name !== 'YError') throw error;
+      process.stderr.write(`batch-grad: ${message ?? error?.message} [INVALID_OPTION]\nRun batch-grad --help for the options.\n`);
       exitWith(ERROR_CODES.INVALID_OPTION.exit);
     })
     .parseAsync();
@@ -88,7 +107,7 @@ async function main(): Promise<void> {
       delimiter: argv.delimiter,
       onError: argv['on-error'],
       rejects: argv.rejects,
-      progress: argv.progress,
+      progress: argv.progress ?? process.stderr.isTTY === true,
       signal: controller.signal,
     });
     process.stderr.write(formatSummaryTable(summary));

@@ -17,6 +17,18 @@ export interface JobChoices {
   readonly collectRejects: boolean;
 }
 
+/**
+ * A header read as one column that holds another common delimiter was almost surely split at the wrong
+ * byte: say which delimiter it holds and how to ask for it.
+ */
+function delimiterHint(header: readonly string[], delimiter: string): string {
+  if (header.length !== 1) return '';
+  const candidates: Array<[string, string, string]> = [['\t', 'tabs', 'tab'], [';', 'semicolons', "';'"], ['|', 'bars', "'|'"]];
+  const found = candidates.find(([byte]) => byte !== delimiter && header[0]!.includes(byte));
+  const named = delimiter === ',' ? 'commas' : `"${delimiter}"`;
+  return found === undefined ? '' : `; the header holds ${found[1]} but no ${named}: give -d ${found[2]}`;
+}
+
 export function resolveJob(header: readonly string[], choices: JobChoices): JobSpec {
   const where = `${choices.file}:1`;
   const empty = header.findIndex((name) => name.trim() === '');
@@ -30,7 +42,14 @@ export function resolveJob(header: readonly string[], choices: JobChoices): JobS
     });
   }
 
-  const model = choices.expr === undefined ? logisticFromHeader(header, where, choices.file) : formulaModel(choices.expr, header);
+  let model: { spec: JobSpec['model']; inputs: string[] };
+  try {
+    model = choices.expr === undefined ? logisticFromHeader(header, where, choices.file) : formulaModel(choices.expr, header);
+  } catch (error) {
+    const hint = delimiterHint(header, choices.delimiter);
+    if (error instanceof BatchGradError && hint !== '') throw new BatchGradError(error.code, `${error.message}${hint}`, error.context);
+    throw error;
+  }
   const inputColumns = model.inputs.map((name) => header.indexOf(name));
   const missingKeep = choices.keep.filter((name) => !header.includes(name));
   if (missingKeep.length > 0) {

@@ -56,6 +56,7 @@ export interface CsvRun {
 
 /** Read the header (so its problems are reported before anything is computed), then stream the rest. */
 export async function startCsvRun(engine: Engine, bytes: AsyncIterable<Uint8Array>, options: CsvRunOptions): Promise<CsvRun> {
+  engine.assertOpen();
   // Enough buffers for every chunk in flight (2 per thread), its output, and those being written.
   const buffers = new BufferPool(4 * engine.threads + 4);
   const chunker = new RecordChunker(bytes, { file: options.file, maxRecordBytes: MAX_RECORD_BYTES, allocate: (size) => buffers.bytes(size) });

@@ -27,9 +27,14 @@ export class Engine {
     this.threads = threads;
   }
 
+  /** Throws ENGINE_CLOSED once close() was called: every job checks this first, pool or no pool. */
+  assertOpen(): void {
+    if (this.closed) throw new BatchGradError('ENGINE_CLOSED', 'this batch-grad engine is closed; create another', {});
+  }
+
   /** Run one request on the pool (started on first use). A thread that fails becomes WORKER_FAILED. */
   async run<R extends WorkerResponse>(request: WorkerRequest, transfer: ArrayBufferLike[], signal?: AbortSignal): Promise<R> {
-    if (this.closed) throw new BatchGradError('ENGINE_CLOSED', 'this batch-grad engine is closed; create another', {});
+    this.assertOpen();
     this.pool ??= createPool(this.threads);
     try {
       const options = { transferList: transfer as ArrayBuffer[], ...(signal ? { signal } : {}) };

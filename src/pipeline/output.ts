@@ -2,13 +2,14 @@
  * Where results go. A regular file is written under a temporary name beside the target and renamed into
  * place only when the run is complete, so a failed run never leaves an output that looks finished.
  * Anything else (stdout, /dev/full, a named pipe, a terminal) is written in place: renaming over a device
- * as root would replace the device itself.
+ * as root would replace the device itself. A name ending in `.gz` is written gzip-compressed.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import { BatchGradError } from '../errors.js';
 
 export interface Output {
@@ -17,7 +18,11 @@ export interface Output {
    * have been handed to the system and their buffer may be reused.
    */
   write(bytes: Uint8Array, written?: () => void): Promise<void>;
-  /** Finish: flush, close and (for a file) move into place. */
+  /** Flush and close; nothing is in place yet (see publish). */
+  finish(): Promise<void>;
+  /** Move a finished file into place (nothing to do for a stream written in place). */
+  publish(): Promise<void>;
+  /** finish(), then publish(). */
   commit(): Promise<void>;
   /** Give up: close and remove whatever was written to a temporary file. Never throws. */
   abort(): Promise<void>;
@@ -55,14 +60,22 @@ function drained(stream: Writable): Promise<void> {
   });
 }
 
-/** Writes to a stream, turning its errors into one BatchGradError that the next write or commit throws. */
+/**
+ * Writes to a stream, turning its errors into one BatchGradError that the next write or commit throws.
+ * `sink` is the stream that finally closes, when `stream` feeds it (a gzip stream in front of a file).
+ */
 class StreamOutput implements Output {
   private failure: BatchGradError | undefined;
 
-  constructor(protected readonly stream: Writable, protected readonly label: string, private readonly ownsStream: boolean) {
-    stream.on('error', (error) => {
-      this.failure ??= outputError(label, error);
-    });
+  constructor(
+    protected readonly stream: Writable, protected readonly label: string, private readonly ownsStream: boolean,
+    private readonly sink: Writable = stream,
+  ) {
+    for (const s of new Set([stream, sink])) {
+      s.on('error', (error) => {
+        this.failure ??= outputError(label, error);
+      });
+    }
   }
 
   async write(bytes: Uint8Array, written?: () => void): Promise<void> {
@@ -74,10 +87,18 @@ class StreamOutput implements Output {
   }
 
   async commit(): Promise<void> {
+    await this.finish();
+    await this.publish();
+  }
+
+  async publish(): Promise<void> {}
+
+  async finish(): Promise<void> {
     this.check();
     if (this.ownsStream) {
+      const closed = once(this.sink, 'close').catch(() => undefined);
       this.stream.end();
-      await once(this.stream, 'close').catch(() => undefined);
+      await closed;
     } else {
       // stdout stays open for the process; wait until what we wrote is handed to the OS.
       await new Promise<void>((resolve) => this.stream.write('', () => resolve()));
@@ -86,9 +107,13 @@ class StreamOutput implements Output {
   }
 
   async abort(): Promise<void> {
-    if (this.ownsStream && !this.stream.destroyed) {
-      this.stream.destroy();
-      await once(this.stream, 'close').catch(() => undefined);
+    if (!this.ownsStream) return;
+    for (const s of new Set([this.stream, this.sink])) {
+      if (!s.destroyed) {
+        const closed = once(s, 'close').catch(() => undefined);
+        s.destroy();
+        await closed;
+      }
     }
   }
 
@@ -99,20 +124,24 @@ class StreamOutput implements Output {
 
 /** A regular file, written as `.<name>.<pid>.tmp` in the same folder and renamed on commit. */
 class AtomicFileOutput extends StreamOutput {
-  constructor(stream: WriteStream, private readonly target: string, private readonly temporary: string) {
-    super(stream, target, true);
+  constructor(stream: Writable, file: WriteStream, private readonly target: string, private readonly temporary: string) {
+    super(stream, target, true, file);
   }
 
-  override async commit(): Promise<void> {
+  override async finish(): Promise<void> {
     try {
-      await super.commit();
-      await rename(this.temporary, this.target).catch((error: unknown) => {
-        throw outputError(this.target, error);
-      });
+      await super.finish();
     } catch (error) {
       await this.abort();
       throw error;
     }
+  }
+
+  override async publish(): Promise<void> {
+    await rename(this.temporary, this.target).catch(async (error: unknown) => {
+      await this.abort();
+      throw outputError(this.target, error);
+    });
   }
 
   override async abort(): Promise<void> {
@@ -131,10 +160,39 @@ export async function openOutput(path: string, stdout: Writable): Promise<Output
   const existing = await stat(path).catch(() => undefined);
   if (existing?.isDirectory()) throw outputError(path, Object.assign(new Error('is a folder'), { code: 'EISDIR' }));
   if (existing !== undefined && !existing.isFile()) {
-    return openStream(path, path, (stream) => new StreamOutput(stream, path, true));
+    return openStream(path, path, (file) => new StreamOutput(compressing(path, file), path, true, file));
   }
   const temporary = temporaryPathFor(path);
-  return openStream(temporary, path, (stream) => new AtomicFileOutput(stream, path, temporary));
+  return openStream(temporary, path, (file) => new AtomicFileOutput(compressing(path, file), file, path, temporary));
+}
+
+/** What to write into: the file itself, or a gzip stream in front of it for a `.gz` name. */
+function compressing(path: string, file: WriteStream): Writable {
+  if (!path.endsWith('.gz')) return file;
+  const gzip = createGzip();
+  gzip.pipe(file);
+  return gzip;
+}
+
+/**
+ * Finish every output, then publish them all: a run's outputs (results, rejects, summary) appear
+ * together or not at all. On any failure every one is aborted, and those already moved into place are
+ * removed again.
+ */
+export async function commitAll(outputs: ReadonlyArray<Output | undefined>, targets: ReadonlyArray<string | undefined>): Promise<void> {
+  const present = outputs.flatMap((output, k) => (output === undefined ? [] : [{ output, target: targets[k] }]));
+  const published: string[] = [];
+  try {
+    for (const { output } of present) await output.finish();
+    for (const { output, target } of present) {
+      await output.publish();
+      if (target !== undefined && target !== '-') published.push(target);
+    }
+  } catch (error) {
+    for (const { output } of present) await output.abort();
+    for (const target of published) await unlink(target).catch(() => undefined);
+    throw error;
+  }
 }
 
 /** Open a write stream and wait until it is open, so that a bad path fails here with a clear message. */

@@ -1,5 +1,31 @@
-/** A one-line progress report on stderr, redrawn at most four times a second. */
+/**
+ * A one-line progress report on stderr, redrawn at most four times a second: a bar, the share of the
+ * input read and the time left when the input's size is known, then rows and rows a second.
+ * Hand-written rather than a progress library: it is one line that redraws in place, and the libraries
+ * looked at (cli-progress) bring their own option and format layer for the same line.
+ */
 import type { Writable } from 'node:stream';
+
+const BAR_WIDTH = 20;
+
+/** 1 m 05 s, 12 s: the time left, as a person reads it. */
+function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m} m ${String(s % 60).padStart(2, '0')} s` : `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} m`;
+}
+
+/** The progress line for `rows` rows and `bytes` of `totalBytes` read after `seconds`. */
+export function progressLine(rows: number, bytes: number, totalBytes: number | undefined, seconds: number): string {
+  const rate = seconds > 0 ? Math.round(rows / seconds) : 0;
+  const counts = `${rows.toLocaleString('en')} rows, ${rate.toLocaleString('en')} rows/s`;
+  if (!totalBytes) return counts;
+  const share = Math.min(1, bytes / totalBytes);
+  const filled = Math.round(share * BAR_WIDTH);
+  const left = share > 0 ? duration((seconds * (1 - share)) / share) : '?';
+  return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${(100 * share).toFixed(1)}% ${counts}, ${left} left`;
+}
 
 export class Progress {
   private readonly started = performance.now();
@@ -14,10 +40,7 @@ export class Progress {
     const now = performance.now();
     if (now - this.lastDraw < 250) return;
     this.lastDraw = now;
-    const seconds = (now - this.started) / 1000;
-    const rate = seconds > 0 ? Math.round(rows / seconds) : 0;
-    const percent = this.totalBytes ? ` ${((100 * bytes) / this.totalBytes).toFixed(1)}%` : '';
-    this.stream.write(`\r\x1b[K${rows.toLocaleString('en')} rows${percent}, ${rate.toLocaleString('en')} rows/s`);
+    this.stream.write(`\r\x1b[K${progressLine(rows, bytes, this.totalBytes, (now - this.started) / 1000)}`);
     this.drawn = true;
   }
 

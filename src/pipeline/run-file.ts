@@ -14,7 +14,7 @@ import { BatchGradError } from '../errors.js';
 import { normaliseRunOptions, type RunOptions, type RunOptionsInput } from '../options.js';
 import { abortable } from './abort.js';
 import { openInput } from './input.js';
-import { openOutput, type Output } from './output.js';
+import { commitAll, openOutput, type Output } from './output.js';
 import { Progress } from './progress.js';
 import type { RunSummary } from './summary.js';
 
@@ -35,48 +35,44 @@ export async function runFile(input: RunOptionsInput, io: RunIo = processIo()): 
 
 /** Run one file on an engine's pool (the engine's thread count wins over options.threads). */
 export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo = processIo()): Promise<RunSummary> {
+  engine.assertOpen();
   await refuseSameFile(options);
   const source = await openInput(options.input, io.stdin);
+  // Every output is opened (as a temporary file beside its target) before anything is computed, so a
+  // folder that cannot be written fails the run at once, and none of them is in place until all are done.
+  const outputs: Output[] = [];
+  const open = async (path: string | undefined): Promise<Output | undefined> => {
+    if (path === undefined) return undefined;
+    const output = await openOutput(path, io.stdout);
+    outputs.push(output);
+    return output;
+  };
+  const progress = new Progress(options.progress ? io.stderr : undefined, source.size);
   try {
+    const output = (await open(options.output))!;
+    const rejects = await open(options.rejects);
+    const summaryOutput = await open(options.summary);
     const run = await startCsvRun(engine, source.bytes, { ...options, file: source.name, collectRejects: options.rejects !== undefined });
-    const progress = new Progress(options.progress ? io.stderr : undefined, source.size);
-    const output = await openOutput(options.output, io.stdout);
-    const rejects = await openRejects(options, io, output);
-    try {
-      const write = (out: Output, bytes: Uint8Array, written?: () => void): Promise<void> => abortable(out.write(bytes, written), options.signal);
-      await write(output, run.header);
-      if (rejects) await write(rejects, Buffer.from('line,code,reason,row\n'));
-      let bytesDone = 0;
-      for await (const result of run.results) {
-        await write(output, result.output, () => run.release(result));
-        if (rejects && result.rejects.length > 0) await write(rejects, rejectLines(result.rejects));
-        bytesDone += result.inputBytes;
-        progress.update(run.summary.counts.read, bytesDone);
-      }
-      await output.commit();
-      await rejects?.commit();
-      const summary = run.summary.result(source.name, options.output === '-' ? '<stdout>' : options.output);
-      if (options.summary !== undefined) await writeJson(options.summary, summary, io.stdout);
-      return summary;
-    } catch (error) {
-      await output.abort();
-      await rejects?.abort();
-      throw error;
-    } finally {
-      progress.finish();
+    const write = (out: Output, bytes: Uint8Array, written?: () => void): Promise<void> => abortable(out.write(bytes, written), options.signal);
+    await write(output, run.header);
+    if (rejects) await write(rejects, Buffer.from('line,code,reason,row\n'));
+    let bytesDone = 0;
+    for await (const result of run.results) {
+      await write(output, result.output, () => run.release(result));
+      if (rejects && result.rejects.length > 0) await write(rejects, rejectLines(result.rejects));
+      bytesDone += result.inputBytes;
+      progress.update(run.summary.counts.read, bytesDone);
     }
-  } finally {
-    await source.close();
-  }
-}
-
-async function openRejects(options: RunOptions, io: RunIo, output: Output): Promise<Output | undefined> {
-  if (options.rejects === undefined) return undefined;
-  try {
-    return await openOutput(options.rejects, io.stdout);
+    const summary = run.summary.result(source.name, options.output === '-' ? '<stdout>' : options.output);
+    if (summaryOutput) await write(summaryOutput, Buffer.from(`${JSON.stringify(summary, null, 2)}\n`));
+    await commitAll([output, rejects, summaryOutput], [options.output, options.rejects, options.summary]);
+    return summary;
   } catch (error) {
-    await output.abort();
+    for (const output of outputs) await output.abort();
     throw error;
+  } finally {
+    progress.finish();
+    await source.close();
   }
 }
 
@@ -94,17 +90,5 @@ async function refuseSameFile(options: RunOptions): Promise<void> {
     if (path !== undefined && path !== '-' && (await real(path)) === input) {
       throw new BatchGradError('SAME_INPUT_OUTPUT', `--${option} ${path} is the input file; choose another path`, { option, file: path });
     }
-  }
-}
-
-/** The summary goes through the same Output as the results: atomic for a file, in place for a device. */
-async function writeJson(path: string, value: unknown, stdout: Writable): Promise<void> {
-  const output = await openOutput(path, stdout);
-  try {
-    await output.write(Buffer.from(`${JSON.stringify(value, null, 2)}\n`));
-    await output.commit();
-  } catch (error) {
-    await output.abort();
-    throw error;
   }
 }

@@ -48,13 +48,16 @@ export class SummaryAccumulator {
   }
 }
 
+/** 2,000,000: counts read the same here as on the progress line. */
+const count = (n: number): string => n.toLocaleString('en');
+
 /** The short table printed on stderr at the end of a run. */
 export function formatSummaryTable(summary: RunSummary): string {
   const { read, written, rejected } = summary.rows;
   const names = Object.keys(summary.columns);
   const width = Math.max(6, ...names.map((n) => n.length));
   const lines = [
-    `rows: ${read} read, ${written} written, ${rejected} rejected`,
+    `rows: ${count(read)} read, ${count(written)} written, ${count(rejected)} rejected`,
     `${'column'.padEnd(width)}  ${'sum'.padStart(24)}  ${'mean'.padStart(24)}`,
     ...names.map((name) => {
       const { sum, mean } = summary.columns[name]!;

@@ -217,7 +217,7 @@ describe('the engine', () => {
   });
 
   it.each(['columns.mjs', 'csv-pipeline.mjs'])('runs examples/%s, which exits on its own (no leaked threads or handles)', (example) => {
-    const args = example === 'csv-pipeline.mjs' ? [join(ROOT, 'data/sample.csv'), at('example.csv')] : [];
+    const args = example === 'csv-pipeline.mjs' ? [join(ROOT, 'data/sample.csv'), at('example.jsonl')] : [];
     const result = spawnSync(process.execPath, [join(ROOT, 'examples', example), ...args], { cwd: ROOT, timeout: 30_000, encoding: 'utf8' });
     expect(result.error).toBeUndefined();
     expect(result.status).toBe(0);

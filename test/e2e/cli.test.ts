@@ -219,7 +219,7 @@ describe('usage', () => {
     await writeGeneratedCsv(at('progress.csv'), { rows: 20_000, features: 2, seed: 9 });
     const shown = await runCli([at('progress.csv'), '-o', at('progress.out.csv'), '--progress', '--batch-size', '1000']);
     expect(shown.code).toBe(0);
-    expect(shown.stderr).toMatch(/\r\x1b\[K[\d,]+ rows [\d.]+%, [\d,]+ rows\/s/);
+    expect(shown.stderr).toMatch(/\r\x1b\[K\[[#.]{20}\] [\d.]+% [\d,]+ rows, [\d,]+ rows\/s, [\d hms]+ left/);
     const quiet = await runCli([at('progress.csv'), '-o', at('progress.out.csv'), '--batch-size', '1000']);
     expect(quiet.stderr).not.toContain('rows/s');
   });
@@ -238,10 +238,10 @@ describe('usage', () => {
     const german = { ...process.env, LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' };
     const result = await runCli(['data/notebook.csv'], { env: german });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^batch-grad: Missing required argument: out\n/);
+    expect(result.stderr).toMatch(/^batch-grad: Missing required argument: out \[INVALID_OPTION\]\n/);
     // The unbundled build can find yargs' German strings, so it is the one that shows the setting works.
     const unbundled = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'data/notebook.csv'], { cwd: ROOT, env: german, encoding: 'utf8' });
-    expect(unbundled.stderr).toMatch(/^batch-grad: Missing required argument: out\n/);
+    expect(unbundled.stderr).toMatch(/^batch-grad: Missing required argument: out \[INVALID_OPTION\]\n/);
   });
 
   it.each([
