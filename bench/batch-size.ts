@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeGeneratedCsv } from './generate.js';
+import { writeGeneratedCsv } from '../test/support/generate.js';
 import { measureProcess, median } from './support/measure.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/batch-grad.js', import.meta.url));

@@ -3,11 +3,11 @@
  * plain-chunk parser and with csv-parse, the number reading and writing against Number() and String(x),
  * and the quote search of isPlainChunk, all in one run (median of 5). Usage: node dist/bench/chunk.js
  */
-import { DecimalReader } from '../src/compute/decimal.js';
-import { LineWriter } from '../src/compute/format-double.js';
+import { DecimalReader } from '../src/compute/numbers/decimal-reader.js';
+import { LineWriter } from '../src/compute/numbers/line-writer.js';
 import { processChunk, type ParserChoice } from '../src/compute/process-chunk.js';
 import { resolveJob } from '../src/compute/resolve-job.js';
-import { generatedChunk } from './generate.js';
+import { generatedChunk } from '../test/support/generate.js';
 import { median } from './support/measure.js';
 
 const ROWS = 400_000;

@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { generatedChunk, writeGeneratedCsv } from './generate.js';
+import { generatedChunk, writeGeneratedCsv } from '../test/support/generate.js';
 import { DATASETS, type DatasetName } from './support/datasets.js';
 import { measureProcess, median } from './support/measure.js';
 

@@ -1,6 +1,6 @@
 /** npm run gen -- --rows N --features n [--seed S] [--out file.csv]: a generated dataset (stdout if no --out). */
 import { parseArgs } from 'node:util';
-import { generateCsv, writeGeneratedCsv } from './generate.js';
+import { generateCsv, writeGeneratedCsv } from '../test/support/generate.js';
 
 const USAGE = `usage: npm run gen -- [--rows N] [--features n] [--seed S] [--out file.csv]
 

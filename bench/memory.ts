@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeGeneratedCsv } from './generate.js';
+import { writeGeneratedCsv } from '../test/support/generate.js';
 import { highWaterMark, measureProcess } from './support/measure.js';
 
 const quick = process.argv.includes('--quick');

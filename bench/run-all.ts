@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync, statSync } from 'node:fs
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeGeneratedCsv } from './generate.js';
+import { writeGeneratedCsv } from '../test/support/generate.js';
 import { DATASETS } from './support/datasets.js';
 import { measureProcess, median, type ProcessMeasurement } from './support/measure.js';
 import { throughputChart } from './support/chart.js';

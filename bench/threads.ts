@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { processChunk } from '../src/compute/process-chunk.js';
 import { resolveJob } from '../src/compute/resolve-job.js';
-import { generatedChunk, writeGeneratedCsv } from './generate.js';
+import { generatedChunk, writeGeneratedCsv } from '../test/support/generate.js';
 import { DATASETS } from './support/datasets.js';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));

@@ -1,17 +1,26 @@
 /**
- * Where a file the build writes into dist/ is, seen from a module two folders deep in src/ (src/<folder>/,
- * whose compiled copy is dist/src/<folder>/): the compiled module finds it at ../../<path>, and so does the
- * CLI's bundle, dist/src/cli/batch-grad.js, at the same depth. Run from its TypeScript source (under
- * vitest), the module still gets the built file in dist/: a thread cannot load .ts on Node 20, and the
- * tests must exercise what ships.
+ * Where a file the build writes into dist/ is: `<package root>/dist/<path>`, the package root being the
+ * nearest folder above the calling module that holds a package.json. That holds for the compiled modules
+ * (dist/src/...), the CLI's bundle, an installed package, and the TypeScript sources under vitest, which
+ * must still load the built file: a thread cannot load .ts on Node 20, and the tests exercise what ships.
  */
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+function packageRoot(moduleUrl: string): string {
+  let folder = dirname(fileURLToPath(moduleUrl));
+  while (!existsSync(join(folder, 'package.json'))) {
+    const parent = dirname(folder);
+    if (parent === folder) throw new Error(`no package.json above ${fileURLToPath(moduleUrl)}`);
+    folder = parent;
+  }
+  return folder;
+}
 
 /** `moduleUrl` is the caller's import.meta.url; `what` names the file in the error if it is not built. */
 export function builtFile(moduleUrl: string, pathInDist: string, what: string): string {
-  const url = new URL(moduleUrl.endsWith('.ts') ? `../../dist/${pathInDist}` : `../../${pathInDist}`, moduleUrl);
-  const path = fileURLToPath(url);
+  const path = join(packageRoot(moduleUrl), 'dist', pathInDist);
   if (!existsSync(path)) throw new Error(`${what} ${path} is not built; run npm run build`);
   return path;
 }

@@ -10,15 +10,14 @@
  * - the gradient core (graph nodes, tapes, formulas) for building your own models
  */
 export { computeColumns, type ColumnsResult, type InputColumns } from './api/columns.js';
-export { createEngine, gradients, gradStream, BatchGradEngine } from './api/batch-grad-engine.js';
+export { createEngine, gradients, gradStream, BatchGradEngine, type EngineOptions } from './api/batch-grad-engine.js';
 export type { GradientJob, GradientOptions } from './api/gradients.js';
 export type { GradTransform } from './api/grad-transform.js';
 export type { InputRecord, OutputRecord, RejectedRecord } from './api/record-run.js';
-export type { ModelChoice } from './api/model.js';
+export type { ModelChoice } from './api/model-choice.js';
 export { runFile, type RunIo } from './pipeline/run-file.js';
 export type { RunSummary, ColumnTotals } from './pipeline/summary.js';
 export type { RejectedRow } from './compute/process-chunk.js';
-export { DEFAULT_BATCH_SIZE, type RunOptionsInput } from './options.js';
-export type { EngineOptions } from './engine/engine.js';
+export { DEFAULT_BATCH_SIZE, type RunOptionsInput } from './pipeline/options.js';
 export { BatchGradError, ERROR_CODES, isBatchGradError, type ErrorCode, type ErrorContext } from './errors.js';
 export * from './core/index.js';

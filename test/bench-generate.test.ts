@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateCsv } from '../bench/generate.js';
+import { generateCsv } from './support/generate.js';
 
 describe('the dataset generator', () => {
   it('gives the same bytes for the same seed, and a header for the logistic model', () => {

@@ -9,8 +9,7 @@
  * Detaching a buffer at start-up makes the code compiled later already account for detaching. (Loading
  * the numbers module now does it too: its memory's first growth detaches the empty buffer it started
  * with. This stays, so that the guarantee does not hang on how that module is loaded.)
- * Measured (alternate runs of the two builds, 11 on the narrow file and 7 on the wide one): 1.4% and
- * 5% less wall time, 0.04 and 0.12 s less CPU.
+ * bench/worker-jit.ts checks it; the gain is in docs/performance.md.
  */
 export function detachEarly(): void {
   const buffer = new ArrayBuffer(8);

@@ -4,10 +4,10 @@
  * arrive transferred and leave transferred, so nothing large is copied between threads.
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { modelTape } from '../src/compute/model.js';
+import { modelTape } from '../src/compute/model-tape.js';
 import { processChunk } from '../src/compute/process-chunk.js';
-import { injectedFault } from '../src/pipeline/fault-injection.js';
-import type { ColumnsRequest, ColumnsResponse, WorkerRequest } from '../src/pipeline/messages.js';
+import { injectedFault } from './fault-injection.js';
+import type { ColumnsRequest, ColumnsResponse, WorkerRequest } from '../src/engine/protocol.js';
 import { detachEarly } from './detach-early.js';
 
 detachEarly();

@@ -4,7 +4,7 @@
  * assertion in its module loader. require() of this file is plain CommonJS, and it imports the ES module
  * the supported way, once per thread.
  */
-import type { WorkerRequest } from '../src/pipeline/messages.js';
+import type { WorkerRequest } from '../src/engine/protocol.js';
 
 const worker = import('./grad-worker.js');
 

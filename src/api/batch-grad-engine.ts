@@ -7,30 +7,55 @@
  *   await pipeline(source, engine.gradStream({ keep: ['id'] }), sink);
  *   await engine.runFile({ input: 'data.csv', output: 'grads.csv' });
  */
-import { Engine, type EngineOptions } from '../engine/engine.js';
-import { normaliseRunOptions, type RunOptionsInput } from '../options.js';
+import { Engine } from '../engine/engine.js';
+import { normaliseRunOptions, threadsOf, type RunOptionsInput } from '../pipeline/options.js';
 import { runFileWith, type RunIo } from '../pipeline/run-file.js';
 import type { RunSummary } from '../pipeline/summary.js';
 import { GradTransform } from './grad-transform.js';
 import { gradientJob, type GradientJob, type GradientOptions } from './gradients.js';
 import type { InputRecord, OutputRecord } from './record-run.js';
 
-export class BatchGradEngine extends Engine {
+export interface EngineOptions {
+  /** Worker threads (default: the machine's available parallelism). */
+  readonly threads?: number;
+}
+
+/** Holds the engine rather than extending it, so its pool and worker protocol stay private. */
+export class BatchGradEngine implements AsyncDisposable {
+  readonly #engine: Engine;
+
+  constructor(options: EngineOptions = {}) {
+    this.#engine = new Engine(threadsOf(options.threads));
+  }
+
+  get threads(): number {
+    return this.#engine.threads;
+  }
+
   /** Result records (or, with `input: 'csv'`, CSV byte chunks) for a source of records (or bytes). */
   gradients(source: AsyncIterable<InputRecord> | Iterable<InputRecord>, options?: GradientOptions & { input?: 'records' }): GradientJob<OutputRecord>;
   gradients(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options: GradientOptions & { input: 'csv' }): GradientJob<Uint8Array>;
   gradients(source: AsyncIterable<unknown> | Iterable<unknown>, options: GradientOptions = {}): GradientJob<unknown> {
-    return gradientJob(this, source, options);
+    return gradientJob(this.#engine, source, options);
   }
 
   /** A Transform for `stream.pipeline`: records to result records, or CSV bytes to CSV bytes. */
   gradStream(options: GradientOptions = {}): GradTransform {
-    return new GradTransform(this, options);
+    return new GradTransform(this.#engine, options);
   }
 
   /** A file (or stdin) to a file (or stdout): exactly what the CLI does. */
   runFile(options: Omit<RunOptionsInput, 'threads'>, io?: RunIo): Promise<RunSummary> {
-    return runFileWith(this, normaliseRunOptions({ ...options, threads: this.threads }), io);
+    return runFileWith(this.#engine, normaliseRunOptions({ ...options, threads: this.threads }), io);
+  }
+
+  /** Stop the threads. Jobs still running fail; the engine cannot be used again. */
+  close(): Promise<void> {
+    return this.#engine.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 }
 
@@ -43,7 +68,7 @@ export function gradients(source: AsyncIterable<InputRecord> | Iterable<InputRec
 export function gradients(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options: GradientOptions & EngineOptions & { input: 'csv' }): GradientJob<Uint8Array>;
 export function gradients(source: AsyncIterable<unknown> | Iterable<unknown>, options: GradientOptions & EngineOptions = {}): GradientJob<unknown> {
   const engine = createEngine(options);
-  const job = gradientJob(engine, source, options);
+  const job = engine.gradients(source as Iterable<InputRecord>, options as GradientOptions & { input?: 'records' }) as GradientJob<unknown>;
   return {
     summary: job.summary,
     async *[Symbol.asyncIterator]() {
@@ -58,6 +83,6 @@ export function gradients(source: AsyncIterable<unknown> | Iterable<unknown>, op
 
 /** A Transform with a pool of its own, closed when the stream finishes or fails. */
 export function gradStream(options: GradientOptions & EngineOptions = {}): GradTransform {
-  const engine = createEngine(options);
+  const engine = new Engine(threadsOf(options.threads));
   return new GradTransform(engine, options, () => engine.close());
 }

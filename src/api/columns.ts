@@ -2,10 +2,10 @@
  * Values and gradients over columns already in memory, computed on the calling thread with the compiled
  * tape: for small data, tests and notebooks. The same tape and numbers as the CLI.
  */
-import { modelTape } from '../compute/model.js';
+import { modelTape } from '../compute/model-tape.js';
 import { resolveJob } from '../compute/resolve-job.js';
 import { BatchGradError } from '../errors.js';
-import { expectedFeatures, formulaOf, type ModelChoice } from './model.js';
+import { expectedFeatures, formulaOf, type ModelChoice } from './model-choice.js';
 
 export type InputColumns = Readonly<Record<string, Float64Array | readonly number[]>>;
 

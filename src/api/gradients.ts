@@ -3,13 +3,13 @@
  * result records out; with `input: 'csv'`, raw CSV bytes in give CSV bytes out (exactly the CLI's output).
  * The dataset's totals are `job.summary`, settled when the iteration ends.
  */
-import { startCsvRun } from '../engine/csv-run.js';
+import { startCsvRun } from '../pipeline/csv-run.js';
 import type { Engine } from '../engine/engine.js';
 import { BatchGradError } from '../errors.js';
-import { DEFAULT_BATCH_SIZE, delimiterOf } from '../options.js';
+import { batchSizeOf, delimiterOf, onErrorOf } from '../pipeline/options.js';
 import type { RejectedRow } from '../compute/process-chunk.js';
 import { SummaryAccumulator, type RunSummary } from '../pipeline/summary.js';
-import { formulaOf, type ModelChoice } from './model.js';
+import { formulaOf, type ModelChoice } from './model-choice.js';
 import { RecordRun, type InputRecord, type OutputRecord, type RejectedRecord } from './record-run.js';
 
 export interface GradientOptions {
@@ -39,12 +39,9 @@ export function gradientJob(engine: Engine, source: AsyncIterable<unknown> | Ite
   const summary = new Promise<RunSummary>((resolve, reject) => (settle = { resolve, reject }));
   // Nobody has to await the summary; a failure is also thrown by the iteration itself.
   summary.catch(() => undefined);
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new BatchGradError('INVALID_OPTION', `batchSize needs a whole number from 1; got ${JSON.stringify(batchSize)}`, { option: 'batchSize' });
-  }
+  const batchSize = batchSizeOf(options.batchSize);
   const delimiter = delimiterOf(options.delimiter);
-  const common = { expr: formulaOf(options.model), keep: options.keep ?? [], onError: options.onError ?? 'fail', batchSize, signal: options.signal };
+  const common = { expr: formulaOf(options.model), keep: options.keep ?? [], onError: onErrorOf(options.onError), batchSize, signal: options.signal };
 
   async function* records(): AsyncGenerator<OutputRecord> {
     const run = new RecordRun(engine, { ...common, onReject: options.onReject });

@@ -5,13 +5,12 @@
  */
 import { exactSumOf } from '../compute/exact-sum.js';
 import { outputColumnNames, summedColumnNames, type JobSpec } from '../compute/job.js';
-import { readNumber } from '../compute/numbers.js';
+import { readNumber } from '../compute/numbers/grammar.js';
 import { resolveJob } from '../compute/resolve-job.js';
-import type { Engine } from '../engine/engine.js';
+import type { ColumnsResponse, Engine } from '../engine/engine.js';
 import { BatchGradError, type ErrorCode } from '../errors.js';
 import type { OnError } from '../compute/job.js';
-import type { ColumnsResponse } from '../pipeline/messages.js';
-import { abortable } from '../pipeline/abort.js';
+import { abortable } from '../engine/abort.js';
 import { orderedMap } from '../pipeline/ordered-map.js';
 import { SummaryAccumulator } from '../pipeline/summary.js';
 
@@ -65,8 +64,7 @@ export class RecordRun {
     const compute = async (p: PreparedBatch): Promise<{ p: PreparedBatch; result: ColumnsResponse }> => {
       const job = this.job!;
       if (p.rows === 0) return { p, result: { value: new Float64Array(0), gradients: [] } };
-      const request = { kind: 'columns' as const, model: job.model, columns: p.columns, rows: p.rows };
-      const result = await this.engine.run<ColumnsResponse>(request, p.columns.map((c) => c.buffer), this.options.signal);
+      const result = await this.engine.runColumns(job.model, p.columns, p.rows, this.options.signal);
       return { p, result };
     };
     const batches = this.batches(source);

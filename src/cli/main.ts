@@ -2,21 +2,17 @@
 /**
  * The `batch-grad` command: parses argv with yargs, then calls the library's runFile. Everything it knows
  * about exit codes comes from the error table in errors.ts. The build bundles this file with yargs and
- * the modules it imports into dist/src/cli/batch-grad.js, the command that ships: one file loads in
- * about 40 ms less than the dozens of modules it replaces (see the README's start-up figures).
+ * the modules it imports into dist/src/cli/batch-grad.js, the command that ships: one file loads faster
+ * than the dozens of modules it replaces (docs/performance.md has the start-up figures).
  */
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
-import { BatchGradError, ERROR_CODES } from '../errors.js';
-import { runFile } from '../pipeline/run-file.js';
-import { formatSummaryTable } from '../pipeline/summary.js';
-import { DEFAULT_BATCH_SIZE } from '../options.js';
+import { BatchGradError, DEFAULT_BATCH_SIZE, ERROR_CODES, runFile } from '../index.js';
+import { formatSummaryTable } from './summary-table.js';
 
-// No V8 flags are set from here. Flags given after start (v8.setFlagsFromString) reach the worker isolates
-// created later, but not the heap already running this thread, and Node documents them as unsafe: tried
-// here, --max-semi-space-size=2 changed no peak memory, --optimize-for-size lowered it by 3-10 MiB, and
-// --single-threaded-gc saved 6% of wall time but once aborted V8 on a 10M-row run (a failed check in
-// concurrent marking). Memory is kept flat by the workers' own young-generation cap (pipeline/pool.ts).
+// No V8 flags are set from here: flags set after start miss the heap already running this thread, and
+// Node documents them as unsafe (what was tried is in docs/performance.md). Memory is kept flat by the
+// workers' own young-generation cap (engine/pool.ts).
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -47,7 +43,7 @@ function exitWith(code: number): never {
 }
 
 async function main(): Promise<void> {
-  // What yargs' hideBin does for plain Node, without importing yargs/helpers (58 ms measured here).
+  // What yargs' hideBin does for plain Node, without importing yargs/helpers (slow to load).
   const args = joinExprValues(process.argv.slice(2));
   const argv = await yargs(args)
     .scriptName('batch-grad')

@@ -6,7 +6,7 @@
  * sums its chunk's columns exactly (exactSumOf, below), the coordinator adds those states together here
  * (still exact), and only the final `value()` rounds, once, to the float64 nearest the true sum.
  */
-import { biasedExponentOf } from './float-bits.js';
+import { biasedExponentOf } from './numbers/float-bits.js';
 
 export class ExactSum {
   /** partials[0..count): non-overlapping, increasing in magnitude; their exact sum is the running total. */
@@ -94,8 +94,8 @@ export interface ExactSumState {
 
 /**
  * The exact sum of column[0..rows), as a state to send to the coordinator. This runs for every output
- * number, so it does not use ExactSum's partials (about 25 ns an add here) but a binned accumulator
- * (a few ns): the bits of a double are cut at fixed 32-bit boundaries of the exponent range, and each
+ * number, so it does not use ExactSum's partials (several times slower an add) but a binned
+ * accumulator: the bits of a double are cut at fixed 32-bit boundaries of the exponent range, and each
  * piece is added into the bin that starts at its boundary. Every piece is a whole number of its bin's
  * units below 2^31 of them, so a bin stays an exact double for 2^22 adds; the bins are flushed into an
  * ExactSum well before that. The state lists the bins' values, whose exact sum is the column's.

@@ -1,9 +1,9 @@
 /** The general parser: csv-parse on the chunk, then each model input field read with readNumber. */
 import type { Options } from 'csv-parse/sync';
-import { csvParseSync } from '../support/lazy-modules.js';
+import { csvParseSync } from './csv-parse-sync.js';
 import type { JobSpec } from './job.js';
-import { fieldIndexAt, recordContentStart } from './line-locator.js';
-import { readNumber } from './numbers.js';
+import { fieldIndexAt, recordContentStart } from './csv-field.js';
+import { readNumber } from './numbers/grammar.js';
 import type { ParsedChunk, RowProblem } from './parsed-chunk.js';
 
 /** The options csv-parse is called with; the plain scanner reproduces exactly their behaviour. */

@@ -8,11 +8,11 @@
  * csv-parse's path reports it. The input columns it returns are views of the numbers module's memory: read
  * them (the tape does) before anything else uses the module.
  *
- * It measured about 6x faster than csv-parse here (bench/chunk.ts); the tests prove it gives the same
+ * It exists for speed (bench/chunk.ts compares it with csv-parse); the tests prove it gives the same
  * results, errors included, on generated and adversarial chunks. Any chunk with a quote goes to csv-parse.
  */
 import type { JobSpec } from './job.js';
-import { DECIMAL_EMPTY, DECIMAL_OVERFLOW } from './decimal.js';
+import { DECIMAL_EMPTY, DECIMAL_OVERFLOW } from './numbers/decimal-reader.js';
 import type { ParsedChunk, RowProblem } from './parsed-chunk.js';
 import { RecordReader } from './record-reader.js';
 
@@ -128,7 +128,7 @@ export function parsePlain(job: JobSpec, bytes: Uint8Array): ParsedChunk {
   return { read, rows, columns, kept, problems };
 }
 
-/** Model inputs are read in header order, so the first bad field reported is the leftmost, as in csv-parse's path. */
+/** The UTF-8 text of bytes[start, end): a kept field's value as written. */
 function text(bytes: Uint8Array, start: number, end: number): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
 }

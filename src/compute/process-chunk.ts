@@ -7,12 +7,12 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { BatchGradError, type BatchGradErrorData, type ErrorCode } from '../errors.js';
-import { csvField } from './csv-field.js';
+import { csvField, fieldStart, recordText } from './csv-field.js';
 import { exactSumOf, type ExactSumState } from './exact-sum.js';
 import type { JobSpec } from './job.js';
-import { fieldStart, LineLocator, recordText } from './line-locator.js';
-import { modelTape } from './model.js';
-import { LineWriter } from './format-double.js';
+import { LineLocator } from './line-locator.js';
+import { modelTape } from './model-tape.js';
+import { LineWriter } from './numbers/line-writer.js';
 import { parseGeneral } from './parse-general.js';
 import { isPlainChunk, parsePlain } from './parse-plain.js';
 import type { ParsedChunk, RowProblem } from './parsed-chunk.js';

@@ -3,8 +3,8 @@
  * the chunk's bytes, the tables saying which field feeds which model input and which fields are kept, and
  * the input columns and kept fields' bounds the loop fills. parse-plain.ts drives it.
  */
-import { DecimalReader } from './decimal.js';
-import { memoryBytes, numbers, reserveWork, WORK } from './number-module.js';
+import { DecimalReader } from './numbers/decimal-reader.js';
+import { memoryBytes, numbers, reserveWork, WORK } from './numbers/wasm-module.js';
 
 export interface RecordShape {
   readonly fieldCount: number;

@@ -2,7 +2,7 @@
  * From the input's header and the user's model choice to a JobSpec: which columns feed which model inputs,
  * which are kept, and every header problem reported before any row is computed.
  */
-import { compileFormula } from '../core/formula.js';
+import { compileFormula, positionOfName } from '../core/formula.js';
 import { logisticInputNames } from '../core/logistic.js';
 import { BatchGradError } from '../errors.js';
 import type { JobSpec, OnError } from './job.js';
@@ -92,6 +92,15 @@ function logisticFromHeader(header: readonly string[], where: string, file: stri
 }
 
 function formulaModel(expr: string, header: readonly string[]): { spec: JobSpec['model']; inputs: string[] } {
-  const formula = compileFormula(expr, { allowedNames: header });
+  const formula = compileFormula(expr);
+  const missing = formula.inputs.find((v) => !header.includes(v.name));
+  if (missing !== undefined) {
+    const position = positionOfName(expr, missing.name) + 1;
+    throw new BatchGradError(
+      'HEADER_MISSING_COLUMN',
+      `formula: "${missing.name}" (position ${position}) is not an input column; the columns are: ${header.join(', ')}`,
+      { position, field: missing.name, value: expr },
+    );
+  }
   return { spec: { kind: 'formula', text: expr }, inputs: formula.inputs.map((v) => v.name) };
 }

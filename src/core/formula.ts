@@ -3,8 +3,8 @@
  * jsep does the parsing (precedence, parentheses, numbers); this file only maps its syntax tree onto the
  * op table and says, with a position, what it cannot compute.
  */
+import { createRequire } from 'node:module';
 import type jsep from 'jsep';
-import { jsepParser } from '../support/lazy-modules.js';
 import { BatchGradError } from '../errors.js';
 import { Constant, type Node, OpNode, Pow, Variable } from './graph.js';
 import type { OpName } from './ops.js';
@@ -23,8 +23,21 @@ export interface Formula {
   readonly inputs: readonly Variable[];
 }
 
+let parser: typeof jsep | undefined;
+
+/** jsep, loaded on the first formula: runs without --expr never pay for it. */
+function jsepParser(): typeof jsep {
+  if (parser === undefined) {
+    const loaded = createRequire(import.meta.url)('jsep') as typeof jsep | { default: typeof jsep };
+    parser = 'default' in loaded ? loaded.default : loaded;
+    // `^` means power here (not JavaScript's xor), with `**`'s precedence and right associativity.
+    parser.addBinaryOp('^', 11, true);
+  }
+  return parser;
+}
+
 /** Where a name first stands in the text as a whole word (0-based), for error messages. */
-function positionOfName(text: string, name: string): number {
+export function positionOfName(text: string, name: string): number {
   const match = new RegExp(`(?<![\\w.])${name}(?![\\w])`).exec(text);
   return match?.index ?? 0;
 }
@@ -45,7 +58,7 @@ function rejectAmbiguousPower(text: string): void {
   }
 }
 
-export function compileFormula(text: string, options: { allowedNames?: readonly string[] } = {}): Formula {
+export function compileFormula(text: string): Formula {
   let tree: jsep.Expression;
   try {
     tree = jsepParser()(text);
@@ -86,14 +99,6 @@ export function compileFormula(text: string, options: { allowedNames?: readonly 
       }
       case 'Identifier': {
         const name = (expr as jsep.Identifier).name;
-        if (options.allowedNames && !options.allowedNames.includes(name)) {
-          const position = positionOfName(text, name) + 1;
-          throw new BatchGradError(
-            'HEADER_MISSING_COLUMN',
-            `formula: "${name}" (position ${position}) is not an input column; the columns are: ${options.allowedNames.join(', ')}`,
-            { position, field: name, value: text },
-          );
-        }
         let variable = variables.get(name);
         if (variable === undefined) variables.set(name, (variable = new Variable(Number.NaN, name)));
         return variable;

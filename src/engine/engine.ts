@@ -1,39 +1,45 @@
 /**
- * The engine owns the worker pool, so many jobs can share one set of threads. It is what the library
- * exposes; the CLI and the one-shot functions make one, use it once and close it.
+ * The engine owns the worker pool, so many jobs can share one set of threads, and speaks the worker
+ * protocol, which nothing above it sees: callers ask for a chunk or a batch of columns to be computed.
+ * The library's BatchGradEngine holds one; the CLI and the one-shot functions make one, use it once and
+ * close it.
  */
 import { availableParallelism } from 'node:os';
 import type { Piscina } from 'piscina';
 import { BatchGradError } from '../errors.js';
-import type { WorkerRequest, WorkerResponse } from '../pipeline/messages.js';
-import { createPool } from '../pipeline/pool.js';
-import { abortable, interrupted } from '../pipeline/abort.js';
+import type { ChunkResult, ChunkTask } from '../compute/process-chunk.js';
+import type { JobSpec, ModelSpec } from '../compute/job.js';
+import type { ColumnsResponse, WorkerRequest, WorkerResponse } from './protocol.js';
+import { createPool } from './pool.js';
+import { abortable, interrupted } from './abort.js';
 
-export interface EngineOptions {
-  /** Worker threads (default: the machine's available parallelism). */
-  readonly threads?: number;
-}
+export type { ColumnsResponse } from './protocol.js';
 
 export class Engine {
-  readonly threads: number;
   private pool: Promise<Piscina> | undefined;
   private closed = false;
 
-  constructor(options: EngineOptions = {}) {
-    const threads = options.threads ?? availableParallelism();
-    if (!Number.isInteger(threads) || threads < 1) {
-      throw new BatchGradError('INVALID_OPTION', `threads needs a whole number from 1; got ${JSON.stringify(threads)}`, { option: 'threads', value: String(threads) });
-    }
-    this.threads = threads;
-  }
+  /** `threads` is already checked (pipeline/options.ts checks every option the user gives). */
+  constructor(readonly threads: number = availableParallelism()) {}
 
   /** Throws ENGINE_CLOSED once close() was called: every job checks this first, pool or no pool. */
   assertOpen(): void {
     if (this.closed) throw new BatchGradError('ENGINE_CLOSED', 'this batch-grad engine is closed; create another', {});
   }
 
+  /** One chunk of CSV bytes parsed, computed and formatted on a worker; its buffers are moved, not copied. */
+  runChunk(job: JobSpec, task: ChunkTask, signal?: AbortSignal): Promise<ChunkResult> {
+    const transfer = [task.bytes.buffer, ...(task.outputBuffer ? [task.outputBuffer] : [])];
+    return this.run<ChunkResult>({ kind: 'chunk', job, task }, transfer, signal);
+  }
+
+  /** The tape run on a worker over columns already in memory; the columns are moved to it. */
+  runColumns(model: ModelSpec, columns: Float64Array[], rows: number, signal?: AbortSignal): Promise<ColumnsResponse> {
+    return this.run<ColumnsResponse>({ kind: 'columns', model, columns, rows }, columns.map((c) => c.buffer), signal);
+  }
+
   /** Run one request on the pool (started on first use). A thread that fails becomes WORKER_FAILED. */
-  async run<R extends WorkerResponse>(request: WorkerRequest, transfer: ArrayBufferLike[], signal?: AbortSignal): Promise<R> {
+  private async run<R extends WorkerResponse>(request: WorkerRequest, transfer: ArrayBufferLike[], signal?: AbortSignal): Promise<R> {
     this.assertOpen();
     this.pool ??= createPool(this.threads);
     try {
@@ -63,8 +69,8 @@ export class Engine {
 }
 
 /** Run `use` with a fresh engine and always close it afterwards. */
-export async function withEngine<T>(options: EngineOptions, use: (engine: Engine) => Promise<T>): Promise<T> {
-  const engine = new Engine(options);
+export async function withEngine<T>(threads: number, use: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = new Engine(threads);
   try {
     return await use(engine);
   } finally {

@@ -1,7 +1,7 @@
 /**
  * Recycled ArrayBuffers for chunks and their outputs. Without it, every chunk allocates a fresh megabyte
- * or two that crosses to another thread and waits there for a garbage collection; measured here, that
- * held 55-70 MiB of dead buffers on the coordinator during a 1M-row run. Buffers go to a worker with a
+ * or two that crosses to another thread and waits there for a garbage collection, so dead buffers pile up
+ * on the coordinator (docs/performance.md has the figure). Buffers go to a worker with a
  * task and come back with its result, so a run reuses a few dozen buffers from start to end.
  */
 export class BufferPool {

@@ -8,11 +8,11 @@ import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { csvField } from '../compute/csv-field.js';
 import type { RejectedRow } from '../compute/process-chunk.js';
-import { startCsvRun } from '../engine/csv-run.js';
+import { startCsvRun } from './csv-run.js';
 import { Engine, withEngine } from '../engine/engine.js';
 import { BatchGradError } from '../errors.js';
-import { normaliseRunOptions, type RunOptions, type RunOptionsInput } from '../options.js';
-import { abortable } from './abort.js';
+import { normaliseRunOptions, type RunOptions, type RunOptionsInput } from './options.js';
+import { abortable } from '../engine/abort.js';
 import { openInput } from './input.js';
 import { commitAll, openOutput, type Output } from './output.js';
 import { Progress } from './progress.js';
@@ -30,7 +30,7 @@ const processIo = (): RunIo => ({ stdin: process.stdin, stdout: process.stdout, 
 /** Run one file with a pool of its own (closed at the end). */
 export async function runFile(input: RunOptionsInput, io: RunIo = processIo()): Promise<RunSummary> {
   const options = normaliseRunOptions(input);
-  return withEngine({ threads: options.threads }, (engine) => runFileWith(engine, options, io));
+  return withEngine(options.threads, (engine) => runFileWith(engine, options, io));
 }
 
 /** Run one file on an engine's pool (the engine's thread count wins over options.threads). */

@@ -1,14 +1,13 @@
 /**
  * AssemblyScript, compiled by `asc` with write-double.ts into dist/wasm/numbers.wasm (not by tsc): the
- * number reader. read-records.ts reads a chunk's common records with it; src/compute/decimal.ts calls
- * readAt for single fields.
+ * number reader. read-records.ts reads a chunk's common records with it; src/compute/numbers/decimal-reader.ts
+ * calls readAt for single fields.
  *
- * Why WebAssembly: reading numbers was half of a worker's time. Here the significand is one u64 (JavaScript
- * has no 64-bit integer that is fast, so the JS reader kept it as three int32 groups), eight digits are
- * tested and converted at once, and the loads need no bounds or type checks. Measured (bench/chunk.ts):
- * 49 -> 35 ns a number read one call at a time from JavaScript; the record loop makes no call a number.
+ * Why WebAssembly: reading numbers is a large share of a worker's time. Here the significand is one u64
+ * (JavaScript has no fast 64-bit integer), eight digits are tested and converted at once, and the loads need
+ * no bounds or type checks (bench/chunk.ts times it; docs/performance.md has the figures).
  *
- * What it computes, and why it is exact (the same method as the JS reader had): a significand of at most 15
+ * What it computes, and why it is exact: a significand of at most 15
  * digits with a power of ten up to 22 takes Clinger's fast path (both are exact doubles, so one IEEE
  * multiplication or division rounds correctly). Otherwise, up to 19 digits and powers of ten up to 100, the
  * significand is exact as a double-double and is multiplied by a double-double power of ten (relative error
@@ -66,7 +65,6 @@ function nearestDouble(hi: f64, lo: f64): f64 {
   return hi;
 }
 
-/**
 /** Whether the 8 bytes of a little-endian word are all ASCII digits (as in fast_float and simdjson). */
 // @ts-ignore: decorator
 @inline

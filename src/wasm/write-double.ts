@@ -18,7 +18,7 @@
  * select the candidate): on real data these choices are coin flips, and a mispredicted branch costs more
  * than the arithmetic. What decides the speed is the chain of steps from x to the number's length, which
  * the next number's bytes wait for: each step on it is kept short (integer division by constants, selects;
- * bench/chunk.ts measured 53 -> 43 ns a number).
+ * bench/chunk.ts times it).
  */
 
 // @ts-nocheck: AssemblyScript's types (i32, u64, usize, load, store, reinterpret) are not TypeScript's.
@@ -88,8 +88,8 @@ function writeShortest(value: f64, at: usize): isize {
 
   // V = x * 10^(16-k) as vh + vl: Dekker's exact product with the table's pre-split power, plus the
   // power's low part. vh lands in [10^16, 10^17) unless 10^(k+1) itself rounded; then String(x) decides.
-  // This is read-decimal.ts's timesPowerOfTen(x, 0, 16 - k) written out: through its result globals the
-  // writer measured 41.5 -> 42.9 ns a number.
+  // This is read-decimal.ts's timesPowerOfTen(x, 0, 16 - k) written out: a call through its result
+  // globals is slower on this hot path (docs/performance.md).
   const th = load<f64>(POWER_HI + power);
   const p = x * th;
   const t = SPLITTER * x;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatDouble, LineWriter } from '../../src/compute/format-double.js';
+import { formatDouble, LineWriter } from '../../src/compute/numbers/line-writer.js';
 import type { JobSpec } from '../../src/compute/job.js';
-import { modelTape } from '../../src/compute/model.js';
+import { modelTape } from '../../src/compute/model-tape.js';
 import { processChunk } from '../../src/compute/process-chunk.js';
 import { resolveJob } from '../../src/compute/resolve-job.js';
-import { generateCsv } from '../../bench/generate.js';
+import { generateCsv } from '../support/generate.js';
 import { seededRandom } from '../support/random.js';
 
 const SPECIAL = [

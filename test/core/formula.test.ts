@@ -1,3 +1,4 @@
+import { resolveJob } from '../../src/compute/resolve-job.js';
 import { describe, expect, it } from 'vitest';
 import { compileFormula, compileTape, OpNode, Sigmoid } from '../../src/core/index.js';
 import { BatchGradError } from '../../src/errors.js';
@@ -62,7 +63,7 @@ describe('formulas', () => {
   });
 
   it('reports a name that is not an input column, before anything is computed', () => {
-    const error = errorOf(() => compileFormula('w*x + bias', { allowedNames: ['w', 'x', 'b'] }));
+    const error = errorOf(() => resolveJob(['w', 'x', 'b'], { expr: 'w*x + bias', keep: [], delimiter: ',', onError: 'fail', file: 'in.csv', collectRejects: false }));
     expect(error.code).toBe('HEADER_MISSING_COLUMN');
     expect(error.context).toMatchObject({ field: 'bias', position: 7 });
     expect(error.message).toMatch(/"bias" \(position 7\) is not an input column; the columns are: w, x, b/);

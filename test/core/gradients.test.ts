@@ -103,13 +103,10 @@ describe('gradients of random formulas', () => {
 });
 
 describe('the op table', () => {
-  it('gives every op a value rule and one gradient rule per operand, under a unique name', () => {
-    expect(new Set(OP_NAMES).size).toBe(OP_NAMES.length);
+  it('names each rule by its key, and gives a binary op, and only a binary op, a second gradient rule', () => {
     for (const name of OP_NAMES) {
       const rule = OPS[name];
       expect(rule.name).toBe(name);
-      expect(typeof rule.value).toBe('function');
-      expect(typeof rule.gradA).toBe('function');
       expect('gradB' in rule).toBe(rule.arity === 2);
     }
   });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateCsv } from '../../bench/generate.js';
+import { generateCsv } from '../support/generate.js';
 import { seededRandom } from '../support/random.js';
 import { runCli, temporaryFolder } from '../support/cli.js';
 

@@ -2,7 +2,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeGeneratedCsv } from '../../bench/generate.js';
+import { writeGeneratedCsv } from '../support/generate.js';
 import { CLI, runCli, temporaryFolder } from '../support/cli.js';
 
 const folder = temporaryFolder();
@@ -38,8 +38,10 @@ describe('signals', () => {
     // Half the input now; stdin stays open, so the run is mid-way when the signal comes.
     const text = readFileSync(at('rows.csv'), 'utf8');
     child.stdin.write(text.slice(0, text.length >> 1));
-    await new Promise((resolve) => setTimeout(resolve, 700));
-    expect(readdirSync(folder.path).some((entry) => entry.startsWith(`.signal-${signal}.csv.`))).toBe(true);
+    // Wait (without a fixed sleep) until the run has its temporary output open.
+    const started = (): boolean => readdirSync(folder.path).some((entry) => entry.startsWith(`.signal-${signal}.csv.`));
+    for (let waited = 0; !started() && waited < 20_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(started()).toBe(true);
     child.kill(signal);
     const exit = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     expect(exit).toBe(code);

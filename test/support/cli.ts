@@ -1,11 +1,16 @@
 /** Runs the built CLI as a real process, as a user would. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/** The repository: the nearest folder above this file with a package.json (this file also runs from dist/). */
+export const ROOT = ((): string => {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(folder, 'package.json'))) folder = dirname(folder);
+  return folder;
+})();
 export const CLI = join(ROOT, 'dist/src/cli/batch-grad.js');
 
 export interface CliResult {

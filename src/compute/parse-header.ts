@@ -1,7 +1,7 @@
 /** The header record: parsed with csv-parse like every other record, so quoting rules are the same. */
 import { isUtf8 } from 'node:buffer';
-import { csvParseOptions } from '../compute/parse-general.js';
-import { csvParseSync } from '../support/lazy-modules.js';
+import { csvParseOptions } from './parse-general.js';
+import { csvParseSync } from './csv-parse-sync.js';
 import { BatchGradError } from '../errors.js';
 
 export function parseHeader(bytes: Uint8Array, delimiter: string, file: string): string[] {

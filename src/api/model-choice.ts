@@ -1,5 +1,5 @@
 /** How library callers name a model: the logistic model (n given or inferred from the columns) or a formula. */
-import { BatchGradError } from '../errors.js';
+import { invalid } from '../pipeline/options.js';
 
 export type ModelChoice = { readonly features: number } | { readonly expr: string } | string | undefined;
 
@@ -8,9 +8,7 @@ export function formulaOf(model: ModelChoice): string | undefined {
   if (model === undefined) return undefined;
   if (typeof model === 'string') return model;
   if ('expr' in model) return model.expr;
-  if (!Number.isInteger(model.features) || model.features < 1) {
-    throw new BatchGradError('INVALID_OPTION', `model.features needs a whole number from 1; got ${JSON.stringify(model.features)}`, { option: 'model' });
-  }
+  if (!Number.isInteger(model.features) || model.features < 1) invalid('model', 'a formula, or { features: n } with n a whole number from 1', model);
   return undefined;
 }
 

@@ -12,23 +12,22 @@ import { outputColumnNames, summedColumnNames, type JobSpec } from '../compute/j
 import type { ChunkResult } from '../compute/process-chunk.js';
 import { resolveJob } from '../compute/resolve-job.js';
 import { BatchGradError } from '../errors.js';
-import type { RunOptions } from '../options.js';
-import { abortable } from '../pipeline/abort.js';
-import { RecordChunker, type RecordChunk } from '../pipeline/chunker.js';
-import { parseHeader } from '../pipeline/header.js';
-import { orderedMap } from '../pipeline/ordered-map.js';
-import { BufferPool } from '../pipeline/buffer-pool.js';
-import { SummaryAccumulator } from '../pipeline/summary.js';
-import type { Engine } from './engine.js';
+import type { RunOptions } from './options.js';
+import { abortable } from '../engine/abort.js';
+import { RecordChunker, type RecordChunk } from './chunker.js';
+import { parseHeader } from '../compute/parse-header.js';
+import { orderedMap } from './ordered-map.js';
+import { BufferPool } from './buffer-pool.js';
+import { SummaryAccumulator } from './summary.js';
+import type { Engine } from '../engine/engine.js';
 
 /** A record this long almost always means an unterminated quote swallowing the rest of the file. */
 export const MAX_RECORD_BYTES = 64 << 20;
 
 /**
  * A task also ends at the first record past this many input bytes, whatever --batch-size says: wide rows
- * (n=16 is 650 bytes a row) would otherwise make tasks of several megabytes and raise peak memory (with
- * 4096-row tasks of 2.6 MB: 168 MiB against 137 MiB for n=2, measured), while a megabyte is already past
- * where per-task costs matter (2 MiB tasks measured 1% faster on the wide file, with 4 MiB more memory).
+ * would otherwise make tasks of several megabytes and raise peak memory, while a megabyte is already past
+ * where per-task costs matter (docs/performance.md).
  */
 export const MAX_TASK_BYTES = 1 << 20;
 
@@ -91,7 +90,7 @@ async function* results(
   const second = await next();
   if (second === undefined) {
     // Loaded here, not at start-up: a run that starts the pool never computes on this thread, and these
-    // modules build tables and compile the numbers module when they load (about 13 ms).
+    // modules build tables and compile the numbers module when they load.
     const { processChunk } = await import('../compute/process-chunk.js');
     yield taken(processChunk(job, { seq: 0, bytes: first.bytes, firstLine: first.firstLine }));
     return;
@@ -107,7 +106,7 @@ async function* results(
     // Output is about twice the input for numeric data; a recycled buffer that size usually fits.
     const outputBuffer = buffers.take(2 * chunk.bytes.length);
     const task = { seq: seq++, bytes: chunk.bytes, firstLine: chunk.firstLine, outputBuffer };
-    return engine.run<ChunkResult>({ kind: 'chunk', job, task }, [chunk.bytes.buffer, outputBuffer], signal);
+    return engine.runChunk(job, task, signal);
   };
   for await (const result of orderedMap(chunks(), compute, 2 * engine.threads)) yield taken(result);
 }

@@ -7,7 +7,7 @@
  * Where the module cannot be sure of the rounding it answers NaN, and the field's text goes to Number(),
  * which is correctly rounded; only the grammar check is ours then.
  */
-import { memoryBytes, memoryValue, numbers, reserveWork, WORK } from './number-module.js';
+import { memoryBytes, memoryValue, numbers, reserveWork, WORK } from './wasm-module.js';
 
 const SPACE = 0x20;
 const TAB = 0x09;

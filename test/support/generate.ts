@@ -4,8 +4,8 @@
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { logisticInputNames } from '../src/core/logistic.js';
-import { seededRandom } from './support/seeded-random.js';
+import { logisticInputNames } from '../../src/core/logistic.js';
+import { seededRandom } from './seeded-random.js';
 
 export interface GenerateOptions {
   readonly rows: number;

@@ -1,16 +1,14 @@
 /**
- * User options in; a complete, validated RunOptions out. Every message names the option, what it needs,
- * and what was given. The CLI and the library both come through here.
+ * User options in; complete, validated options out. Every message has one shape, `--<option> needs <what>;
+ * got <value>`, and every option the CLI or the library takes is checked here and nowhere else.
  */
 import { availableParallelism } from 'node:os';
-import { BatchGradError } from './errors.js';
-import type { OnError } from './compute/job.js';
+import { BatchGradError } from '../errors.js';
+import type { OnError } from '../compute/job.js';
 
 /**
- * Rows per task. Measured with bench/batch-size.ts (1M rows, n=2, 2 threads, median of 3): 64 rows 389k
- * rows/s, 256 627k, 1024 868k, 4096 1,057k, 8192 1,099k, 16384 1,104k, 65536 1,098k (a task also ends
- * past 1 MiB of input, about 10k rows here). Below a few thousand rows the per-task cost dominates; from
- * 8192 up throughput is flat, and peak memory is 123-125 MiB against 119 at 4096, so 8192.
+ * Rows per task: where throughput has stopped growing with the task size and memory has not yet started
+ * to (bench/batch-size.ts measures it; the figures are in docs/performance.md).
  */
 export const DEFAULT_BATCH_SIZE = 8192;
 
@@ -38,11 +36,11 @@ export interface RunOptions {
 
 export type RunOptionsInput = Partial<Omit<RunOptions, 'keep'>> & { input: string; output: string; keep?: readonly string[] | string };
 
-function invalid(option: string, needs: string, given: unknown): never {
+export function invalid(option: string, needs: string, given: unknown): never {
   throw new BatchGradError('INVALID_OPTION', `--${option} needs ${needs}; got ${JSON.stringify(given)}`, { option, value: String(given) });
 }
 
-function positiveInteger(option: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+export function positiveInteger(option: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
     return invalid(option, `a whole number from 1 to ${max}`, value);
@@ -61,20 +59,32 @@ export function delimiterOf(value: unknown): string {
   return delimiter;
 }
 
+/** Worker threads: the machine's available parallelism by default, and at most 4 a core (or 64). */
+export function threadsOf(value: unknown): number {
+  return positiveInteger('threads', value, availableParallelism(), Math.max(64, 4 * availableParallelism()));
+}
+
+export function batchSizeOf(value: unknown): number {
+  return positiveInteger('batch-size', value, DEFAULT_BATCH_SIZE, 10_000_000);
+}
+
+export function onErrorOf(value: unknown): OnError {
+  if (value !== undefined && value !== 'fail' && value !== 'skip') invalid('on-error', 'fail or skip', value);
+  return value ?? 'fail';
+}
+
 export function normaliseRunOptions(input: RunOptionsInput): RunOptions {
   if (typeof input.input !== 'string' || input.input === '') invalid('input', 'a file path, or - for stdin', input.input);
   if (typeof input.output !== 'string' || input.output === '') invalid('out', 'a file path, or - for stdout', input.output);
   const keep = typeof input.keep === 'string' ? input.keep.split(',').map((s) => s.trim()).filter((s) => s !== '') : [...(input.keep ?? [])];
-  if (input.onError !== undefined && input.onError !== 'fail' && input.onError !== 'skip') invalid('on-error', 'fail or skip', input.onError);
-  const onError = input.onError ?? 'fail';
+  const onError = onErrorOf(input.onError);
   if (input.rejects !== undefined && onError !== 'skip') invalid('rejects', '--on-error skip (only skipped rows are rejected)', input.rejects);
   if (input.expr !== undefined && (typeof input.expr !== 'string' || input.expr.trim() === '')) invalid('expr', 'a formula such as "w*x + b"', input.expr);
-  const maxThreads = Math.max(64, 4 * availableParallelism());
   return {
     input: input.input,
     output: input.output,
-    threads: positiveInteger('threads', input.threads, availableParallelism(), maxThreads),
-    batchSize: positiveInteger('batch-size', input.batchSize, DEFAULT_BATCH_SIZE, 10_000_000),
+    threads: threadsOf(input.threads),
+    batchSize: batchSizeOf(input.batchSize),
     expr: input.expr,
     keep,
     summary: input.summary,

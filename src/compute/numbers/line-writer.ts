@@ -4,7 +4,7 @@
  * that -0 keeps its sign; the few it is not sure of come back here and String(x) writes them. No string is
  * made for a number. bench/chunk.ts times it against String(x); the README has the figures.
  */
-import { memoryBytes, numbers, reserveWork, WORK } from './number-module.js';
+import { memoryBytes, numbers, reserveWork, WORK } from './wasm-module.js';
 
 /** The longest text a number is written as, e.g. -1.2345678901234567e-308 (24) with room to spare. */
 export const MAX_DOUBLE_TEXT = 25;

@@ -10,7 +10,7 @@
  * Write: see format-double.ts (the shortest decimal that reads back as the same float64, as String(x)
  * writes it, except that -0 keeps its sign).
  */
-import type { ErrorCode } from '../errors.js';
+import type { ErrorCode } from '../../errors.js';
 
 const DECIMAL = /^[ \t]*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[ \t]*$/;
 

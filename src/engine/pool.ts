@@ -8,10 +8,9 @@ export function workerFile(): string {
 }
 
 /**
- * The workers' young generation, in MiB. V8 grows it while a thread allocates steadily, so over a long run
- * each worker's heap crept from 16 to 27 MiB and peak RSS rose with the input size (138 MiB on 1M rows,
- * 167 MiB on 10M, measured). The workers keep little alive between chunks, so a small young generation
- * costs no measurable throughput and keeps memory flat.
+ * The workers' young generation, in MiB. V8 grows it while a thread allocates steadily, so without a cap
+ * peak memory rises with the input's size (docs/performance.md). The workers keep little alive between
+ * chunks, so a small young generation costs no throughput and keeps memory flat.
  */
 const WORKER_YOUNG_GENERATION_MB = 3;
 

@@ -8,8 +8,8 @@
  * type check. The README's Performance section has what each step gained.
  */
 import { readFileSync } from 'node:fs';
-import { builtFile } from '../built-file.js';
-import { DECIMAL_EXPONENTS, POWER_RANGE, POWERS } from './double-double.js';
+import { builtFile } from '../../built-file.js';
+import { DECIMAL_EXPONENTS, POWER_RANGE, POWERS } from './power-tables.js';
 
 // @types/node 20 declares no WebAssembly global (TypeScript keeps it with the DOM's types): what is used here.
 declare namespace WebAssembly {
