@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   FIELD_NOT_A_NUMBER: { exit: 1, summary: 'a model input field is not a decimal number' },
   INVALID_UTF8: { exit: 1, summary: 'a row holds bytes that are not UTF-8 text' },
   RECORD_TOO_LONG: { exit: 1, summary: 'a record is longer than the limit (64 MiB), usually after an unterminated quote' },
+  LABEL_INVALID: { exit: 1, summary: 'a label is not 0 or 1, as --loss bce needs' },
   FIELD_OUT_OF_RANGE: { exit: 1, summary: 'a model input field is a number too large for float64 (it would be Infinity)' },
   // Output and environment (exit 1).
   OUTPUT_FAILED: { exit: 1, summary: 'the output could not be written (no space, no permission, missing folder)' },

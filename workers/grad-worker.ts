@@ -4,7 +4,7 @@
  * arrive transferred and leave transferred, so nothing large is copied between threads.
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { modelTape } from '../src/compute/model-tape.js';
+import { runModel } from '../src/compute/model-tape.js';
 import { processChunk } from '../src/compute/process-chunk.js';
 import { injectedFault } from './fault-injection.js';
 import type { ColumnsRequest, ColumnsResponse, WorkerRequest } from '../src/engine/protocol.js';
@@ -15,7 +15,8 @@ detachEarly();
 export default function gradWorker(request: WorkerRequest): unknown {
   if (request.kind === 'columns') {
     const response = computeColumns(request);
-    return transferring(response, [response.value.buffer, ...response.gradients.map((g) => g.buffer)]);
+    const buffers = [response.value.buffer, ...(response.loss ? [response.loss.buffer] : []), ...response.gradients.map((g) => g.buffer)];
+    return transferring(response, buffers);
   }
   injectedFault(request.task.seq);
   const result = { ...processChunk(request.job, request.task), input: request.task.bytes };
@@ -23,10 +24,10 @@ export default function gradWorker(request: WorkerRequest): unknown {
   return transferring(result, [...new Set([result.output.buffer, request.task.bytes.buffer])]);
 }
 
-function computeColumns({ model, columns, rows }: ColumnsRequest): ColumnsResponse {
-  const result = modelTape(model).run(columns, rows);
+function computeColumns({ tape, columns, rows }: ColumnsRequest): ColumnsResponse {
+  const result = runModel(tape, columns, rows);
   // The tape's buffers are reused by its next run; hand back copies that can be moved.
-  return { value: result.value.slice(), gradients: result.gradients.map((g) => g.slice()) };
+  return { value: result.prediction.slice(), loss: result.loss?.slice(), gradients: result.gradients.map((g) => g.slice()) };
 }
 
 /** Piscina moves only a top-level transferable; this wrapper names the buffers inside the result. */

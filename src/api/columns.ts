@@ -2,27 +2,46 @@
  * Values and gradients over columns already in memory, computed on the calling thread with the compiled
  * tape: for small data, tests and notebooks. The same tape and numbers as the CLI.
  */
-import { modelTape } from '../compute/model-tape.js';
+import { binaryLabelReason, isBinaryLabel } from '../compute/labels.js';
+import { runModel } from '../compute/model-tape.js';
 import { resolveJob } from '../compute/resolve-job.js';
 import { BatchGradError } from '../errors.js';
+import { trainingOf, type TrainingInput } from '../pipeline/options.js';
 import { expectedFeatures, formulaOf, type ModelChoice } from './model-choice.js';
 
 export type InputColumns = Readonly<Record<string, Float64Array | readonly number[]>>;
 
+/** A model choice, with the training options (`features`, `params`, `label`, `loss`, `weight`, `wrt`). */
+export interface ColumnsOptions extends TrainingInput {
+  readonly model?: ModelChoice;
+}
+
 export interface ColumnsResult {
   readonly rows: number;
-  /** f per row. */
+  /** f per row: the model's value (with `loss: 'bce'`, the predicted probability). */
   readonly value: Float64Array;
-  /** df/d<input> per row, keyed by input name, in the columns' order. */
+  /** The loss per row, with a loss. */
+  readonly loss?: Float64Array;
+  /** df/d<input> (or dloss/d<input>) per row, keyed by input name: parameters, then columns in the columns' order. */
   readonly gradients: Readonly<Record<string, Float64Array>>;
 }
 
-export function computeColumns(columns: InputColumns, model?: ModelChoice): ColumnsResult {
+/** The second argument is a model choice (as before) or the options object. */
+function optionsOf(choice: ModelChoice | ColumnsOptions): ColumnsOptions {
+  if (choice === undefined || typeof choice === 'string' || 'expr' in choice && Object.keys(choice).length === 1) return { model: choice as ModelChoice };
+  if ('features' in choice && typeof choice.features === 'number') return { model: choice as ModelChoice };
+  return choice as ColumnsOptions;
+}
+
+export function computeColumns(columns: InputColumns, modelOrOptions?: ModelChoice | ColumnsOptions): ColumnsResult {
+  const options = optionsOf(modelOrOptions);
   const names = Object.keys(columns);
-  const job = resolveJob(names, { expr: formulaOf(model), keep: [], delimiter: ',', onError: 'fail', file: '<columns>', collectRejects: false });
-  const features = expectedFeatures(model);
-  if (features !== undefined && job.model.kind === 'logistic' && job.model.features !== features) {
-    throw new BatchGradError('HEADER_MISSING_COLUMN', `the columns make a logistic model with n=${job.model.features}, not ${features}`, {});
+  const job = resolveJob(names, {
+    ...trainingOf(options), expr: formulaOf(options.model), keep: [], delimiter: ',', onError: 'fail', file: '<columns>', collectRejects: false,
+  });
+  const features = expectedFeatures(options.model);
+  if (features !== undefined && job.tape.model.kind === 'logistic' && job.tape.model.features !== features) {
+    throw new BatchGradError('HEADER_MISSING_COLUMN', `the columns make a logistic model with n=${job.tape.model.features}, not ${features}`, {});
   }
   const lengths = names.map((name) => columns[name]!.length);
   const rows = lengths[0] ?? 0;
@@ -31,10 +50,18 @@ export function computeColumns(columns: InputColumns, model?: ModelChoice): Colu
     throw new BatchGradError('FIELD_COUNT', `column "${uneven}" has ${columns[uneven]!.length} rows, "${names[0]}" has ${rows}`, { field: uneven });
   }
   const inputs = job.inputColumns.map((c) => toFloat64(names[c]!, columns[names[c]!]!));
-  const result = modelTape(job.model).run(inputs, rows);
+  if (job.binaryLabel !== undefined) {
+    const label = names[job.inputColumns[job.binaryLabel]!]!;
+    const bad = inputs[job.binaryLabel]!.findIndex((y) => !isBinaryLabel(y));
+    if (bad >= 0) {
+      const value = inputs[job.binaryLabel]![bad]!;
+      throw new BatchGradError('LABEL_INVALID', `column "${label}", row ${bad + 1}: ${binaryLabelReason(value)}`, { field: label, record: bad + 1, value: String(value) });
+    }
+  }
+  const result = runModel(job.tape, inputs, rows);
   const gradients: Record<string, Float64Array> = {};
-  for (const k of job.gradientOrder) gradients[names[job.inputColumns[k]!]!] = result.gradients[k]!.slice();
-  return { rows, value: result.value.slice(), gradients };
+  for (const k of job.gradientOrder) gradients[job.tape.inputs[k]!] = result.gradients[k]!.slice();
+  return { rows, value: result.prediction.slice(), ...(result.loss ? { loss: result.loss.slice() } : {}), gradients };
 }
 
 function toFloat64(name: string, column: Float64Array | readonly number[]): Float64Array {

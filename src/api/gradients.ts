@@ -6,13 +6,13 @@
 import { startCsvRun } from '../pipeline/csv-run.js';
 import type { Engine } from '../engine/engine.js';
 import { BatchGradError } from '../errors.js';
-import { batchSizeOf, delimiterOf, onErrorOf } from '../pipeline/options.js';
+import { batchSizeOf, delimiterOf, onErrorOf, trainingOf, type TrainingInput } from '../pipeline/options.js';
 import type { RejectedRow } from '../compute/process-chunk.js';
 import { SummaryAccumulator, type RunSummary } from '../pipeline/summary.js';
 import { formulaOf, type ModelChoice } from './model-choice.js';
 import { RecordRun, type InputRecord, type OutputRecord, type RejectedRecord } from './record-run.js';
 
-export interface GradientOptions {
+export interface GradientOptions extends TrainingInput {
   /** The logistic model (default; n from the columns, or `{ features: n }`), or a formula. */
   readonly model?: ModelChoice;
   /** Columns copied to each result. */
@@ -41,7 +41,10 @@ export function gradientJob(engine: Engine, source: AsyncIterable<unknown> | Ite
   summary.catch(() => undefined);
   const batchSize = batchSizeOf(options.batchSize);
   const delimiter = delimiterOf(options.delimiter);
-  const common = { expr: formulaOf(options.model), keep: options.keep ?? [], onError: onErrorOf(options.onError), batchSize, signal: options.signal };
+  const common = {
+    expr: formulaOf(options.model), keep: options.keep ?? [], onError: onErrorOf(options.onError), batchSize, signal: options.signal,
+    training: trainingOf(options),
+  };
 
   async function* records(): AsyncGenerator<OutputRecord> {
     const run = new RecordRun(engine, { ...common, onReject: options.onReject });

@@ -6,13 +6,15 @@
 import { exactSumOf } from '../compute/exact-sum.js';
 import { outputColumnNames, summedColumnNames, type JobSpec } from '../compute/job.js';
 import { readNumber } from '../compute/numbers/grammar.js';
+import { binaryLabelReason, isBinaryLabel } from '../compute/labels.js';
+import type { TrainingChoices } from '../compute/resolve-job.js';
 import { resolveJob } from '../compute/resolve-job.js';
 import type { ColumnsResponse, Engine } from '../engine/engine.js';
 import { BatchGradError, type ErrorCode } from '../errors.js';
 import type { OnError } from '../compute/job.js';
 import { abortable } from '../engine/abort.js';
 import { orderedMap } from '../pipeline/ordered-map.js';
-import { SummaryAccumulator } from '../pipeline/summary.js';
+import { modelFacts, SummaryAccumulator } from '../pipeline/summary.js';
 
 export type InputRecord = Readonly<Record<string, unknown>> | readonly unknown[];
 export type OutputRecord = Record<string, unknown>;
@@ -32,6 +34,8 @@ export interface RecordRunOptions {
   readonly batchSize: number;
   readonly signal: AbortSignal | undefined;
   readonly onReject: ((rejected: RejectedRecord) => void) | undefined;
+  /** Features, parameters, label, loss, weight, wrt. */
+  readonly training?: TrainingChoices;
 }
 
 interface Batch {
@@ -63,8 +67,11 @@ export class RecordRun {
     this.engine.assertOpen();
     const compute = async (p: PreparedBatch): Promise<{ p: PreparedBatch; result: ColumnsResponse }> => {
       const job = this.job!;
-      if (p.rows === 0) return { p, result: { value: new Float64Array(0), gradients: [] } };
-      const result = await this.engine.runColumns(job.model, p.columns, p.rows, this.options.signal);
+      if (p.rows === 0) {
+        const empty = (): Float64Array => new Float64Array(0);
+        return { p, result: { value: empty(), loss: job.tape.loss && empty(), gradients: job.tape.inputs.map(empty) } };
+      }
+      const result = await this.engine.runColumns(job.tape, p.columns, p.rows, this.options.signal);
       return { p, result };
     };
     const batches = this.batches(source);
@@ -107,9 +114,9 @@ export class RecordRun {
 
   private start(header: string[]): void {
     this.job = resolveJob(header, {
-      expr: this.options.expr, keep: this.options.keep, delimiter: ',', onError: this.options.onError, file: '<records>', collectRejects: false,
+      ...this.options.training, expr: this.options.expr, keep: this.options.keep, delimiter: ',', onError: this.options.onError, file: '<records>', collectRejects: false,
     });
-    this.summaryAccumulator = new SummaryAccumulator(summedColumnNames(this.job));
+    this.summaryAccumulator = new SummaryAccumulator(summedColumnNames(this.job), modelFacts(this.job));
   }
 
   /** Read each record's model inputs into columns; bad records are rejected or stop the run. */
@@ -156,13 +163,17 @@ export class RecordRun {
       if (!reading.ok) return { code: reading.code, reason: `${reading.reason}: ${JSON.stringify(raw)}`, field, value: String(raw) };
       columns[k]![row] = reading.value;
     }
+    if (job.binaryLabel !== undefined) {
+      const label = columns[job.binaryLabel]![row]!;
+      if (!isBinaryLabel(label)) return { code: 'LABEL_INVALID', reason: binaryLabelReason(label), field: job.header[job.inputColumns[job.binaryLabel]!]!, value: String(label) };
+    }
     return undefined;
   }
 
   private *emit(p: PreparedBatch, result: ColumnsResponse): Generator<OutputRecord> {
     const job = this.job!;
     const names = outputColumnNames(job);
-    const outputs = [result.value, ...job.gradientOrder.map((k) => result.gradients[k]!)];
+    const outputs = [result.value, ...(result.loss ? [result.loss] : []), ...job.gradientOrder.map((k) => result.gradients[k]!)];
     this.summaryAccumulator!.add({
       read: p.read, written: p.rows, rejected: p.rejected,
       sums: outputs.map((column) => exactSumOf(column, p.rows)),

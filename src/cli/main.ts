@@ -56,6 +56,13 @@ async function main(): Promise<void> {
     .option('threads', { alias: 't', type: 'string', describe: 'worker threads [default: available parallelism]', requiresArg: true })
     .option('batch-size', { type: 'string', describe: `rows per task [default: ${DEFAULT_BATCH_SIZE}]`, requiresArg: true })
     .option('expr', { alias: 'e', type: 'string', describe: 'a formula to use instead of the logistic model, e.g. "w*x1 + w*x2"', requiresArg: true })
+    .option('features', { type: 'string', describe: 'the logistic model over these columns, comma-separated, with parameters w_<feature> and b', requiresArg: true })
+    .option('params', { type: 'string', describe: 'a JSON file of parameter values (name -> number), e.g. a fit\'s model.json', requiresArg: true })
+    .option('param', { type: 'string', array: true, describe: 'a parameter, name=value (repeatable; wins over --params)', requiresArg: true })
+    .option('label', { type: 'string', describe: 'the column holding each row\'s target (needs --loss)', requiresArg: true })
+    .option('loss', { choices: ['bce', 'squared'] as const, describe: 'bce: cross-entropy on the logit, labels 0 or 1; squared: (f - label)^2' })
+    .option('weight', { type: 'string', describe: 'a column multiplying each row\'s loss', requiresArg: true })
+    .option('wrt', { type: 'string', describe: 'the inputs whose gradients are written, comma-separated [default: the parameters, else every model input]', requiresArg: true })
     .option('keep', { alias: 'k', type: 'string', describe: 'input columns to copy to the output, comma-separated (e.g. an id)', requiresArg: true })
     .option('summary', { type: 'string', describe: 'also write the summary (counts, sums, means) as JSON to this file', requiresArg: true })
     .option('delimiter', { alias: 'd', type: 'string', default: ',', describe: 'field delimiter, one ASCII character (\\t or tab for a tab)', requiresArg: true })
@@ -65,8 +72,9 @@ async function main(): Promise<void> {
     .example('$0 data.csv --out grads.csv', 'the logistic model; n is read from the header (w1..wn, x1..xn, b)')
     .example('$0 data.csv -o grads.csv --keep id --summary totals.json', 'copy the id column, and write sums and means as JSON')
     .example('$0 data.csv -o - --expr "w*x1 + w*x2"', 'any formula over the columns, written to stdout')
+    .example('$0 data.csv -o g.csv --features age,income --label clicked --loss bce --summary s.json', 'per-row loss gradients of a logistic model; the exact batch gradient in s.json')
     .example('cat data.csv | $0 - -o grads.csv --on-error skip --rejects bad.csv', 'read stdin; skip bad rows and list them')
-    .epilogue(`Exit codes: 0 done; 1 bad input, output or worker failure; 2 bad usage; 130/143 interrupted; 141 output pipe closed.\nOutput: the kept columns, f, then df_d<name> for each model input in header order.`)
+    .epilogue(`Exit codes: 0 done; 1 bad input, output or worker failure; 2 bad usage; 130/143 interrupted; 141 output pipe closed.\nOutput: the kept columns, f, then df_d<name> for each model input in header order; with a loss, f, loss, then dloss_d<name>.`)
     .version(packageJson.version)
     .help()
     .alias('help', 'h')
@@ -98,6 +106,13 @@ async function main(): Promise<void> {
       threads: integerOrText(argv.threads) as number | undefined,
       batchSize: integerOrText(argv['batch-size']) as number | undefined,
       expr: argv.expr,
+      features: argv.features,
+      params: argv.params,
+      param: argv.param,
+      label: argv.label,
+      loss: argv.loss,
+      weight: argv.weight,
+      wrt: argv.wrt,
       keep: argv.keep,
       summary: argv.summary,
       delimiter: argv.delimiter,

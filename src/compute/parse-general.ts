@@ -3,6 +3,7 @@ import type { Options } from 'csv-parse/sync';
 import { csvParseSync } from './csv-parse-sync.js';
 import type { JobSpec } from './job.js';
 import { fieldIndexAt, recordContentStart } from './csv-field.js';
+import { binaryLabelReason, isBinaryLabel } from './labels.js';
 import { readNumber } from './numbers/grammar.js';
 import type { ParsedChunk, RowProblem } from './parsed-chunk.js';
 
@@ -62,6 +63,11 @@ export function parseGeneral(job: JobSpec, bytes: Uint8Array, invalidUtf8: reado
           break;
         }
         columns[k]![rows] = reading.value;
+      }
+      const label = job.binaryLabel;
+      if (problem === undefined && label !== undefined && !isBinaryLabel(columns[label]![rows]!)) {
+        const column = job.inputColumns[label]!;
+        problem = { code: 'LABEL_INVALID', reason: binaryLabelReason(columns[label]![rows]!), start, end, column, value: record[column]! };
       }
     }
     if (problem !== undefined) {

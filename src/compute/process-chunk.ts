@@ -11,7 +11,8 @@ import { csvField, fieldStart, recordText } from './csv-field.js';
 import { exactSumOf, type ExactSumState } from './exact-sum.js';
 import type { JobSpec } from './job.js';
 import { LineLocator } from './line-locator.js';
-import { modelTape } from './model-tape.js';
+import { isBinaryLabel } from './labels.js';
+import { runModel } from './model-tape.js';
 import { LineWriter } from './numbers/line-writer.js';
 import { parseGeneral } from './parse-general.js';
 import { isPlainChunk, parsePlain } from './parse-plain.js';
@@ -61,7 +62,12 @@ export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice
   const { bytes } = task;
   // csv-parse would silently turn invalid UTF-8 into U+FFFD; such rows are rejected instead, by position.
   const invalidUtf8 = isUtf8(bytes) ? [] : invalidUtf8Offsets(bytes);
-  const parsed = parser === 'auto' && isPlainChunk(bytes, invalidUtf8) ? parsePlain(job, bytes) : parseGeneral(job, bytes, invalidUtf8);
+  let parsed = parser === 'auto' && isPlainChunk(bytes, invalidUtf8) ? parsePlain(job, bytes) : parseGeneral(job, bytes, invalidUtf8);
+  // The plain parser reads numbers only; a bce label that is not 0 or 1 makes the chunk go through the
+  // general parser, which checks labels and locates the bad row like any other.
+  if (job.binaryLabel !== undefined && parsed.syntaxError === undefined && hasBadLabel(parsed.columns[job.binaryLabel]!, parsed.rows)) {
+    parsed = parseGeneral(job, bytes, invalidUtf8);
+  }
   const lines = new LineLocator(bytes, task.firstLine);
 
   if (parsed.syntaxError !== undefined) {
@@ -81,8 +87,8 @@ export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice
   }
 
   const rows = parsed.rows;
-  const result = modelTape(job.model).run(parsed.columns, rows);
-  const outputColumns = [result.value, ...job.gradientOrder.map((k) => result.gradients[k]!)];
+  const result = runModel(job.tape, parsed.columns, rows);
+  const outputColumns = [result.prediction, ...(result.loss ? [result.loss] : []), ...job.gradientOrder.map((k) => result.gradients[k]!)];
   return {
     seq: task.seq,
     inputBytes: bytes.length,
@@ -93,6 +99,11 @@ export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice
     rejects,
     sums: outputColumns.map((column) => exactSumOf(column, rows)),
   };
+}
+
+function hasBadLabel(labels: Float64Array, rows: number): boolean {
+  for (let i = 0; i < rows; i++) if (!isBinaryLabel(labels[i]!)) return true;
+  return false;
 }
 
 function failure(task: ChunkTask, error: BatchGradError): ChunkResult {

@@ -1,14 +1,28 @@
 /**
  * From the input's header and the user's model choice to a JobSpec: which columns feed which model inputs,
- * which are kept, and every header problem reported before any row is computed.
+ * which names are parameters, which gradients are written, and every problem with them reported before
+ * any row is computed.
  */
 import { compileFormula, positionOfName } from '../core/formula.js';
-import { logisticInputNames } from '../core/logistic.js';
-import { BatchGradError } from '../errors.js';
-import type { JobSpec, OnError } from './job.js';
+import { logisticInputNames, weightName } from '../core/logistic.js';
+import type { LossKind } from '../core/loss.js';
+import { BatchGradError, type ErrorContext } from '../errors.js';
+import type { JobSpec, ModelSpec, OnError } from './job.js';
 
-export interface JobChoices {
-  /** A formula, or undefined for the logistic model with n inferred from the header. */
+export interface TrainingChoices {
+  /** `--features`: the logistic model over these columns, with parameters w_<feature> and b. */
+  readonly features?: readonly string[] | undefined;
+  /** Parameters: names bound to one value for every row. */
+  readonly params?: Readonly<Record<string, number>> | undefined;
+  readonly label?: string | undefined;
+  readonly loss?: LossKind | undefined;
+  readonly weight?: string | undefined;
+  /** The inputs whose gradients are written (default: the parameters if any, else every model input). */
+  readonly wrt?: readonly string[] | undefined;
+}
+
+export interface JobChoices extends TrainingChoices {
+  /** A formula, or undefined for a logistic model. */
   readonly expr?: string | undefined;
   readonly keep: readonly string[];
   readonly delimiter: string;
@@ -29,7 +43,34 @@ function delimiterHint(header: readonly string[], delimiter: string): string {
   return found === undefined ? '' : `; the header holds ${found[1]} but no ${named}: give -d ${found[2]}`;
 }
 
+const quoted = (names: readonly string[]): string => names.map((n) => `"${n}"`).join(', ');
+
+function usage(option: string, message: string, context: ErrorContext = {}): BatchGradError {
+  return new BatchGradError('INVALID_OPTION', message, { option, ...context });
+}
+
+/** The model and its names: parameters (with defaults) and the columns it reads, each in model order. */
+interface ModelNames {
+  readonly spec: ModelSpec;
+  /** Every name the model reads, in the model's order. */
+  readonly names: readonly string[];
+  /** Parameters the model itself declares, each 0 unless given (the features model's weights and bias). */
+  readonly declaredParams: readonly string[];
+}
+
 export function resolveJob(header: readonly string[], choices: JobChoices): JobSpec {
+  try {
+    return resolve(header, choices);
+  } catch (error) {
+    const hint = delimiterHint(header, choices.delimiter);
+    if (error instanceof BatchGradError && error.code.startsWith('HEADER_') && hint !== '') {
+      throw new BatchGradError(error.code, `${error.message}${hint}`, error.context);
+    }
+    throw error;
+  }
+}
+
+function resolve(header: readonly string[], choices: JobChoices): JobSpec {
   const where = `${choices.file}:1`;
   const empty = header.findIndex((name) => name.trim() === '');
   if (empty >= 0) {
@@ -41,29 +82,71 @@ export function resolveJob(header: readonly string[], choices: JobChoices): JobS
       file: choices.file, line: 1, column: duplicate + 1, field: header[duplicate]!,
     });
   }
+  const given = choices.params ?? {};
+  const model = modelNames(header, choices, where);
 
-  let model: { spec: JobSpec['model']; inputs: string[] };
-  try {
-    model = choices.expr === undefined ? logisticFromHeader(header, where, choices.file) : formulaModel(choices.expr, header);
-  } catch (error) {
-    const hint = delimiterHint(header, choices.delimiter);
-    if (error instanceof BatchGradError && hint !== '') throw new BatchGradError(error.code, `${error.message}${hint}`, error.context);
-    throw error;
+  const isParam = (name: string): boolean => model.declaredParams.includes(name) || Object.hasOwn(given, name);
+  const unknown = Object.keys(given).filter((name) => !model.names.includes(name));
+  if (unknown.length > 0) {
+    throw usage('param', `--param ${quoted(unknown)} ${unknown.length === 1 ? 'is' : 'are'} not in the model, whose names are: ${model.names.join(', ')}`, { field: unknown[0]! });
   }
-  const inputColumns = model.inputs.map((name) => header.indexOf(name));
+  for (const name of model.names) {
+    if (isParam(name) && header.includes(name)) {
+      throw usage('param', `"${name}" is both a column of ${choices.file} (column ${header.indexOf(name) + 1}) and a parameter; rename the column or the parameter`, { field: name });
+    }
+  }
+  const params = model.names.filter(isParam);
+  const modelColumns = model.names.filter((name) => !isParam(name));
+  const missing = modelColumns.find((name) => !header.includes(name));
+  if (missing !== undefined) throw missingColumn(missing, header, choices, where, params, model.spec);
+
+  const { label, loss, weight } = choices;
+  if ((label === undefined) !== (loss === undefined)) {
+    throw usage(label === undefined ? 'loss' : 'label', label === undefined ? '--loss needs --label, the column that holds the target' : '--label needs --loss bce or --loss squared');
+  }
+  if (weight !== undefined && loss === undefined) throw usage('weight', '--weight needs --label and --loss');
+  for (const [option, column] of [['label', label], ['weight', weight]] as const) {
+    if (column === undefined) continue;
+    if (!header.includes(column)) {
+      throw new BatchGradError('HEADER_MISSING_COLUMN', `${where}: --${option} names "${column}", not in the header (${header.join(', ')})`, { file: choices.file, line: 1, option, field: column });
+    }
+    if (model.names.includes(column)) throw usage(option, `--${option} "${column}" is also an input of the model; a ${option} cannot be one`, { field: column });
+  }
+  if (label !== undefined && label === weight) throw usage('weight', `--weight and --label both name "${label}"`, { field: label });
+
+  // The tape's inputs: the columns read from each row (model columns, label, weight), then the parameters.
+  const rowInputs = [...modelColumns, ...(label === undefined ? [] : [label]), ...(weight === undefined ? [] : [weight])];
+  const inputs = [...rowInputs, ...params];
+  const inputColumns = rowInputs.map((name) => header.indexOf(name));
+
+  const wrt = choices.wrt ?? (params.length > 0 ? params : modelColumns);
+  const notInputs = wrt.filter((name) => !inputs.includes(name) || name === weight);
+  if (notInputs.length > 0) {
+    throw usage('wrt', `--wrt ${quoted(notInputs)}: not an input of the model (its inputs: ${[...params, ...modelColumns, ...(label === undefined ? [] : [label])].join(', ')})`, { field: notInputs[0]! });
+  }
+  // Parameters in model order, then columns in header order.
+  const gradientOrder = [
+    ...params.filter((name) => wrt.includes(name)),
+    ...rowInputs.filter((name) => wrt.includes(name)).sort((a, b) => header.indexOf(a) - header.indexOf(b)),
+  ].map((name) => inputs.indexOf(name));
+
   const missingKeep = choices.keep.filter((name) => !header.includes(name));
   if (missingKeep.length > 0) {
-    throw new BatchGradError('HEADER_MISSING_COLUMN', `${where}: --keep names ${missingKeep.map((n) => `"${n}"`).join(', ')}, not in the header (${header.join(', ')})`, {
+    throw new BatchGradError('HEADER_MISSING_COLUMN', `${where}: --keep names ${quoted(missingKeep)}, not in the header (${header.join(', ')})`, {
       file: choices.file, line: 1, option: 'keep', field: missingKeep[0]!,
     });
   }
-  // Gradients are written in the order their inputs stand in the header.
-  const gradientOrder = inputColumns.map((_, k) => k).sort((a, b) => inputColumns[a]! - inputColumns[b]!);
   return {
-    model: model.spec,
+    tape: {
+      model: model.spec,
+      ...(loss === undefined ? {} : { loss: { kind: loss, label: label!, ...(weight === undefined ? {} : { weight }) } }),
+      inputs,
+      params: params.map((name) => given[name] ?? 0),
+    },
     header,
     inputColumns,
     gradientOrder,
+    ...(loss === 'bce' ? { binaryLabel: rowInputs.indexOf(label!) } : {}),
     keepColumns: choices.keep.map((name) => header.indexOf(name)),
     delimiter: choices.delimiter,
     onError: choices.onError,
@@ -72,35 +155,49 @@ export function resolveJob(header: readonly string[], choices: JobChoices): JobS
   };
 }
 
-function logisticFromHeader(header: readonly string[], where: string, file: string): { spec: JobSpec['model']; inputs: string[] } {
+function modelNames(header: readonly string[], choices: JobChoices, where: string): ModelNames {
+  const { expr, features } = choices;
+  if (expr !== undefined && features !== undefined) throw usage('features', '--features and --expr each choose the model; give one');
+  if (features !== undefined) {
+    const params = [...features.map(weightName), 'b'];
+    const clash = features.find((name) => params.includes(name));
+    if (clash !== undefined) throw usage('features', `--features: "${clash}" is also the name of a parameter (${params.join(', ')})`, { field: clash });
+    const repeated = features.find((name, i) => features.indexOf(name) !== i);
+    if (repeated !== undefined) throw usage('features', `--features names "${repeated}" twice`, { field: repeated });
+    return { spec: { kind: 'features', names: features }, names: [...params, ...features], declaredParams: params };
+  }
+  if (expr !== undefined) {
+    const formula = compileFormula(expr);
+    return { spec: { kind: 'formula', text: expr }, names: formula.inputs.map((v) => v.name), declaredParams: [] };
+  }
+  // The notebook's model: n from the names w<i> and x<i> among the columns and the given parameters.
+  const names = [...header, ...Object.keys(choices.params ?? {})];
   const indices = (prefix: string): number[] =>
-    header.flatMap((name) => (new RegExp(`^${prefix}([1-9]\\d*)$`).exec(name) ? [Number(name.slice(1))] : []));
-  const features = Math.max(0, ...indices('w'), ...indices('x'));
-  if (features === 0) {
-    throw new BatchGradError('HEADER_INVALID', `${where}: no model inputs in the header (${header.join(', ')}); the logistic model needs w1..wn, x1..xn and b, or give --expr`, {
-      file, line: 1,
+    names.flatMap((name) => (new RegExp(`^${prefix}([1-9]\\d*)$`).exec(name) ? [Number(name.slice(1))] : []));
+  const n = Math.max(0, ...indices('w'), ...indices('x'));
+  if (n === 0) {
+    throw new BatchGradError('HEADER_INVALID', `${where}: no model inputs in the header (${header.join(', ')}); the logistic model needs w1..wn, x1..xn and b, or give --features or --expr`, {
+      file: choices.file, line: 1,
     });
   }
-  const inputs = logisticInputNames(features);
-  const missing = inputs.filter((name) => !header.includes(name));
-  if (missing.length > 0) {
-    throw new BatchGradError('HEADER_MISSING_COLUMN', `${where}: the logistic model with n=${features} needs ${missing.join(', ')}, missing from the header (${header.join(', ')})`, {
-      file, line: 1, field: missing[0]!,
-    });
-  }
-  return { spec: { kind: 'logistic', features }, inputs };
+  return { spec: { kind: 'logistic', features: n }, names: logisticInputNames(n), declaredParams: [] };
 }
 
-function formulaModel(expr: string, header: readonly string[]): { spec: JobSpec['model']; inputs: string[] } {
-  const formula = compileFormula(expr);
-  const missing = formula.inputs.find((v) => !header.includes(v.name));
-  if (missing !== undefined) {
-    const position = positionOfName(expr, missing.name) + 1;
-    throw new BatchGradError(
+function missingColumn(name: string, header: readonly string[], choices: JobChoices, where: string, params: readonly string[], model: ModelSpec): BatchGradError {
+  const paramNote = params.length > 0 ? ` nor a parameter (${params.join(', ')})` : '';
+  if (choices.expr !== undefined) {
+    const position = positionOfName(choices.expr, name) + 1;
+    return new BatchGradError(
       'HEADER_MISSING_COLUMN',
-      `formula: "${missing.name}" (position ${position}) is not an input column; the columns are: ${header.join(', ')}`,
-      { position, field: missing.name, value: expr },
+      `formula: "${name}" (position ${position}) is not an input column${paramNote}; the columns are: ${header.join(', ')}`,
+      { position, field: name, value: choices.expr },
     );
   }
-  return { spec: { kind: 'formula', text: expr }, inputs: formula.inputs.map((v) => v.name) };
+  if (model.kind !== 'logistic') {
+    return new BatchGradError('HEADER_MISSING_COLUMN', `${where}: --features names "${name}", not in the header (${header.join(', ')})`, { file: choices.file, line: 1, option: 'features', field: name });
+  }
+  const all = logisticInputNames(model.features).filter((input) => !header.includes(input) && !params.includes(input));
+  return new BatchGradError('HEADER_MISSING_COLUMN', `${where}: the logistic model with n=${model.features} needs ${all.join(', ')}, missing from the header (${header.join(', ')})`, {
+    file: choices.file, line: 1, field: name,
+  });
 }

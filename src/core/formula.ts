@@ -13,6 +13,7 @@ import { withStableForms } from './stable-forms.js';
 const BINARY: Readonly<Record<string, OpName>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
 const FUNCTIONS: Readonly<Record<string, OpName>> = {
   exp: 'exp', log: 'log', sigmoid: 'sigmoid', tanh: 'tanh', sqrt: 'sqrt', abs: 'abs', sin: 'sin', cos: 'cos',
+  softplus: 'softplus', logsigmoid: 'logsigmoid', log1p: 'log1p', expm1: 'expm1',
 };
 export const FORMULA_FUNCTIONS = [...Object.keys(FUNCTIONS), 'pow'] as const;
 

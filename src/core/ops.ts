@@ -19,6 +19,15 @@ export interface OpRule {
 /** exp(-|z|): the one exponential the stable sigmoid needs; it never overflows. */
 const expNegAbs = (z: number): number => Math.exp(-Math.abs(z));
 
+/** 1/(1+exp(-z)) without overflow, with full relative precision in both tails. */
+const sigmoid = (z: number): number => { const e = expNegAbs(z); return z >= 0 ? 1 / (1 + e) : e / (1 + e); };
+
+/**
+ * log(1+exp(x)) without overflow: x + log1p(exp(-x)) for x > 0 (exp of a negative number only), else
+ * log1p(exp(x)), which keeps full relative precision where the value is tiny (softplus(-700) = exp(-700)).
+ */
+const softplus = (x: number): number => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
+
 export const OPS = {
   add: { name: 'add', arity: 2, value: (a, b) => a + b, gradA: (_a, _b, _y, g) => g, gradB: (_a, _b, _y, g) => g },
   sub: { name: 'sub', arity: 2, value: (a, b) => a - b, gradA: (_a, _b, _y, g) => g, gradB: (_a, _b, _y, g) => -g },
@@ -50,8 +59,25 @@ export const OPS = {
   // to 1 (z > 37); so 1-y is taken as sigmoid(-z) instead: y(1-y) = e/(1+e)^2 with e = exp(-|z|).
   sigmoid: {
     name: 'sigmoid', arity: 1,
-    value: (z) => { const e = expNegAbs(z); return z >= 0 ? 1 / (1 + e) : e / (1 + e); },
+    value: sigmoid,
     gradA: (z, _b, _y, g) => { const e = expNegAbs(z); const s = 1 / (1 + e); return g * (e * s * s); },
+  },
+  // d softplus(x)/dx = sigmoid(x), taken from the stable sigmoid.
+  softplus: { name: 'softplus', arity: 1, value: softplus, gradA: (x, _b, _y, g) => g * sigmoid(x) },
+  // log(sigmoid(x)) = -softplus(-x); its derivative 1 - sigmoid(x) is sigmoid(-x), with no cancellation.
+  logsigmoid: { name: 'logsigmoid', arity: 1, value: (x) => -softplus(-x), gradA: (x, _b, _y, g) => g * sigmoid(-x) },
+  log1p: { name: 'log1p', arity: 1, value: (a) => Math.log1p(a), gradA: (a, _b, _y, g) => g / (1 + a) },
+  // d expm1(a)/da = exp(a), computed directly rather than as y + 1, which rounds away digits near a = 0.
+  expm1: { name: 'expm1', arity: 1, value: (a) => Math.expm1(a), gradA: (a, _b, _y, g) => g * Math.exp(a) },
+  // Binary cross-entropy on the logit z with label y: softplus(z) - y*z. For y = 0 or 1 (the labels bce
+  // takes) it is softplus(z) or softplus(-z), never a difference of large numbers, so it keeps full
+  // relative precision where the loss is tiny and stays finite for any finite z; likewise its derivative
+  // sigmoid(z) - y is sigmoid(z) or -sigmoid(-z). d/dy = -z.
+  bce: {
+    name: 'bce', arity: 2,
+    value: (z, y) => (y === 0 ? softplus(z) : y === 1 ? softplus(-z) : softplus(z) - y * z),
+    gradA: (z, y, _v, g) => g * (y === 0 ? sigmoid(z) : y === 1 ? -sigmoid(-z) : sigmoid(z) - y),
+    gradB: (z, _y, _v, g) => -g * z,
   },
 } as const satisfies Record<string, OpRule>;
 

@@ -31,9 +31,13 @@ export interface TapeResult {
   readonly value: Float64Array;
   /** d(output)/d(input) per row, one column per input, in `tape.inputs` order. */
   readonly gradients: readonly Float64Array[];
+  /** The values of the tape's extra outputs per row (e.g. a model's value beside its loss), in order. */
+  readonly extras: readonly Float64Array[];
 }
 
-type Kernel = (inputs: readonly Float64Array[], value: Float64Array, gradients: readonly Float64Array[], rows: number) => void;
+type Kernel = (
+  inputs: readonly Float64Array[], value: Float64Array, gradients: readonly Float64Array[], extras: readonly Float64Array[], rows: number,
+) => void;
 
 export class Tape {
   /** Input names, in the order `run` takes their columns. */
@@ -42,13 +46,22 @@ export class Tape {
   /** Slot k holds input k; constants and op results follow. */
   readonly constants: ReadonlyArray<{ readonly slot: number; readonly value: number }>;
   readonly rootSlot: number;
+  /** Slots whose values are also returned, one column each: nodes the root need not depend on. */
+  readonly extraSlots: readonly number[];
+  /** How many instructions (from the start) the root depends on: only they are swept backward. */
+  readonly rootInstructions: number;
   readonly slotCount: number;
   private readonly kernel: Kernel;
   private capacity = 0;
   private valueColumn = new Float64Array(0);
   private gradientColumns: Float64Array[] = [];
+  private extraColumns: Float64Array[] = [];
 
-  constructor(root: Node, inputs: readonly Variable[] = variablesOf(root)) {
+  /**
+   * `extras` are further nodes whose values are wanted per row; they are evaluated after the root's own
+   * nodes and take no part in the backward sweep, so they cannot change a gradient.
+   */
+  constructor(root: Node, inputs: readonly Variable[] = variablesOf(root), extras: readonly Node[] = []) {
     const names = inputs.map((v) => v.name);
     const duplicate = names.find((name, i) => names.indexOf(name) !== i);
     if (duplicate !== undefined) throw new Error(`two inputs are named "${duplicate}"`);
@@ -66,8 +79,13 @@ export class Tape {
     inputs.forEach(slot);
     const instructions: Instruction[] = [];
     const constants: Array<{ slot: number; value: number }> = [];
-    for (const node of root.order()) {
+    const rootOrder = root.order();
+    const inRoot = new Set<Node>(rootOrder);
+    const extraOrder = extras.flatMap((extra) => extra.order().filter((node) => !inRoot.has(node)));
+    let rootInstructions = 0;
+    for (const [k, node] of [...rootOrder, ...new Set(extraOrder)].entries()) {
       if (node instanceof OpNode) {
+        if (k < rootOrder.length) rootInstructions++;
         const [a, b] = node.inputs;
         instructions.push({ op: node.op, out: slot(node), a: slot(a!), b: b === undefined ? -1 : slot(b), param: node.param });
       } else if (node instanceof Constant) {
@@ -79,6 +97,8 @@ export class Tape {
     this.instructions = instructions;
     this.constants = constants;
     this.rootSlot = slot(root);
+    this.extraSlots = extras.map(slot);
+    this.rootInstructions = rootInstructions;
     this.slotCount = slotOf.size;
     this.kernel = lower(this);
   }
@@ -98,12 +118,14 @@ export class Tape {
       this.capacity = Math.max(rows, this.capacity * 2);
       this.valueColumn = new Float64Array(this.capacity);
       this.gradientColumns = this.inputs.map(() => new Float64Array(this.capacity));
+      this.extraColumns = this.extraSlots.map(() => new Float64Array(this.capacity));
     }
-    this.kernel(columns, this.valueColumn, this.gradientColumns, rows);
+    this.kernel(columns, this.valueColumn, this.gradientColumns, this.extraColumns, rows);
     return {
       rows,
       value: this.valueColumn.subarray(0, rows),
       gradients: this.gradientColumns.map((column) => column.subarray(0, rows)),
+      extras: this.extraColumns.map((column) => column.subarray(0, rows)),
     };
   }
 }
@@ -112,7 +134,10 @@ export class Tape {
 function slotsNeedingGradient(tape: Tape): boolean[] {
   const needs = new Array<boolean>(tape.slotCount).fill(false);
   for (let k = 0; k < tape.inputs.length; k++) needs[k] = true;
-  for (const ins of tape.instructions) needs[ins.out] = needs[ins.a]! || (ins.b >= 0 && needs[ins.b]!);
+  tape.instructions.forEach((ins, k) => {
+    // Only the root's own instructions are swept backward; an extra output's are forward only.
+    needs[ins.out] = k < tape.rootInstructions && (needs[ins.a]! || (ins.b >= 0 && needs[ins.b]!));
+  });
   return needs;
 }
 
@@ -142,15 +167,16 @@ function lower(tape: Tape): Kernel {
     if (ins.b >= 0 && needs[ins.b]) body.push(`g${ins.b} += ${ins.op}_gradB(${args});`);
   }
   body.push(`value[i] = v${tape.rootSlot};`);
+  tape.extraSlots.forEach((s, k) => body.push(`extras[${k}][i] = v${s};`));
   for (let k = 0; k < inputCount; k++) body.push(`out${k}[i] = g${k};`);
 
   const source = `${head.join('\n')}\nfor (let i = 0; i < rows; i++) {\n${body.join('\n')}\n}`;
   const params = tape.instructions.map((ins) => ins.param);
   const constants = tape.constants.map((c) => c.value);
-  const make = new Function('P', 'C', ...ops.map(opParam), `return function kernel(inputs, value, gradients, rows) {\n${source}\n};`);
+  const make = new Function('P', 'C', ...ops.map(opParam), `return function kernel(inputs, value, gradients, extras, rows) {\n${source}\n};`);
   return make(params, constants, ...ops.map((op) => OPS[op])) as Kernel;
 }
 
-export function compileTape(root: Node, inputs?: readonly Variable[]): Tape {
-  return new Tape(root, inputs);
+export function compileTape(root: Node, inputs?: readonly Variable[], extras?: readonly Node[]): Tape {
+  return new Tape(root, inputs, extras);
 }

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import type { Piscina } from 'piscina';
 import { BatchGradError } from '../errors.js';
 import type { ChunkResult, ChunkTask } from '../compute/process-chunk.js';
-import type { JobSpec, ModelSpec } from '../compute/job.js';
+import type { JobSpec, TapeSpec } from '../compute/job.js';
 import type { ColumnsResponse, WorkerRequest, WorkerResponse } from './protocol.js';
 import { createPool } from './pool.js';
 import { abortable, interrupted } from './abort.js';
@@ -34,8 +34,8 @@ export class Engine {
   }
 
   /** The tape run on a worker over columns already in memory; the columns are moved to it. */
-  runColumns(model: ModelSpec, columns: Float64Array[], rows: number, signal?: AbortSignal): Promise<ColumnsResponse> {
-    return this.run<ColumnsResponse>({ kind: 'columns', model, columns, rows }, columns.map((c) => c.buffer), signal);
+  runColumns(tape: TapeSpec, columns: Float64Array[], rows: number, signal?: AbortSignal): Promise<ColumnsResponse> {
+    return this.run<ColumnsResponse>({ kind: 'columns', tape, columns, rows }, columns.map((c) => c.buffer), signal);
   }
 
   /** Run one request on the pool (started on first use). A thread that fails becomes WORKER_FAILED. */

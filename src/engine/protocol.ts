@@ -3,7 +3,7 @@
  * module and the pure compute code, never the coordinator.
  */
 import type { ChunkResult, ChunkTask } from '../compute/process-chunk.js';
-import type { JobSpec, ModelSpec } from '../compute/job.js';
+import type { JobSpec, TapeSpec } from '../compute/job.js';
 
 /** CSV bytes to parse, compute and format. */
 export interface ChunkRequest {
@@ -15,13 +15,16 @@ export interface ChunkRequest {
 /** Columns already in memory (the library's record streams): only the tape runs on the worker. */
 export interface ColumnsRequest {
   readonly kind: 'columns';
-  readonly model: ModelSpec;
+  readonly tape: TapeSpec;
   readonly columns: Float64Array[];
   readonly rows: number;
 }
 
 export interface ColumnsResponse {
+  /** The model's value per row (the prediction, with a loss). */
   readonly value: Float64Array;
+  /** The loss per row, when the job has one. */
+  readonly loss: Float64Array | undefined;
   readonly gradients: Float64Array[];
 }
 

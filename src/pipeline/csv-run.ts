@@ -18,7 +18,7 @@ import { RecordChunker, type RecordChunk } from './chunker.js';
 import { parseHeader } from '../compute/parse-header.js';
 import { orderedMap } from './ordered-map.js';
 import { BufferPool } from './buffer-pool.js';
-import { SummaryAccumulator } from './summary.js';
+import { modelFacts, SummaryAccumulator } from './summary.js';
 import type { Engine } from '../engine/engine.js';
 
 /** A record this long almost always means an unterminated quote swallowing the rest of the file. */
@@ -31,7 +31,7 @@ export const MAX_RECORD_BYTES = 64 << 20;
  */
 export const MAX_TASK_BYTES = 1 << 20;
 
-export type CsvRunOptions = Pick<RunOptions, 'expr' | 'keep' | 'delimiter' | 'onError' | 'batchSize' | 'signal'> & {
+export type CsvRunOptions = Pick<RunOptions, 'expr' | 'keep' | 'delimiter' | 'onError' | 'batchSize' | 'signal' | 'training'> & {
   /** The input's name in messages. */
   readonly file: string;
   /** Whether results carry the rejected rows (for a rejects file). */
@@ -64,12 +64,13 @@ export async function startCsvRun(engine: Engine, bytes: AsyncIterable<Uint8Arra
     throw new BatchGradError('HEADER_INVALID', `${options.file}: the input is empty; it needs at least a header row`, { file: options.file });
   }
   const job = resolveJob(parseHeader(headerChunk.bytes, options.delimiter, options.file), {
+    ...options.training,
     expr: options.expr, keep: options.keep, delimiter: options.delimiter, onError: options.onError,
     file: options.file, collectRejects: options.collectRejects,
   });
   const d = job.delimiter;
   const header = Buffer.from(`${outputColumnNames(job).map((name) => csvField(name, d)).join(d)}\n`);
-  const summary = new SummaryAccumulator(summedColumnNames(job));
+  const summary = new SummaryAccumulator(summedColumnNames(job), modelFacts(job));
   const next = (): Promise<RecordChunk | undefined> => abortable(chunker.next(options.batchSize, MAX_TASK_BYTES), options.signal);
   const release = (result: ChunkResult): void => buffers.give(result.output.buffer);
   return { job, header, summary, release, results: results(engine, job, next, summary, buffers, options.signal) };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDouble, LineWriter } from '../../src/compute/numbers/line-writer.js';
 import type { JobSpec } from '../../src/compute/job.js';
-import { modelTape } from '../../src/compute/model-tape.js';
+import { runModel } from '../../src/compute/model-tape.js';
 import { processChunk } from '../../src/compute/process-chunk.js';
 import { resolveJob } from '../../src/compute/resolve-job.js';
 import { generateCsv } from '../support/generate.js';
@@ -76,8 +76,8 @@ describe('writing numbers', () => {
     const job: JobSpec = resolveJob(header, { keep: ['id'], delimiter: ',', onError: 'fail', file: 't.csv', collectRejects: false });
     const result = processChunk(job, { seq: 0, bytes: Buffer.from(`${lines.join('\n')}\n`), firstLine: 2 });
     const columns = job.inputColumns.map((c) => Float64Array.from(lines, (line) => Number(line.split(',')[c])));
-    const computed = modelTape(job.model).run(columns, lines.length);
-    const expected = [computed.value, ...job.gradientOrder.map((k) => computed.gradients[k]!)];
+    const computed = runModel(job.tape, columns, lines.length);
+    const expected = [computed.prediction, ...job.gradientOrder.map((k) => computed.gradients[k]!)];
     const rows = Buffer.from(result.output).toString().trimEnd().split('\n');
     expect(rows).toHaveLength(5000);
     rows.forEach((row, i) => {
