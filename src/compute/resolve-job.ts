@@ -3,7 +3,7 @@
  * which names are parameters, which gradients are written, and every problem with them reported before
  * any row is computed.
  */
-import { compileFormula, positionOfName } from '../core/formula.js';
+import { compileFormula, type Formula } from '../core/formula.js';
 import { logisticInputNames, weightName } from '../core/logistic.js';
 import type { LossKind } from '../core/loss.js';
 import { BatchGradError, type ErrorContext } from '../errors.js';
@@ -56,6 +56,8 @@ interface ModelNames {
   readonly names: readonly string[];
   /** Parameters the model itself declares, each 0 unless given (the features model's weights and bias). */
   readonly declaredParams: readonly string[];
+  /** The compiled formula, for a formula model (its names' positions go into messages). */
+  readonly formula?: Formula;
 }
 
 export function resolveJob(header: readonly string[], choices: JobChoices): JobSpec {
@@ -98,7 +100,7 @@ function resolve(header: readonly string[], choices: JobChoices): JobSpec {
   const params = model.names.filter(isParam);
   const modelColumns = model.names.filter((name) => !isParam(name));
   const missing = modelColumns.find((name) => !header.includes(name));
-  if (missing !== undefined) throw missingColumn(missing, header, choices, where, params, model.spec);
+  if (missing !== undefined) throw missingColumn(missing, header, choices, where, params, model);
 
   const { label, loss, weight } = choices;
   if ((label === undefined) !== (loss === undefined)) {
@@ -168,7 +170,7 @@ function modelNames(header: readonly string[], choices: JobChoices, where: strin
   }
   if (expr !== undefined) {
     const formula = compileFormula(expr);
-    return { spec: { kind: 'formula', text: expr }, names: formula.inputs.map((v) => v.name), declaredParams: [] };
+    return { spec: { kind: 'formula', text: expr }, names: formula.inputs.map((v) => v.name), declaredParams: [], formula };
   }
   // The notebook's model: n from the names w<i> and x<i> among the columns and the given parameters.
   const names = [...header, ...Object.keys(choices.params ?? {})];
@@ -183,14 +185,14 @@ function modelNames(header: readonly string[], choices: JobChoices, where: strin
   return { spec: { kind: 'logistic', features: n }, names: logisticInputNames(n), declaredParams: [] };
 }
 
-function missingColumn(name: string, header: readonly string[], choices: JobChoices, where: string, params: readonly string[], model: ModelSpec): BatchGradError {
+function missingColumn(name: string, header: readonly string[], choices: JobChoices, where: string, params: readonly string[], { spec: model, formula }: ModelNames): BatchGradError {
   const paramNote = params.length > 0 ? ` nor a parameter (${params.join(', ')})` : '';
-  if (choices.expr !== undefined) {
-    const position = positionOfName(choices.expr, name) + 1;
+  if (formula !== undefined) {
+    const position = formula.positionOf(name) + 1;
     return new BatchGradError(
       'HEADER_MISSING_COLUMN',
       `formula: "${name}" (position ${position}) is not an input column${paramNote}; the columns are: ${header.join(', ')}`,
-      { position, field: name, value: choices.expr },
+      { position, field: name, value: formula.text },
     );
   }
   if (model.kind !== 'logistic') {

@@ -126,3 +126,20 @@ describe('training gradients in the library', () => {
     expect((await job.summary).params).toEqual({ w_age: 0.5, w_income: 0, w_score: 0, b: -0.1 });
   });
 });
+
+describe('the formula language on the command line', () => {
+  it('reads quoted column names and writes their gradients under the header names, quoted where CSV needs it', async () => {
+    writeFileSync(at('iris.csv'), 'Sepal.Length,"a,b",x\n2,3,2\n');
+    const result = await runCli([at('iris.csv'), '-o', '-', '-e', '`Sepal.Length` * "a,b"^x']);
+    expect(result.code).toBe(0);
+    // f = s * a^x = 2 * 9; df/ds = a^x = 9; df/da = s x a^(x-1) = 12; df/dx = s a^x log(a) = 18 log 3.
+    expect(result.stdout).toBe(`f,df_dSepal.Length,"df_da,b",df_dx\n18,9,12,${18 * Math.log(3)}\n`);
+  });
+
+  it('points at the quoted name in the user text when it is not a column', async () => {
+    writeFileSync(at('iris2.csv'), 'Sepal.Length,y\n1,2\n');
+    const result = await runCli([at('iris2.csv'), '-o', '-', '-e', '`Sepal.Length` + `Petal.Width`']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/formula: "Petal\.Width" \(position 18\) is not an input column/);
+  });
+});
