@@ -18,6 +18,11 @@ export const ERROR_CODES = {
   FIELD_COUNT: { exit: 1, summary: 'a row has more or fewer fields than the header' },
   FIELD_EMPTY: { exit: 1, summary: 'a model input field is empty' },
   FIELD_NOT_A_NUMBER: { exit: 1, summary: 'a model input field is not a decimal number' },
+  FIELD_NULL: { exit: 1, summary: 'a model input is null (Parquet, Arrow or JSON Lines input)' },
+  FIELD_NAN: { exit: 1, summary: 'a model input is NaN or infinite (Parquet or Arrow input)' },
+  FIELD_MISSING: { exit: 1, summary: 'a JSON Lines object lacks a model input key' },
+  JSON_SYNTAX: { exit: 1, summary: 'a JSON Lines line is not a JSON object' },
+  FORMAT_INVALID: { exit: 1, summary: 'a Parquet or Arrow input cannot be read as one (not that format, or damaged)' },
   INVALID_UTF8: { exit: 1, summary: 'a row holds bytes that are not UTF-8 text' },
   RECORD_TOO_LONG: { exit: 1, summary: 'a record is longer than the limit (64 MiB), usually after an unterminated quote' },
   LABEL_INVALID: { exit: 1, summary: 'a label is not 0 or 1, as --loss bce needs' },
@@ -39,6 +44,8 @@ export interface ErrorContext {
   line?: number;
   /** 1-based record number, for records given as objects or arrays (the library's record streams). */
   record?: number;
+  /** The Parquet row group the row is in. */
+  rowGroup?: number;
   /** 1-based field position within the row. */
   column?: number;
   /** The header name of that column. */

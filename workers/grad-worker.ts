@@ -6,6 +6,7 @@
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { runModel } from '../src/compute/model-tape.js';
 import { processChunk } from '../src/compute/process-chunk.js';
+import { processBatch } from '../src/compute/process-batch.js';
 import { injectedFault } from './fault-injection.js';
 import type { ColumnsRequest, ColumnsResponse, WorkerRequest } from '../src/engine/protocol.js';
 import { detachEarly } from './detach-early.js';
@@ -13,6 +14,10 @@ import { detachEarly } from './detach-early.js';
 detachEarly();
 
 export default function gradWorker(request: WorkerRequest): unknown {
+  if (request.kind === 'batch') {
+    injectedFault(request.task.seq);
+    return processBatch(request.job, request.task).then((result) => transferring(result, [result.output.buffer]));
+  }
   if (request.kind === 'columns') {
     const response = computeColumns(request);
     const buffers = [response.value.buffer, ...(response.loss ? [response.loss.buffer] : []), ...response.gradients.map((g) => g.buffer)];

@@ -63,9 +63,12 @@ async function main(): Promise<void> {
     .option('loss', { choices: ['bce', 'squared'] as const, describe: 'bce: cross-entropy on the logit, labels 0 or 1; squared: (f - label)^2' })
     .option('weight', { type: 'string', describe: 'a column multiplying each row\'s loss', requiresArg: true })
     .option('wrt', { type: 'string', describe: 'the inputs whose gradients are written, comma-separated [default: the parameters, else every model input]', requiresArg: true })
+    .option('from', { choices: ['csv', 'tsv', 'jsonl', 'parquet', 'arrow', 'arrows'] as const, describe: 'the input format [default: by extension; csv for stdin]' })
+    .option('to', { choices: ['csv', 'tsv', 'jsonl', 'parquet', 'arrow', 'arrows'] as const, describe: 'the output format [default: by extension; csv for stdout]' })
+    .option('compression', { choices: ['snappy', 'zstd', 'gzip', 'brotli', 'lz4', 'none'] as const, describe: 'Parquet output compression [default: snappy]' })
     .option('keep', { alias: 'k', type: 'string', describe: 'input columns to copy to the output, comma-separated (e.g. an id)', requiresArg: true })
     .option('summary', { type: 'string', describe: 'also write the summary (counts, sums, means) as JSON to this file', requiresArg: true })
-    .option('delimiter', { alias: 'd', type: 'string', default: ',', describe: 'field delimiter, one ASCII character (\\t or tab for a tab)', requiresArg: true })
+    .option('delimiter', { alias: 'd', type: 'string', describe: 'field delimiter, one ASCII character (\\t or tab for a tab) [default: "," or a tab for TSV]', requiresArg: true })
     .option('on-error', { choices: ['fail', 'skip'] as const, default: 'fail' as const, describe: 'on a bad row: stop (fail), or skip it and count it (skip)' })
     .option('rejects', { type: 'string', describe: 'with --on-error skip: write each rejected row, its line and reason, to this CSV file', requiresArg: true })
     .option('progress', { type: 'boolean', describe: 'show progress on stderr [default: on when stderr is a terminal]' })
@@ -113,6 +116,9 @@ async function main(): Promise<void> {
       loss: argv.loss,
       weight: argv.weight,
       wrt: argv.wrt,
+      from: argv.from,
+      to: argv.to,
+      compression: argv.compression,
       keep: argv.keep,
       summary: argv.summary,
       delimiter: argv.delimiter,

@@ -3,6 +3,7 @@
  * by the coordinator from the header and the options, and sent with every chunk.
  */
 import type { LossKind } from '../core/loss.js';
+import type { OutputEncoding } from './formats.js';
 
 /**
  * The model: the notebook's logistic model over columns w1..wn, x1..xn, b; the logistic model over named
@@ -45,7 +46,10 @@ export interface JobSpec {
   readonly binaryLabel?: number;
   /** Header columns copied to the output, in the order asked for. */
   readonly keepColumns: readonly number[];
+  /** The input's field delimiter (CSV and TSV input). */
   readonly delimiter: string;
+  /** How workers encode output, and the delimiter for CSV or TSV output. */
+  readonly output: { readonly encoding: OutputEncoding; readonly delimiter: string };
   readonly onError: OnError;
   /** The input's name in messages: its path, or "<stdin>". */
   readonly file: string;

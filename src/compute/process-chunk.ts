@@ -7,13 +7,13 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { BatchGradError, type BatchGradErrorData, type ErrorCode } from '../errors.js';
-import { csvField, fieldStart, recordText } from './csv-field.js';
+import { fieldStart, recordText } from './csv-field.js';
+import { encodeOutput } from './encode-output.js';
 import { exactSumOf, type ExactSumState } from './exact-sum.js';
 import type { JobSpec } from './job.js';
 import { LineLocator } from './line-locator.js';
 import { isBinaryLabel } from './labels.js';
 import { runModel } from './model-tape.js';
-import { LineWriter } from './numbers/line-writer.js';
 import { parseGeneral } from './parse-general.js';
 import { isPlainChunk, parsePlain } from './parse-plain.js';
 import type { ParsedChunk, RowProblem } from './parsed-chunk.js';
@@ -124,16 +124,7 @@ function locate(job: JobSpec, problem: RowProblem, bytes: Uint8Array, lines: Lin
 }
 
 function formatRows(job: JobSpec, parsed: ParsedChunk, columns: Float64Array[], reuse: ArrayBuffer | undefined): Uint8Array {
-  const out = new LineWriter(columns, parsed.rows, job.delimiter.charCodeAt(0));
-  if (job.keepColumns.length === 0) {
-    out.lines(0, parsed.rows);
-  } else {
-    for (let i = 0; i < parsed.rows; i++) {
-      out.text(parsed.kept[i]!.map((field) => `${csvField(field, job.delimiter)}${job.delimiter}`).join(''));
-      out.lines(i, i + 1);
-    }
-  }
-  return out.finish(reuse);
+  return encodeOutput(job, { rows: parsed.rows, kept: parsed.kept, columns }, reuse);
 }
 
 /** Offsets of the bytes where UTF-8 decoding fails (RFC 3629: no overlongs, surrogates or > U+10FFFF). */

@@ -26,6 +26,8 @@ export interface JobChoices extends TrainingChoices {
   readonly expr?: string | undefined;
   readonly keep: readonly string[];
   readonly delimiter: string;
+  /** The output's encoding and delimiter (default: CSV with the input's delimiter). */
+  readonly output?: JobSpec['output'];
   readonly onError: OnError;
   readonly file: string;
   readonly collectRejects: boolean;
@@ -151,6 +153,7 @@ function resolve(header: readonly string[], choices: JobChoices): JobSpec {
     ...(loss === 'bce' ? { binaryLabel: rowInputs.indexOf(label!) } : {}),
     keepColumns: choices.keep.map((name) => header.indexOf(name)),
     delimiter: choices.delimiter,
+    output: choices.output ?? { encoding: 'csv', delimiter: choices.delimiter },
     onError: choices.onError,
     file: choices.file,
     collectRejects: choices.collectRejects,

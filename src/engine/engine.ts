@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import type { Piscina } from 'piscina';
 import { BatchGradError } from '../errors.js';
 import type { ChunkResult, ChunkTask } from '../compute/process-chunk.js';
+import type { BatchTask } from '../compute/process-batch.js';
 import type { JobSpec, TapeSpec } from '../compute/job.js';
 import type { ColumnsResponse, WorkerRequest, WorkerResponse } from './protocol.js';
 import { createPool } from './pool.js';
@@ -33,6 +34,13 @@ export class Engine {
     return this.run<ChunkResult>({ kind: 'chunk', job, task }, transfer, signal);
   }
 
+  /** One batch of a JSON Lines, Arrow or Parquet input, decoded, computed and encoded on a worker. */
+  runBatch(job: JobSpec, task: BatchTask, signal?: AbortSignal): Promise<ChunkResult> {
+    const source = task.source;
+    const transfer = source.kind === 'jsonl' ? [source.bytes.buffer] : source.kind === 'arrow' ? [source.ipc.buffer] : [];
+    return this.run<ChunkResult>({ kind: 'batch', job, task }, transfer, signal);
+  }
+
   /** The tape run on a worker over columns already in memory; the columns are moved to it. */
   runColumns(tape: TapeSpec, columns: Float64Array[], rows: number, signal?: AbortSignal): Promise<ColumnsResponse> {
     return this.run<ColumnsResponse>({ kind: 'columns', tape, columns, rows }, columns.map((c) => c.buffer), signal);
@@ -49,7 +57,7 @@ export class Engine {
     } catch (error) {
       if (error instanceof BatchGradError) throw error;
       if (signal?.aborted) throw interrupted(signal);
-      const where = request.kind === 'chunk' ? `rows from line ${request.task.firstLine}` : `a batch of ${request.rows} records`;
+      const where = request.kind === 'chunk' ? `rows from line ${request.task.firstLine}` : request.kind === 'batch' ? `batch ${request.task.seq + 1}` : `a batch of ${request.rows} records`;
       const message = error instanceof Error ? error.message : String(error);
       throw new BatchGradError('WORKER_FAILED', `a worker thread failed on ${where}: ${message}`, request.kind === 'chunk' ? { line: request.task.firstLine } : {});
     }

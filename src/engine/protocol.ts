@@ -3,6 +3,7 @@
  * module and the pure compute code, never the coordinator.
  */
 import type { ChunkResult, ChunkTask } from '../compute/process-chunk.js';
+import type { BatchTask } from '../compute/process-batch.js';
 import type { JobSpec, TapeSpec } from '../compute/job.js';
 
 /** CSV bytes to parse, compute and format. */
@@ -10,6 +11,13 @@ export interface ChunkRequest {
   readonly kind: 'chunk';
   readonly job: JobSpec;
   readonly task: ChunkTask;
+}
+
+/** A batch of a JSON Lines, Arrow or Parquet input to decode, compute and encode. */
+export interface BatchRequest {
+  readonly kind: 'batch';
+  readonly job: JobSpec;
+  readonly task: BatchTask;
 }
 
 /** Columns already in memory (the library's record streams): only the tape runs on the worker. */
@@ -28,5 +36,5 @@ export interface ColumnsResponse {
   readonly gradients: Float64Array[];
 }
 
-export type WorkerRequest = ChunkRequest | ColumnsRequest;
+export type WorkerRequest = ChunkRequest | BatchRequest | ColumnsRequest;
 export type WorkerResponse = ChunkResult | ColumnsResponse;

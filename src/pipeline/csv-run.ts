@@ -36,6 +36,8 @@ export type CsvRunOptions = Pick<RunOptions, 'expr' | 'keep' | 'delimiter' | 'on
   readonly file: string;
   /** Whether results carry the rejected rows (for a rejects file). */
   readonly collectRejects: boolean;
+  /** How workers encode the output (default: CSV with the input's delimiter). */
+  readonly outputEncoding?: JobSpec['output'];
 };
 
 export interface CsvRun {
@@ -66,9 +68,9 @@ export async function startCsvRun(engine: Engine, bytes: AsyncIterable<Uint8Arra
   const job = resolveJob(parseHeader(headerChunk.bytes, options.delimiter, options.file), {
     ...options.training,
     expr: options.expr, keep: options.keep, delimiter: options.delimiter, onError: options.onError,
-    file: options.file, collectRejects: options.collectRejects,
+    file: options.file, collectRejects: options.collectRejects, output: options.outputEncoding,
   });
-  const d = job.delimiter;
+  const d = job.output.delimiter;
   const header = Buffer.from(`${outputColumnNames(job).map((name) => csvField(name, d)).join(d)}\n`);
   const summary = new SummaryAccumulator(summedColumnNames(job), modelFacts(job));
   const next = (): Promise<RecordChunk | undefined> => abortable(chunker.next(options.batchSize, MAX_TASK_BYTES), options.signal);

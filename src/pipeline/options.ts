@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import type { OnError } from '../compute/job.js';
 import type { TrainingChoices } from '../compute/resolve-job.js';
 import { LOSSES, type LossKind } from '../core/loss.js';
+import { PARQUET_COMPRESSIONS, type Format, type ParquetCompression } from '../compute/formats.js';
+import { formatOf } from './formats.js';
 
 /**
  * Rows per task: where throughput has stopped growing with the task size and memory has not yet started
@@ -37,6 +39,13 @@ export interface RunOptions {
   readonly signal: AbortSignal | undefined;
   /** Features, parameters, label, loss, weight, wrt. */
   readonly training: TrainingChoices;
+  /** The input's and the output's formats (by extension unless --from/--to say). */
+  readonly from: Format;
+  readonly to: Format;
+  /** The field delimiter of CSV or TSV output. */
+  readonly outputDelimiter: string;
+  /** Parquet output's compression codec. */
+  readonly compression: ParquetCompression;
 }
 
 /** The training options as a caller gives them: lists as arrays or comma-separated text. */
@@ -56,7 +65,7 @@ export interface TrainingInput {
   readonly wrt?: readonly string[] | string;
 }
 
-export type RunOptionsInput = Partial<Omit<RunOptions, 'keep' | 'training'>> & TrainingInput & {
+export type RunOptionsInput = Partial<Omit<RunOptions, 'keep' | 'training' | 'outputDelimiter'>> & TrainingInput & {
   input: string; output: string; keep?: readonly string[] | string;
 };
 
@@ -158,6 +167,16 @@ export function normaliseRunOptions(input: RunOptionsInput): RunOptions {
   if (typeof input.output !== 'string' || input.output === '') invalid('out', 'a file path, or - for stdout', input.output);
   const keep = typeof input.keep === 'string' ? input.keep.split(',').map((s) => s.trim()).filter((s) => s !== '') : [...(input.keep ?? [])];
   const onError = onErrorOf(input.onError);
+  const from = formatOf('from', input.input, input.from);
+  const to = formatOf('to', input.output, input.to);
+  if (input.compression !== undefined && !(PARQUET_COMPRESSIONS as readonly unknown[]).includes(input.compression)) {
+    invalid('compression', PARQUET_COMPRESSIONS.join(', '), input.compression);
+  }
+  // TSV is tab-delimited unless -d says otherwise. CSV output keeps the input's delimiter when the input is
+  // CSV, or TSV written to stdout with no --to (the output mirrors the input, as it always has).
+  const delimiter = input.delimiter === undefined && from === 'tsv' ? '\t' : delimiterOf(input.delimiter);
+  const mirrors = from === 'csv' || (from === 'tsv' && input.output === '-' && input.to === undefined);
+  const outputDelimiter = to === 'tsv' ? '\t' : mirrors ? delimiter : ',';
   if (input.rejects !== undefined && onError !== 'skip') invalid('rejects', '--on-error skip (only skipped rows are rejected)', input.rejects);
   if (input.expr !== undefined && (typeof input.expr !== 'string' || input.expr.trim() === '')) invalid('expr', 'a formula such as "w*x + b"', input.expr);
   return {
@@ -168,11 +187,15 @@ export function normaliseRunOptions(input: RunOptionsInput): RunOptions {
     expr: input.expr,
     keep,
     summary: input.summary,
-    delimiter: delimiterOf(input.delimiter),
+    delimiter,
     onError,
     rejects: input.rejects,
     progress: input.progress ?? false,
     signal: input.signal,
     training: trainingOf(input),
+    from,
+    to,
+    outputDelimiter,
+    compression: input.compression ?? 'snappy',
   };
 }

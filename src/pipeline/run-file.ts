@@ -3,7 +3,7 @@
  * pipeline (engine/csv-run.ts) and writes each result in order, waiting whenever the output is full.
  * A failed or interrupted run removes its temporary outputs and leaves nothing that looks finished.
  */
-import { realpath } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { csvField } from '../compute/csv-field.js';
@@ -13,7 +13,10 @@ import { Engine, withEngine } from '../engine/engine.js';
 import { BatchGradError } from '../errors.js';
 import { normaliseRunOptions, type RunOptions, type RunOptionsInput } from './options.js';
 import { abortable } from '../engine/abort.js';
-import { openInput } from './input.js';
+import { openInput, type Input } from './input.js';
+import { startBatchRun } from './batch-run.js';
+import { formatWriter } from './format-writers.js';
+import { encodingOf } from '../compute/formats.js';
 import { commitAll, openOutput, type Output } from './output.js';
 import { Progress } from './progress.js';
 import type { RunSummary } from './summary.js';
@@ -37,7 +40,9 @@ export async function runFile(input: RunOptionsInput, io: RunIo = processIo()): 
 export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo = processIo()): Promise<RunSummary> {
   engine.assertOpen();
   await refuseSameFile(options);
-  const source = await openInput(options.input, io.stdin);
+  // Parquet and Arrow files are read at offsets by path; every other input as a stream of bytes.
+  const byPath = options.from === 'parquet' || (options.from === 'arrow' && options.input !== '-');
+  const source = byPath ? await inputFile(options.input) : await openInput(options.input, io.stdin);
   // Every output is opened (as a temporary file beside its target) before anything is computed, so a
   // folder that cannot be written fails the run at once, and none of them is in place until all are done.
   const outputs: Output[] = [];
@@ -52,17 +57,24 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
     const output = (await open(options.output))!;
     const rejects = await open(options.rejects);
     const summaryOutput = await open(options.summary);
-    const run = await startCsvRun(engine, source.bytes, { ...options, file: source.name, collectRejects: options.rejects !== undefined });
+    const runOptions = {
+      ...options, file: source.name, collectRejects: options.rejects !== undefined,
+      outputEncoding: { encoding: encodingOf(options.to), delimiter: options.outputDelimiter },
+    };
+    const run = options.from === 'csv' || options.from === 'tsv'
+      ? await startCsvRun(engine, source.bytes, runOptions)
+      : await startBatchRun(engine, { path: byPath ? options.input : undefined, bytes: source.bytes }, options.from, runOptions);
     const write = (out: Output, bytes: Uint8Array, written?: () => void): Promise<void> => abortable(out.write(bytes, written), options.signal);
-    await write(output, run.header);
+    const writer = formatWriter(options.to, output, run.job, options.compression);
     if (rejects) await write(rejects, Buffer.from('line,code,reason,row\n'));
     let bytesDone = 0;
     for await (const result of run.results) {
-      await write(output, result.output, () => run.release(result));
+      await abortable(writer.write(result.output, () => run.release(result)), options.signal);
       if (rejects && result.rejects.length > 0) await write(rejects, rejectLines(result.rejects));
       bytesDone += result.inputBytes;
       progress.update(run.summary.counts.read, bytesDone);
     }
+    await abortable(writer.finish(), options.signal);
     const summary = run.summary.result(source.name, options.output === '-' ? '<stdout>' : options.output);
     if (summaryOutput) await write(summaryOutput, Buffer.from(`${JSON.stringify(summary, null, 2)}\n`));
     await commitAll([output, rejects, summaryOutput], [options.output, options.rejects, options.summary]);
@@ -74,6 +86,15 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
     progress.finish();
     await source.close();
   }
+}
+
+/** A Parquet or Arrow file, read by path: only its size is needed here, for progress. */
+async function inputFile(path: string): Promise<Input> {
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined || !info.isFile()) {
+    throw new BatchGradError('INPUT_NOT_FOUND', `cannot read ${path}: ${info === undefined ? 'no such file' : 'not a regular file'}`, { file: path });
+  }
+  return { name: path, bytes: (async function* () {})(), size: info.size, close: async () => {} };
 }
 
 /** Rejected rows as CSV: line, code, reason, row text. */

@@ -1,0 +1,97 @@
+/**
+ * An Arrow table (from an Arrow or Parquet input) to a DecodedBatch. Integer, float and decimal columns are
+ * read as the nearest float64; a null, NaN or infinity in a model input makes the row bad, located by its
+ * row number (and its Parquet row group).
+ */
+import type { DataType, Table, Vector } from 'apache-arrow';
+import { BatchGradError, type ErrorCode } from '../../errors.js';
+import type { JobSpec } from '../job.js';
+import { binaryLabelReason, isBinaryLabel } from '../labels.js';
+import type { BadRow, DecodedBatch } from './decoded-batch.js';
+import { arrow } from './libraries.js';
+
+/** Where the batch is in the input: its first row's number (1-based) and, for Parquet, its row group. */
+export interface BatchPlace {
+  readonly firstRow: number;
+  readonly rowGroup?: number;
+}
+
+/** A numeric column's values as float64, each the nearest double to the stored number. */
+function float64Values(vector: Vector, name: string, job: JobSpec): Float64Array {
+  const { Type } = arrow();
+  const type = vector.type as DataType;
+  switch (type.typeId) {
+    case Type.Float:
+    case Type.Int: {
+      const values = vector.toArray() as ArrayLike<number | bigint>;
+      if (values instanceof Float64Array) return values;
+      if (values instanceof BigInt64Array || values instanceof BigUint64Array) return Float64Array.from(values, Number);
+      return Float64Array.from(values as ArrayLike<number>);
+    }
+    case Type.Decimal: {
+      const scale = (type as unknown as { scale: number }).scale;
+      // The decimal's exact digits, then JavaScript's correctly rounded decimal-to-double conversion.
+      return Float64Array.from({ length: vector.length }, (_, i) => {
+        const value = vector.get(i) as { toString(): string } | null;
+        return value === null ? Number.NaN : Number(`${String(value)}e-${scale}`);
+      });
+    }
+    default:
+      throw new BatchGradError('HEADER_INVALID', `${job.file}: column "${name}" holds ${String(type)}, not numbers; a model input must be an integer, float or decimal column`, {
+        file: job.file, field: name,
+      });
+  }
+}
+
+export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace): DecodedBatch {
+  const rows = table.numRows;
+  const vectors = job.header.map((name) => table.getChild(name));
+  const input = job.inputColumns.map((c) => {
+    const vector = vectors[c];
+    if (vector === null || vector === undefined) {
+      throw new BatchGradError('HEADER_MISSING_COLUMN', `${job.file}: a batch has no column "${job.header[c]}"`, { file: job.file, field: job.header[c]! });
+    }
+    return { c, vector, values: float64Values(vector, job.header[c]!, job), nullable: vector.nullCount > 0 };
+  });
+  // Bad fields are reported leftmost first, as for CSV.
+  const checkOrder = [...input.keys()].sort((a, b) => input[a]!.c - input[b]!.c);
+  const keptVectors = job.keepColumns.map((c) => vectors[c]!);
+  const where = (i: number): string => `row ${place.firstRow + i}${place.rowGroup === undefined ? '' : ` (row group ${place.rowGroup})`}`;
+
+  const problems: BadRow[] = [];
+  const columns = input.map(() => new Float64Array(rows));
+  const kept: unknown[][] = [];
+  let good = 0;
+  for (let i = 0; i < rows; i++) {
+    let bad: { code: ErrorCode; reason: string; k: number } | undefined;
+    for (const k of checkOrder) {
+      const { vector, values, nullable } = input[k]!;
+      const value = values[i]!;
+      if (nullable && !vector.isValid(i)) bad = { code: 'FIELD_NULL', reason: 'null', k };
+      else if (!Number.isFinite(value)) bad = { code: 'FIELD_NAN', reason: `not a finite number: ${value}`, k };
+      else if (k === job.binaryLabel && !isBinaryLabel(value)) bad = { code: 'LABEL_INVALID', reason: binaryLabelReason(value), k };
+      if (bad !== undefined) break;
+      columns[k]![good] = value;
+    }
+    if (bad === undefined) {
+      kept.push(keptVectors.map((vector) => vector.get(i)));
+      good++;
+      continue;
+    }
+    const field = job.header[input[bad.k]!.c]!;
+    const row = place.firstRow + i;
+    const message = `${job.file}: ${where(i)}, column "${field}": ${bad.reason}`;
+    problems.push({
+      line: row,
+      error: { code: bad.code, message, context: { file: job.file, record: row, field, ...(place.rowGroup === undefined ? {} : { rowGroup: place.rowGroup }) } },
+      text: JSON.stringify(Object.fromEntries(job.header.map((name, c) => [name, jsonValue(vectors[c]?.get(i))]))),
+    });
+    if (job.onError === 'fail') break;
+  }
+  return { read: rows, rows: good, columns, kept, keptTypes: keptVectors.map((vector) => vector.type as DataType), problems };
+}
+
+/** A value as JSON can hold it (a 64-bit integer as its digits). */
+export function jsonValue(value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value instanceof Date ? value.toISOString() : value ?? null;
+}

@@ -1,0 +1,20 @@
+/**
+ * The data formats batch-grad reads and writes, and how a worker encodes a batch of output for each:
+ * text lines (CSV, TSV, JSON Lines) are final bytes; Arrow and Parquet outputs leave the worker as one Arrow
+ * IPC stream per batch, which the coordinator's writer appends to the output file.
+ */
+export const FORMATS = ['csv', 'tsv', 'jsonl', 'parquet', 'arrow', 'arrows'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export const PARQUET_COMPRESSIONS = ['snappy', 'zstd', 'gzip', 'brotli', 'lz4', 'none'] as const;
+export type ParquetCompression = (typeof PARQUET_COMPRESSIONS)[number];
+
+/** How a worker encodes its output batch. */
+export type OutputEncoding = 'csv' | 'jsonl' | 'arrow';
+
+export function encodingOf(format: Format): OutputEncoding {
+  return format === 'csv' || format === 'tsv' ? 'csv' : format === 'jsonl' ? 'jsonl' : 'arrow';
+}
+
+/** Formats that are text, and so may be gzip-compressed as a whole. */
+export const isTextFormat = (format: Format): boolean => format === 'csv' || format === 'tsv' || format === 'jsonl';

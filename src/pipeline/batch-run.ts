@@ -1,0 +1,187 @@
+/**
+ * JSON Lines, Arrow and Parquet inputs in, output batches out, in order: the counterpart of csv-run for the
+ * inputs that are not CSV. The calling thread reads only what says where the batches are (a Parquet file's
+ * footer, an Arrow stream's batches, whole lines of JSON) and hands each batch to the pool; the workers
+ * decode, compute and encode. Parquet row groups are read by the workers themselves, from the file.
+ */
+import { open } from 'node:fs/promises';
+import type { RecordBatch, Table } from 'apache-arrow';
+import { arrow } from '../compute/columnar/libraries.js';
+import { formatError, parquetFile } from '../compute/columnar/parquet-source.js';
+import type { Format } from '../compute/formats.js';
+import { summedColumnNames, type JobSpec } from '../compute/job.js';
+import type { BatchSource, BatchTask } from '../compute/process-batch.js';
+import type { ChunkResult } from '../compute/process-chunk.js';
+import { resolveJob } from '../compute/resolve-job.js';
+import type { Engine } from '../engine/engine.js';
+import { BatchGradError } from '../errors.js';
+import type { CsvRun, CsvRunOptions } from './csv-run.js';
+import { orderedMap } from './ordered-map.js';
+import { modelFacts, SummaryAccumulator } from './summary.js';
+
+/** A JSON Lines batch ends at the first line end past this many bytes (or after --batch-size lines). */
+const JSONL_BATCH_BYTES = 1 << 20;
+
+interface Batches {
+  readonly header: readonly string[];
+  /** Each batch's source and the input bytes it stands for. */
+  readonly sources: AsyncIterable<{ source: BatchSource; inputBytes: number }>;
+}
+
+export async function startBatchRun(
+  engine: Engine, input: { path: string | undefined; bytes: AsyncIterable<Uint8Array> }, format: Exclude<Format, 'csv' | 'tsv'>,
+  options: CsvRunOptions,
+): Promise<CsvRun> {
+  engine.assertOpen();
+  const batches = format === 'jsonl' ? await jsonLines(input.bytes, options)
+    : format === 'parquet' ? await parquetRowGroups(input.path, options)
+    : await arrowBatches(input, format === 'arrow', options);
+  const job = resolveJob(batches.header, {
+    ...options.training,
+    expr: options.expr, keep: options.keep, delimiter: options.delimiter, onError: options.onError,
+    file: options.file, collectRejects: options.collectRejects, output: options.outputEncoding,
+  });
+  const summary = new SummaryAccumulator(summedColumnNames(job), modelFacts(job));
+  return { job, header: new Uint8Array(0), summary, release: () => undefined, results: results(engine, job, batches, summary, options.signal) };
+}
+
+async function* results(engine: Engine, job: JobSpec, batches: Batches, summary: SummaryAccumulator, signal: AbortSignal | undefined): AsyncGenerator<ChunkResult> {
+  let seq = 0;
+  const tasks = (async function* (): AsyncGenerator<BatchTask> {
+    for await (const { source, inputBytes } of batches.sources) yield { seq: seq++, source, inputBytes };
+  })();
+  for await (const result of orderedMap(tasks, (task) => engine.runBatch(job, task, signal), 2 * engine.threads)) {
+    if (result.error !== undefined) throw BatchGradError.fromData(result.error);
+    summary.add(result);
+    yield result;
+  }
+}
+
+/** Whole lines, cut after about a megabyte or `batchSize` lines; the header is the first object's keys. */
+async function jsonLines(bytes: AsyncIterable<Uint8Array>, options: CsvRunOptions): Promise<Batches> {
+  const pieces = bytes[Symbol.asyncIterator]();
+  let pending = new Uint8Array(0);
+  let done = false;
+  /** Append the next piece of input to `pending`; false at the end. */
+  const more = async (): Promise<boolean> => {
+    const next = await pieces.next();
+    if (next.done === true) return false;
+    const joined = new Uint8Array(pending.length + next.value.length);
+    joined.set(pending);
+    joined.set(next.value, pending.length);
+    pending = joined;
+    return true;
+  };
+  /** The next batch of whole lines and how many lines it has, or undefined at the end. */
+  const cut = async (): Promise<{ bytes: Uint8Array; lines: number } | undefined> => {
+    let lines = 0;
+    let end = 0;
+    for (;;) {
+      const at = pending.indexOf(0x0a, end);
+      if (at >= 0) {
+        end = at + 1;
+        lines++;
+        if (lines >= options.batchSize || end >= JSONL_BATCH_BYTES) break;
+        continue;
+      }
+      if (!done && (done = !(await more())) === false) continue;
+      if (done) {
+        if (end < pending.length) {
+          end = pending.length;
+          lines++;
+        }
+        break;
+      }
+    }
+    if (end === 0) return undefined;
+    // A copy of its own: the batch's buffer moves to a worker.
+    const batch = pending.slice(0, end);
+    pending = pending.subarray(end);
+    return { bytes: batch, lines };
+  };
+
+  const first = await cut();
+  const firstText = first === undefined ? '' : Buffer.from(first.bytes).toString('utf8').split('\n').find((line) => line.trim() !== '');
+  if (first === undefined || firstText === undefined) {
+    throw new BatchGradError('HEADER_INVALID', `${options.file}: the input is empty; the first line's keys name the columns`, { file: options.file });
+  }
+  let keys: string[];
+  try {
+    const object = JSON.parse(firstText) as unknown;
+    if (typeof object !== 'object' || object === null || Array.isArray(object)) throw new Error('not a JSON object');
+    keys = Object.keys(object);
+  } catch (error) {
+    throw new BatchGradError('JSON_SYNTAX', `${options.file}: the first line is not a JSON object (${(error as Error).message}); its keys name the columns`, { file: options.file, line: 1 });
+  }
+  return {
+    header: keys,
+    sources: (async function* () {
+      let line = 1;
+      for (let batch: { bytes: Uint8Array; lines: number } | undefined = first; batch !== undefined; batch = await cut()) {
+        yield { source: { kind: 'jsonl' as const, bytes: batch.bytes, firstLine: line }, inputBytes: batch.bytes.length };
+        line += batch.lines;
+      }
+    })(),
+  };
+}
+
+/** One batch a row group, read by the worker; the calling thread reads only the footer. */
+async function parquetRowGroups(path: string | undefined, options: CsvRunOptions): Promise<Batches> {
+  if (path === undefined) {
+    throw new BatchGradError('INVALID_OPTION', 'Parquet cannot be read from stdin: its index is at the end of the file; give the file', { option: 'from' });
+  }
+  let groups: Array<{ rows: number; bytes: number }>;
+  let header: string[];
+  try {
+    const file = await parquetFile(path);
+    const metadata = file.metadata();
+    groups = metadata.rowGroups().map((group) => ({ rows: group.numRows(), bytes: group.compressedSize() }));
+    header = arrow().tableFromIPC(file.schema().intoIPCStream()).schema.fields.map((field) => field.name);
+  } catch (error) {
+    throw formatError(options.file, error);
+  }
+  return {
+    header,
+    sources: (async function* () {
+      let firstRow = 1;
+      for (const [rowGroup, group] of groups.entries()) {
+        yield { source: { kind: 'parquet' as const, path, rowGroup, firstRow }, inputBytes: group.bytes };
+        firstRow += group.rows;
+      }
+    })(),
+  };
+}
+
+/** Record batch by record batch (sliced to --batch-size rows), each sent to a worker as an IPC stream. */
+async function arrowBatches(input: { path: string | undefined; bytes: AsyncIterable<Uint8Array> }, fileFormat: boolean, options: CsvRunOptions): Promise<Batches> {
+  const { RecordBatchReader, Table, tableToIPC } = arrow();
+  const handle = fileFormat && input.path !== undefined ? await open(input.path, 'r') : undefined;
+  let reader;
+  try {
+    const opening = handle === undefined ? RecordBatchReader.from(input.bytes as AsyncIterable<Uint8Array>) : RecordBatchReader.from(handle);
+    reader = await (await opening).open();
+  } catch (error) {
+    await handle?.close();
+    throw new BatchGradError('FORMAT_INVALID', `${options.file}: not an Arrow ${fileFormat ? 'file' : 'stream'}, or damaged: ${(error as Error).message}`, { file: options.file });
+  }
+  const header = reader.schema.fields.map((field: { name: string }) => field.name);
+  const source = reader as AsyncIterable<RecordBatch>;
+  return {
+    header,
+    sources: (async function* () {
+      let firstRow = 1;
+      try {
+        for await (const batch of source) {
+          for (let start = 0; start < batch.numRows; start += options.batchSize) {
+            const piece = batch.slice(start, Math.min(batch.numRows, start + options.batchSize));
+            const ipc = tableToIPC(new Table([piece]) as Table, 'stream');
+            yield { source: { kind: 'arrow' as const, ipc, firstRow }, inputBytes: ipc.byteLength };
+            firstRow += piece.numRows;
+          }
+        }
+      } finally {
+        await handle?.close();
+      }
+    })(),
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * What each output format puts around the batches the workers encode. Text (CSV, TSV, JSON Lines): the
+ * batches are the final bytes, after a CSV header line. Arrow: the batches arrive as Arrow IPC streams and
+ * are written by apache-arrow's file or stream writer. Parquet: they go through parquet-wasm's streaming
+ * writer, which cuts row groups of at most PARQUET_ROW_GROUP_ROWS rows. Memory stays bounded: every writer
+ * waits until what it produced has been handed to the output.
+ */
+import type { RecordBatchWriter } from 'apache-arrow';
+import type { RecordBatch as WasmRecordBatch } from 'parquet-wasm';
+import { csvField } from '../compute/csv-field.js';
+import { arrow, parquetWasm } from '../compute/columnar/libraries.js';
+import { encodeOutput } from '../compute/encode-output.js';
+import type { Format, ParquetCompression } from '../compute/formats.js';
+import { outputColumnNames, type JobSpec } from '../compute/job.js';
+import type { Output } from './output.js';
+
+/** DuckDB's default row group size. */
+export const PARQUET_ROW_GROUP_ROWS = 122_880;
+
+
+export interface FormatWriter {
+  /** One batch as the workers encoded it; `written` runs once its bytes need no longer be kept. */
+  write(bytes: Uint8Array, written?: () => void): Promise<void>;
+  /** After the last batch: whatever the format writes at its end. Then commit the output. */
+  finish(): Promise<void>;
+}
+
+export function formatWriter(format: Format, output: Output, job: JobSpec, compression: ParquetCompression): FormatWriter {
+  switch (format) {
+    case 'csv':
+    case 'tsv':
+    case 'jsonl':
+      return textWriter(format, output, job);
+    case 'arrow':
+    case 'arrows':
+      return new ArrowWriter(output, job, format === 'arrow');
+    case 'parquet':
+      return new ParquetWriter(output, job, compression);
+  }
+}
+
+function textWriter(format: Format, output: Output, job: JobSpec): FormatWriter {
+  const d = job.output.delimiter;
+  let started = false;
+  const start = async (): Promise<void> => {
+    started = true;
+    if (format !== 'jsonl') await output.write(Buffer.from(`${outputColumnNames(job).map((name) => csvField(name, d)).join(d)}\n`));
+  };
+  return {
+    async write(bytes, written) {
+      if (!started) await start();
+      await output.write(bytes, written);
+    },
+    async finish() {
+      if (!started) await start();
+    },
+  };
+}
+
+/** An empty batch of the job's output columns, so that an output with no rows still has its schema. */
+const emptyBatch = (job: JobSpec): Uint8Array =>
+  encodeOutput(job, { rows: 0, kept: [], columns: outputColumnNames(job).slice(job.keepColumns.length).map(() => new Float64Array(0)) });
+
+class ArrowWriter implements FormatWriter {
+  private readonly writer: RecordBatchWriter;
+  private readonly pumped: Promise<void>;
+  private wrote = false;
+
+  constructor(output: Output, private readonly job: JobSpec, fileFormat: boolean) {
+    const { RecordBatchFileWriter, RecordBatchStreamWriter } = arrow();
+    const writer: RecordBatchWriter = fileFormat ? new RecordBatchFileWriter() : new RecordBatchStreamWriter();
+    this.writer = writer;
+    this.pumped = (async () => {
+      for await (const chunk of writer) await output.write(chunk);
+    })();
+    this.pumped.catch(() => undefined);
+  }
+
+  async write(bytes: Uint8Array, written?: () => void): Promise<void> {
+    for (const batch of arrow().tableFromIPC(bytes).batches) this.writer.write(batch);
+    this.wrote = true;
+    written?.();
+    await this.drained();
+  }
+
+  async finish(): Promise<void> {
+    if (!this.wrote) await this.write(emptyBatch(this.job));
+    this.writer.finish();
+    this.writer.close();
+    await this.pumped;
+  }
+
+  /**
+   * apache-arrow's writer queues the bytes it writes in an internal queue with no public size; wait until
+   * the pump has taken them, so a slow output holds the run back instead of filling memory.
+   */
+  private async drained(): Promise<void> {
+    const queue = (this.writer as unknown as { _sink?: { _values?: unknown[] } })._sink?._values;
+    while (queue !== undefined && queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+class ParquetWriter implements FormatWriter {
+  private controller!: ReadableStreamDefaultController<WasmRecordBatch>;
+  private readonly pumped: Promise<void>;
+  private space: (() => void) | undefined;
+  private wrote = false;
+
+  constructor(output: Output, private readonly job: JobSpec, compression: ParquetCompression) {
+    const pw = parquetWasm();
+    const codec = {
+      snappy: pw.Compression.SNAPPY, zstd: pw.Compression.ZSTD, gzip: pw.Compression.GZIP, brotli: pw.Compression.BROTLI,
+      lz4: pw.Compression.LZ4_RAW, none: pw.Compression.UNCOMPRESSED,
+    }[compression];
+    const properties = new pw.WriterPropertiesBuilder().setCompression(codec).setMaxRowGroupSize(PARQUET_ROW_GROUP_ROWS).setCreatedBy('batch-grad').build();
+    const batches = new ReadableStream<WasmRecordBatch>({
+      start: (controller) => {
+        this.controller = controller;
+      },
+      pull: () => {
+        this.space?.();
+        this.space = undefined;
+      },
+    }, { highWaterMark: 2 });
+    this.pumped = (async () => {
+      const bytes = await pw.transformParquetStream(batches, properties);
+      for await (const chunk of bytes as unknown as AsyncIterable<Uint8Array>) await output.write(chunk);
+    })();
+    this.pumped.catch(() => undefined);
+  }
+
+  async write(bytes: Uint8Array, written?: () => void): Promise<void> {
+    const table = parquetWasm().Table.fromIPCStream(bytes);
+    written?.();
+    for (const batch of table.recordBatches()) {
+      if ((this.controller.desiredSize ?? 1) <= 0) await new Promise<void>((resolve) => (this.space = resolve));
+      this.controller.enqueue(batch);
+    }
+    this.wrote = true;
+  }
+
+  async finish(): Promise<void> {
+    if (!this.wrote) await this.write(emptyBatch(this.job));
+    this.controller.close();
+    await this.pumped;
+  }
+}
