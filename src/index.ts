@@ -10,7 +10,7 @@
  * - the gradient core (graph nodes, tapes, formulas) for building your own models
  */
 export { computeColumns, type ColumnsResult, type InputColumns } from './api/columns.js';
-export { createEngine, gradients, gradStream, BatchGradEngine, type EngineOptions } from './api/batch-grad-engine.js';
+export { createEngine, gradients, gradientsTable, gradStream, BatchGradEngine, type EngineOptions } from './api/batch-grad-engine.js';
 export type { GradientJob, GradientOptions } from './api/gradients.js';
 export type { GradTransform } from './api/grad-transform.js';
 export type { InputRecord, OutputRecord, RejectedRecord } from './api/record-run.js';

@@ -8,7 +8,8 @@ import { runModel } from '../src/compute/model-tape.js';
 import { processChunk } from '../src/compute/process-chunk.js';
 import { processBatch } from '../src/compute/process-batch.js';
 import { injectedFault } from './fault-injection.js';
-import type { ColumnsRequest, ColumnsResponse, WorkerRequest } from '../src/engine/protocol.js';
+import type { ChunkRequest, ColumnsRequest, ColumnsResponse, WorkerRequest } from '../src/engine/protocol.js';
+import { loadArrow } from '../src/compute/columnar/libraries.js';
 import { detachEarly } from './detach-early.js';
 
 detachEarly();
@@ -16,13 +17,20 @@ detachEarly();
 export default function gradWorker(request: WorkerRequest): unknown {
   if (request.kind === 'batch') {
     injectedFault(request.task.seq);
-    return processBatch(request.job, request.task).then((result) => transferring(result, [result.output.buffer]));
+    return loadArrow().then(() => processBatch(request.job, request.task)).then((result) => transferring(result, [result.output.buffer]));
+  }
+  if (request.kind === 'chunk' && request.job.output.encoding === 'arrow') {
+    return loadArrow().then(() => chunkResult(request));
   }
   if (request.kind === 'columns') {
     const response = computeColumns(request);
     const buffers = [response.value.buffer, ...(response.loss ? [response.loss.buffer] : []), ...response.gradients.map((g) => g.buffer)];
     return transferring(response, buffers);
   }
+  return chunkResult(request);
+}
+
+function chunkResult(request: ChunkRequest): unknown {
   injectedFault(request.task.seq);
   const result = { ...processChunk(request.job, request.task), input: request.task.bytes };
   // The output and the (now parsed) input both go back: the coordinator recycles their buffers.

@@ -14,6 +14,8 @@ import type { RunSummary } from '../pipeline/summary.js';
 import { GradTransform } from './grad-transform.js';
 import { gradientJob, type GradientJob, type GradientOptions } from './gradients.js';
 import type { InputRecord, OutputRecord } from './record-run.js';
+import type { RecordBatch, Table } from 'apache-arrow';
+import { tableOfGradients } from './arrow-table.js';
 
 export interface EngineOptions {
   /** Worker threads (default: the machine's available parallelism). */
@@ -35,8 +37,14 @@ export class BatchGradEngine implements AsyncDisposable {
   /** Result records (or, with `input: 'csv'`, CSV byte chunks) for a source of records (or bytes). */
   gradients(source: AsyncIterable<InputRecord> | Iterable<InputRecord>, options?: GradientOptions & { input?: 'records' }): GradientJob<OutputRecord>;
   gradients(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options: GradientOptions & { input: 'csv' }): GradientJob<Uint8Array>;
+  gradients(source: AsyncIterable<RecordBatch> | Iterable<RecordBatch>, options: GradientOptions & { input: 'arrow' }): GradientJob<RecordBatch>;
   gradients(source: AsyncIterable<unknown> | Iterable<unknown>, options: GradientOptions = {}): GradientJob<unknown> {
     return gradientJob(this.#engine, source, options);
+  }
+
+  /** An Arrow table of inputs to an Arrow table of results (kept columns, f, gradients). */
+  table(table: Table, options?: GradientOptions): Promise<Table> {
+    return tableOfGradients(this.#engine, table, options);
   }
 
   /** A Transform for `stream.pipeline`: records to result records, or CSV bytes to CSV bytes. */
@@ -66,6 +74,7 @@ export function createEngine(options: EngineOptions = {}): BatchGradEngine {
 /** One job on a pool of its own, closed when the iteration ends (or stops early). */
 export function gradients(source: AsyncIterable<InputRecord> | Iterable<InputRecord>, options?: GradientOptions & EngineOptions & { input?: 'records' }): GradientJob<OutputRecord>;
 export function gradients(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options: GradientOptions & EngineOptions & { input: 'csv' }): GradientJob<Uint8Array>;
+export function gradients(source: AsyncIterable<RecordBatch> | Iterable<RecordBatch>, options: GradientOptions & EngineOptions & { input: 'arrow' }): GradientJob<RecordBatch>;
 export function gradients(source: AsyncIterable<unknown> | Iterable<unknown>, options: GradientOptions & EngineOptions = {}): GradientJob<unknown> {
   const engine = createEngine(options);
   const job = engine.gradients(source as Iterable<InputRecord>, options as GradientOptions & { input?: 'records' }) as GradientJob<unknown>;
@@ -79,6 +88,16 @@ export function gradients(source: AsyncIterable<unknown> | Iterable<unknown>, op
       }
     },
   };
+}
+
+/** An Arrow table of inputs to an Arrow table of results, on a pool of its own. */
+export async function gradientsTable(table: Table, options: GradientOptions & EngineOptions = {}): Promise<Table> {
+  const engine = createEngine(options);
+  try {
+    return await engine.table(table, options);
+  } finally {
+    await engine.close();
+  }
 }
 
 /** A Transform with a pool of its own, closed when the stream finishes or fails. */

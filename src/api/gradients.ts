@@ -11,6 +11,8 @@ import type { RejectedRow } from '../compute/process-chunk.js';
 import { SummaryAccumulator, type RunSummary } from '../pipeline/summary.js';
 import { formulaOf, type ModelChoice } from './model-choice.js';
 import { RecordRun, type InputRecord, type OutputRecord, type RejectedRecord } from './record-run.js';
+import { arrowResults } from './arrow-table.js';
+import type { RecordBatch } from 'apache-arrow';
 
 export interface GradientOptions extends TrainingInput {
   /** The logistic model (default; n from the columns, or `{ features: n }`), or a formula. */
@@ -23,8 +25,11 @@ export interface GradientOptions extends TrainingInput {
   /** Rows per task sent to a worker. */
   readonly batchSize?: number;
   readonly signal?: AbortSignal;
-  /** `records` (default): objects or arrays in, objects out. `csv`: bytes or strings in, CSV bytes out. */
-  readonly input?: 'records' | 'csv';
+  /**
+   * `records` (default): objects or arrays in, objects out. `csv`: bytes or strings in, CSV bytes out.
+   * `arrow`: apache-arrow RecordBatches in (all of one schema), RecordBatches of results out.
+   */
+  readonly input?: 'records' | 'csv' | 'arrow';
   /** For `input: 'csv'`: the field delimiter (default `,`). */
   readonly delimiter?: string;
 }
@@ -34,7 +39,7 @@ export interface GradientJob<T> extends AsyncIterable<T> {
   readonly summary: Promise<RunSummary>;
 }
 
-export function gradientJob(engine: Engine, source: AsyncIterable<unknown> | Iterable<unknown>, options: GradientOptions = {}): GradientJob<OutputRecord | Uint8Array> {
+export function gradientJob(engine: Engine, source: AsyncIterable<unknown> | Iterable<unknown>, options: GradientOptions = {}): GradientJob<OutputRecord | Uint8Array | RecordBatch> {
   let settle!: { resolve: (summary: RunSummary) => void; reject: (error: unknown) => void };
   const summary = new Promise<RunSummary>((resolve, reject) => (settle = { resolve, reject }));
   // Nobody has to await the summary; a failure is also thrown by the iteration itself.
@@ -68,7 +73,22 @@ export function gradientJob(engine: Engine, source: AsyncIterable<unknown> | Ite
     settle.resolve(run.summary.result('<stream>', '<stream>'));
   }
 
-  const generate = options.input === 'csv' ? csv : records;
+  async function* arrowBatches(): AsyncGenerator<RecordBatch> {
+    const batches = toAsync(source) as AsyncGenerator<RecordBatch>;
+    const first = await batches.next();
+    if (first.done === true) {
+      settle.resolve(new SummaryAccumulator([]).result('<arrow>', '<arrow>'));
+      return;
+    }
+    const header = first.value.schema.fields.map((field) => field.name);
+    const all = (async function* () {
+      yield first.value;
+      yield* batches;
+    })();
+    yield* arrowResults(engine, header, all, options, (summary) => settle.resolve(summary));
+  }
+
+  const generate = options.input === 'csv' ? csv : options.input === 'arrow' ? arrowBatches : records;
   return {
     summary,
     async *[Symbol.asyncIterator]() {

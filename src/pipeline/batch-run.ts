@@ -5,8 +5,8 @@
  * decode, compute and encode. Parquet row groups are read by the workers themselves, from the file.
  */
 import { open } from 'node:fs/promises';
-import type { RecordBatch, Table } from 'apache-arrow';
-import { arrow } from '../compute/columnar/libraries.js';
+import type { RecordBatch, Table as ArrowTable } from 'apache-arrow';
+import { arrow, loadArrow } from '../compute/columnar/libraries.js';
 import { formatError, parquetFile } from '../compute/columnar/parquet-source.js';
 import type { Format } from '../compute/formats.js';
 import { summedColumnNames, type JobSpec } from '../compute/job.js';
@@ -33,9 +33,21 @@ export async function startBatchRun(
   options: CsvRunOptions,
 ): Promise<CsvRun> {
   engine.assertOpen();
+  await loadArrow();
   const batches = format === 'jsonl' ? await jsonLines(input.bytes, options)
     : format === 'parquet' ? await parquetRowGroups(input.path, options)
     : await arrowBatches(input, format === 'arrow', options);
+  return startRun(engine, batches, options);
+}
+
+/** Arrow record batches already in memory (the library's Arrow input), each sent to a worker as an IPC stream. */
+export async function startRecordBatchRun(engine: Engine, header: readonly string[], batches: AsyncIterable<RecordBatch>, options: CsvRunOptions): Promise<CsvRun> {
+  engine.assertOpen();
+  await loadArrow();
+  return startRun(engine, { header, sources: recordBatchSources(batches, options.batchSize) }, options);
+}
+
+function startRun(engine: Engine, batches: Batches, options: CsvRunOptions): CsvRun {
   const job = resolveJob(batches.header, {
     ...options.training,
     expr: options.expr, keep: options.keep, delimiter: options.delimiter, onError: options.onError,
@@ -154,7 +166,7 @@ async function parquetRowGroups(path: string | undefined, options: CsvRunOptions
 
 /** Record batch by record batch (sliced to --batch-size rows), each sent to a worker as an IPC stream. */
 async function arrowBatches(input: { path: string | undefined; bytes: AsyncIterable<Uint8Array> }, fileFormat: boolean, options: CsvRunOptions): Promise<Batches> {
-  const { RecordBatchReader, Table, tableToIPC } = arrow();
+  const { RecordBatchReader } = arrow();
   const handle = fileFormat && input.path !== undefined ? await open(input.path, 'r') : undefined;
   let reader;
   try {
@@ -165,23 +177,29 @@ async function arrowBatches(input: { path: string | undefined; bytes: AsyncItera
     throw new BatchGradError('FORMAT_INVALID', `${options.file}: not an Arrow ${fileFormat ? 'file' : 'stream'}, or damaged: ${(error as Error).message}`, { file: options.file });
   }
   const header = reader.schema.fields.map((field: { name: string }) => field.name);
-  const source = reader as AsyncIterable<RecordBatch>;
+  const batches = reader as AsyncIterable<RecordBatch>;
   return {
     header,
     sources: (async function* () {
-      let firstRow = 1;
       try {
-        for await (const batch of source) {
-          for (let start = 0; start < batch.numRows; start += options.batchSize) {
-            const piece = batch.slice(start, Math.min(batch.numRows, start + options.batchSize));
-            const ipc = tableToIPC(new Table([piece]) as Table, 'stream');
-            yield { source: { kind: 'arrow' as const, ipc, firstRow }, inputBytes: ipc.byteLength };
-            firstRow += piece.numRows;
-          }
-        }
+        yield* recordBatchSources(batches, options.batchSize);
       } finally {
         await handle?.close();
       }
     })(),
   };
+}
+
+/** Each batch, sliced to at most `batchSize` rows, as one IPC stream for a worker. */
+async function* recordBatchSources(batches: AsyncIterable<RecordBatch>, batchSize: number): AsyncGenerator<{ source: BatchSource; inputBytes: number }> {
+  const { Table, tableToIPC } = arrow();
+  let firstRow = 1;
+  for await (const batch of batches) {
+    for (let start = 0; start < batch.numRows; start += batchSize) {
+      const piece = batch.slice(start, Math.min(batch.numRows, start + batchSize));
+      const ipc = tableToIPC(new Table([piece]) as ArrowTable, 'stream');
+      yield { source: { kind: 'arrow', ipc, firstRow }, inputBytes: ipc.byteLength };
+      firstRow += piece.numRows;
+    }
+  }
 }

@@ -41,7 +41,7 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
   engine.assertOpen();
   await refuseSameFile(options);
   // Parquet and Arrow files are read at offsets by path; every other input as a stream of bytes.
-  const byPath = options.from === 'parquet' || (options.from === 'arrow' && options.input !== '-');
+  const byPath = (options.from === 'parquet' || options.from === 'arrow') && options.input !== '-';
   const source = byPath ? await inputFile(options.input) : await openInput(options.input, io.stdin);
   // Every output is opened (as a temporary file beside its target) before anything is computed, so a
   // folder that cannot be written fails the run at once, and none of them is in place until all are done.
@@ -65,7 +65,7 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
       ? await startCsvRun(engine, source.bytes, runOptions)
       : await startBatchRun(engine, { path: byPath ? options.input : undefined, bytes: source.bytes }, options.from, runOptions);
     const write = (out: Output, bytes: Uint8Array, written?: () => void): Promise<void> => abortable(out.write(bytes, written), options.signal);
-    const writer = formatWriter(options.to, output, run.job, options.compression);
+    const writer = await formatWriter(options.to, output, run.job, options.compression);
     if (rejects) await write(rejects, Buffer.from('line,code,reason,row\n'));
     let bytesDone = 0;
     for await (const result of run.results) {

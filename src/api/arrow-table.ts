@@ -1,0 +1,42 @@
+/**
+ * Arrow in, Arrow out, for pipelines that already hold Arrow: a Table (or record batches) of inputs gives a
+ * Table (or record batches) of results, computed on the worker pool like a file. The result columns are
+ * those of a file run (kept columns with their types, f, then the gradients), non-nullable float64.
+ */
+import type { RecordBatch, Table } from 'apache-arrow';
+import { arrow, loadArrow } from '../compute/columnar/libraries.js';
+import type { Engine } from '../engine/engine.js';
+import { startRecordBatchRun } from '../pipeline/batch-run.js';
+import { batchSizeOf, onErrorOf, trainingOf } from '../pipeline/options.js';
+import type { RunSummary } from '../pipeline/summary.js';
+import type { GradientOptions } from './gradients.js';
+import { formulaOf } from './model-choice.js';
+
+/** The result batches for `batches` (all with `schema`'s columns), in order, and the summary at the end. */
+export async function* arrowResults(
+  engine: Engine, header: readonly string[], batches: AsyncIterable<RecordBatch>, options: GradientOptions, done: (summary: RunSummary) => void,
+): AsyncGenerator<RecordBatch> {
+  const run = await startRecordBatchRun(engine, header, batches, {
+    expr: formulaOf(options.model), keep: options.keep ?? [], delimiter: ',', onError: onErrorOf(options.onError),
+    batchSize: batchSizeOf(options.batchSize), signal: options.signal, training: trainingOf(options),
+    file: '<arrow>', collectRejects: options.onReject !== undefined, outputEncoding: { encoding: 'arrow', delimiter: ',' },
+  });
+  const { tableFromIPC } = arrow();
+  for await (const result of run.results) {
+    for (const rejected of result.rejects) options.onReject?.(rejected);
+    yield* tableFromIPC(result.output).batches;
+  }
+  done(run.summary.result('<arrow>', '<arrow>'));
+}
+
+/** A whole Arrow table of inputs to a table of results. */
+export async function tableOfGradients(engine: Engine, table: Table, options: GradientOptions = {}): Promise<Table> {
+  const { Table: ArrowTable } = await loadArrow();
+  const batches: RecordBatch[] = [];
+  const header = table.schema.fields.map((field) => field.name);
+  const source = (async function* () {
+    yield* table.batches;
+  })();
+  for await (const batch of arrowResults(engine, header, source, options, () => undefined)) batches.push(batch);
+  return batches.length > 0 ? new ArrowTable(batches) : new ArrowTable();
+}
