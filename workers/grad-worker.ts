@@ -9,7 +9,6 @@ import { processChunk } from '../src/compute/process-chunk.js';
 import { processBatch } from '../src/compute/process-batch.js';
 import { injectedFault } from './fault-injection.js';
 import type { ChunkRequest, ColumnsRequest, ColumnsResponse, WorkerRequest } from '../src/engine/protocol.js';
-import { loadArrow } from '../src/compute/columnar/libraries.js';
 import { detachEarly } from './detach-early.js';
 
 detachEarly();
@@ -17,10 +16,7 @@ detachEarly();
 export default function gradWorker(request: WorkerRequest): unknown {
   if (request.kind === 'batch') {
     injectedFault(request.task.seq);
-    return loadArrow().then(() => processBatch(request.job, request.task)).then((result) => transferring(result, [result.output.buffer]));
-  }
-  if (request.kind === 'chunk' && request.job.output.encoding === 'arrow') {
-    return loadArrow().then(() => chunkResult(request));
+    return processBatch(request.job, request.task).then((result) => transferring(result, [result.output.buffer]));
   }
   if (request.kind === 'columns') {
     const response = computeColumns(request);

@@ -4,7 +4,7 @@
  * those of a file run (kept columns with their types, f, then the gradients), non-nullable float64.
  */
 import type { RecordBatch, Table } from 'apache-arrow';
-import { arrow, loadArrow } from '../compute/columnar/libraries.js';
+import { userArrow } from '../compute/columnar/libraries.js';
 import type { Engine } from '../engine/engine.js';
 import { startRecordBatchRun } from '../pipeline/batch-run.js';
 import { batchSizeOf, onErrorOf, trainingOf } from '../pipeline/options.js';
@@ -21,7 +21,7 @@ export async function* arrowResults(
     batchSize: batchSizeOf(options.batchSize), signal: options.signal, training: trainingOf(options),
     file: '<arrow>', collectRejects: options.onReject !== undefined, outputEncoding: { encoding: 'arrow', delimiter: ',' },
   });
-  const { tableFromIPC } = arrow();
+  const { tableFromIPC } = await userArrow();
   for await (const result of run.results) {
     for (const rejected of result.rejects) options.onReject?.(rejected);
     yield* tableFromIPC(result.output).batches;
@@ -31,7 +31,7 @@ export async function* arrowResults(
 
 /** A whole Arrow table of inputs to a table of results. */
 export async function tableOfGradients(engine: Engine, table: Table, options: GradientOptions = {}): Promise<Table> {
-  const { Table: ArrowTable } = await loadArrow();
+  const { Table: ArrowTable } = await userArrow();
   const batches: RecordBatch[] = [];
   const header = table.schema.fields.map((field) => field.name);
   const source = (async function* () {

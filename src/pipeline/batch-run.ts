@@ -6,7 +6,7 @@
  */
 import { open } from 'node:fs/promises';
 import type { RecordBatch, Table as ArrowTable } from 'apache-arrow';
-import { arrow, loadArrow } from '../compute/columnar/libraries.js';
+import { arrow, userArrow } from '../compute/columnar/libraries.js';
 import { formatError, parquetFile } from '../compute/columnar/parquet-source.js';
 import type { Format } from '../compute/formats.js';
 import { summedColumnNames, type JobSpec } from '../compute/job.js';
@@ -33,7 +33,6 @@ export async function startBatchRun(
   options: CsvRunOptions,
 ): Promise<CsvRun> {
   engine.assertOpen();
-  await loadArrow();
   const batches = format === 'jsonl' ? await jsonLines(input.bytes, options)
     : format === 'parquet' ? await parquetRowGroups(input.path, options)
     : await arrowBatches(input, format === 'arrow', options);
@@ -43,8 +42,7 @@ export async function startBatchRun(
 /** Arrow record batches already in memory (the library's Arrow input), each sent to a worker as an IPC stream. */
 export async function startRecordBatchRun(engine: Engine, header: readonly string[], batches: AsyncIterable<RecordBatch>, options: CsvRunOptions): Promise<CsvRun> {
   engine.assertOpen();
-  await loadArrow();
-  return startRun(engine, { header, sources: recordBatchSources(batches, options.batchSize) }, options);
+  return startRun(engine, { header, sources: recordBatchSources(batches, options.batchSize, await userArrow()) }, options);
 }
 
 function startRun(engine: Engine, batches: Batches, options: CsvRunOptions): CsvRun {
@@ -182,7 +180,7 @@ async function arrowBatches(input: { path: string | undefined; bytes: AsyncItera
     header,
     sources: (async function* () {
       try {
-        yield* recordBatchSources(batches, options.batchSize);
+        yield* recordBatchSources(batches, options.batchSize, arrow());
       } finally {
         await handle?.close();
       }
@@ -190,9 +188,9 @@ async function arrowBatches(input: { path: string | undefined; bytes: AsyncItera
   };
 }
 
-/** Each batch, sliced to at most `batchSize` rows, as one IPC stream for a worker. */
-async function* recordBatchSources(batches: AsyncIterable<RecordBatch>, batchSize: number): AsyncGenerator<{ source: BatchSource; inputBytes: number }> {
-  const { Table, tableToIPC } = arrow();
+/** Each batch, sliced to at most `batchSize` rows, as one IPC stream for a worker, by the build that made it. */
+async function* recordBatchSources(batches: AsyncIterable<RecordBatch>, batchSize: number, build: ReturnType<typeof arrow>): AsyncGenerator<{ source: BatchSource; inputBytes: number }> {
+  const { Table, tableToIPC } = build;
   let firstRow = 1;
   for await (const batch of batches) {
     for (let start = 0; start < batch.numRows; start += batchSize) {

@@ -95,7 +95,6 @@ async function* results(
     // Loaded here, not at start-up: a run that starts the pool never computes on this thread, and these
     // modules build tables and compile the numbers module when they load.
     const { processChunk } = await import('../compute/process-chunk.js');
-    if (job.output.encoding === 'arrow') await (await import('../compute/columnar/libraries.js')).loadArrow();
     yield taken(processChunk(job, { seq: 0, bytes: first.bytes, firstLine: first.firstLine }));
     return;
   }

@@ -8,7 +8,7 @@
 import type { RecordBatchWriter } from 'apache-arrow';
 import type { RecordBatch as WasmRecordBatch } from 'parquet-wasm';
 import { csvField } from '../compute/csv-field.js';
-import { arrow, loadArrow, parquetWasm } from '../compute/columnar/libraries.js';
+import { arrow, parquetWasm } from '../compute/columnar/libraries.js';
 import { encodeOutput } from '../compute/encode-output.js';
 import type { Format, ParquetCompression } from '../compute/formats.js';
 import { outputColumnNames, type JobSpec } from '../compute/job.js';
@@ -25,8 +25,7 @@ export interface FormatWriter {
   finish(): Promise<void>;
 }
 
-export async function formatWriter(format: Format, output: Output, job: JobSpec, compression: ParquetCompression): Promise<FormatWriter> {
-  if (format === 'arrow' || format === 'arrows' || format === 'parquet') await loadArrow();
+export function formatWriter(format: Format, output: Output, job: JobSpec, compression: ParquetCompression): FormatWriter {
   switch (format) {
     case 'csv':
     case 'tsv':

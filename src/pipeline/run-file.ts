@@ -65,7 +65,7 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
       ? await startCsvRun(engine, source.bytes, runOptions)
       : await startBatchRun(engine, { path: byPath ? options.input : undefined, bytes: source.bytes }, options.from, runOptions);
     const write = (out: Output, bytes: Uint8Array, written?: () => void): Promise<void> => abortable(out.write(bytes, written), options.signal);
-    const writer = await formatWriter(options.to, output, run.job, options.compression);
+    const writer = formatWriter(options.to, output, run.job, options.compression);
     if (rejects) await write(rejects, Buffer.from('line,code,reason,row\n'));
     let bytesDone = 0;
     for await (const result of run.results) {

@@ -1,31 +1,34 @@
 /**
  * apache-arrow and parquet-wasm, loaded on first use: a CSV run never pays for them.
  *
- * apache-arrow is loaded as an ES module, the build a user's `import` gets: its objects (tables, batches,
- * types) only work with functions of the same build, and the library takes the user's. Loading is
- * asynchronous, so every entry point that may use Arrow awaits loadArrow() first; arrow() then returns it.
- * parquet-wasm's objects never cross the library's surface, so its CommonJS build is required in place.
+ * Inside batch-grad, apache-arrow is its single-file build (Arrow.esnext.min.js): it loads in a fraction
+ * of the time of the package's hundreds of ES modules, and every thread loads it (docs/performance.md).
+ * Arrow objects only work with functions of the build that made them, so where the library takes or gives
+ * a user's tables and batches it uses the package's ES module instead, the one a user's `import` gets
+ * (userArrow). parquet-wasm's CommonJS build is required in place.
  */
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 type Arrow = typeof import('apache-arrow');
 type ParquetWasm = typeof import('parquet-wasm');
 
+const require = createRequire(import.meta.url);
 let arrowModule: Arrow | undefined;
 let parquetModule: ParquetWasm | undefined;
 
-export async function loadArrow(): Promise<Arrow> {
-  arrowModule ??= await import('apache-arrow');
+/** The single-file build, found beside the package's entry (its exports map does not list it). */
+export function arrow(): Arrow {
+  arrowModule ??= require(join(dirname(require.resolve('apache-arrow')), 'Arrow.esnext.min.js')) as Arrow;
   return arrowModule;
 }
 
-/** apache-arrow, once loadArrow() has resolved. */
-export function arrow(): Arrow {
-  if (arrowModule === undefined) throw new Error('apache-arrow is used before loadArrow() resolved');
-  return arrowModule;
+/** The package's ES module: for tables and batches a user gives or is given. */
+export function userArrow(): Promise<Arrow> {
+  return import('apache-arrow');
 }
 
 export function parquetWasm(): ParquetWasm {
-  parquetModule ??= createRequire(import.meta.url)('parquet-wasm') as ParquetWasm;
+  parquetModule ??= require('parquet-wasm') as ParquetWasm;
   return parquetModule;
 }

@@ -1,0 +1,82 @@
+/**
+ * node dist/bench/formats.js [--quick]: batch-grad on Parquet and JSON Lines, against DuckDB doing the same
+ * Parquet job and against batch-grad's own CSV job on the same rows, 2 threads, tools in turns (median of
+ * 5, 3 with --quick). Also a 10x larger Parquet file's peak memory against the 1x file's. The inputs are
+ * the bench's narrow and wide datasets, converted by DuckDB (Parquet: SNAPPY, its default row groups).
+ * Writes bench/results/formats.json.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { writeGeneratedCsv } from '../test/support/generate.js';
+import { DATASETS } from './support/datasets.js';
+import { measureProcess, median } from './support/measure.js';
+
+const quick = process.argv.includes('--quick');
+const RUNS = quick ? 3 : 5;
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+const CLI = here('../src/cli/batch-grad.js');
+const DUCKDB = here('./baselines/duckdb-parquet-job.js');
+const RESULTS = join(here('.'), '..', '..', 'bench', 'results');
+const folder = mkdtempSync(join(tmpdir(), 'batch-grad-formats-'));
+const at = (name: string): string => join(folder, name);
+
+async function turns(commands: string[][]): Promise<Array<{ seconds: number; peakMiB: number }>> {
+  const runs = commands.map(() => [] as Array<{ seconds: number; peak: number }>);
+  for (let i = 0; i < RUNS; i++) {
+    for (const [k, command] of commands.entries()) {
+      const result = await measureProcess(process.execPath, command);
+      if (result.code !== 0) throw new Error(`${command.join(' ')}: ${result.stderr}`);
+      runs[k]!.push({ seconds: result.seconds, peak: result.peakRssBytes });
+    }
+  }
+  return runs.map((r) => ({ seconds: median(r.map((x) => x.seconds)), peakMiB: median(r.map((x) => x.peak)) / 2 ** 20 }));
+}
+
+try {
+  const db = await (await DuckDBInstance.create(':memory:')).connect();
+  const table: Array<Record<string, string | number>> = [];
+  const results: Record<string, unknown> = {};
+  for (const name of ['narrow', 'wide'] as const) {
+    const dataset = { ...DATASETS[name], rows: DATASETS[name].rows / (quick ? 10 : 1) };
+    await writeGeneratedCsv(at(`${name}.csv`), dataset);
+    await db.run(`COPY (SELECT * FROM read_csv('${at(`${name}.csv`)}')) TO '${at(`${name}.parquet`)}' (FORMAT parquet, COMPRESSION snappy)`);
+    await db.run(`COPY (SELECT * FROM read_csv('${at(`${name}.csv`)}')) TO '${at(`${name}.jsonl`)}' (FORMAT json)`);
+    const job = (input: string, output: string): string[] => [CLI, at(input), '-o', at(output), '--threads', '2'];
+    const [parquet, duckdb, csv, jsonl] = await turns([
+      job(`${name}.parquet`, 'out.parquet'),
+      [DUCKDB, at(`${name}.parquet`), at('duck.parquet'), String(dataset.features), '2'],
+      job(`${name}.csv`, 'out.csv'),
+      job(`${name}.jsonl`, 'out.jsonl'),
+    ]);
+    const rate = (seconds: number): number => Math.round(dataset.rows / seconds);
+    for (const [tool, m] of [['batch-grad Parquet -> Parquet', parquet], ['DuckDB Parquet -> Parquet', duckdb], ['batch-grad CSV -> CSV', csv], ['batch-grad JSON Lines -> JSON Lines', jsonl]] as const) {
+      table.push({ dataset: `${name} (${dataset.rows.toLocaleString('en')} rows, n=${dataset.features})`, tool, seconds: Number(m!.seconds.toFixed(3)), 'rows/s': rate(m!.seconds), 'peak RSS MiB': Math.round(m!.peakMiB) });
+    }
+    results[name] = {
+      rows: dataset.rows, parquet, duckdb, csv, jsonl,
+      parquetOverDuckdb: duckdb!.seconds / parquet!.seconds,
+      parquetOverCsv: csv!.seconds / parquet!.seconds,
+      jsonlOverCsv: csv!.seconds / jsonl!.seconds,
+    };
+  }
+  // Flat memory: the narrow file ten times over, against the 1x file, same command.
+  await db.run(`COPY (SELECT * FROM read_parquet(['${at('narrow.parquet')}'${`, '${at('narrow.parquet')}'`.repeat(9)}])) TO '${at('narrow10.parquet')}' (FORMAT parquet, COMPRESSION snappy)`);
+  const [one, ten] = await turns([[CLI, at('narrow.parquet'), '-o', at('m1.parquet'), '--threads', '2'], [CLI, at('narrow10.parquet'), '-o', at('m10.parquet'), '--threads', '2']]);
+  results.memory = { oneX: one, tenX: ten, ratio: ten!.peakMiB / one!.peakMiB };
+
+  const columns = Object.keys(table[0]!);
+  console.log(`| ${columns.join(' | ')} |\n|${columns.map(() => '---').join('|')}|`);
+  for (const row of table) console.log(`| ${columns.map((c) => row[c]).join(' | ')} |`);
+  for (const name of ['narrow', 'wide']) {
+    const r = results[name] as { parquetOverDuckdb: number; parquetOverCsv: number; jsonlOverCsv: number };
+    console.log(`${name}: Parquet job / DuckDB ${r.parquetOverDuckdb.toFixed(2)}x, / CSV job ${r.parquetOverCsv.toFixed(2)}x; JSON Lines job / CSV job ${r.jsonlOverCsv.toFixed(2)}x`);
+  }
+  console.log(`10x Parquet file: peak RSS ${ten!.peakMiB.toFixed(0)} MiB against ${one!.peakMiB.toFixed(0)} MiB (${(ten!.peakMiB / one!.peakMiB).toFixed(2)}x)`);
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(join(RESULTS, quick ? 'formats-quick.json' : 'formats.json'), `${JSON.stringify({ date: new Date().toISOString(), runs: RUNS, results }, null, 2)}\n`);
+} finally {
+  rmSync(folder, { recursive: true, force: true });
+}
