@@ -27,6 +27,10 @@ export const ERROR_CODES = {
   RECORD_TOO_LONG: { exit: 1, summary: 'a record is longer than the limit (64 MiB), usually after an unterminated quote' },
   LABEL_INVALID: { exit: 1, summary: 'a label is not 0 or 1, as --loss bce needs' },
   FIELD_OUT_OF_RANGE: { exit: 1, summary: 'a model input field is a number too large for float64 (it would be Infinity)' },
+  MERGE_PART_INVALID: { exit: 1, summary: 'a file given to merge is not a batch-grad shard summary' },
+  MERGE_PART_FOREIGN: { exit: 1, summary: 'the summaries given to merge are not all of one job (model, columns, options or inputs differ)' },
+  MERGE_PART_MISSING: { exit: 1, summary: 'a shard of the job has no summary among those given to merge' },
+  MERGE_PART_REPEATED: { exit: 1, summary: 'a shard of the job is given to merge more than once' },
   // Output and environment (exit 1).
   OUTPUT_FAILED: { exit: 1, summary: 'the output could not be written (no space, no permission, missing folder)' },
   OUTPUT_CLOSED: { exit: 141, summary: 'the reader of the output closed the pipe (as `head` does); the run stops quietly' },

@@ -16,6 +16,7 @@ export type { GradTransform } from './api/grad-transform.js';
 export type { InputRecord, OutputRecord, RejectedRecord } from './api/record-run.js';
 export type { ModelChoice } from './api/model-choice.js';
 export { runFile, type RunIo } from './pipeline/run-file.js';
+export { mergeSummaries } from './pipeline/merge-summaries.js';
 export type { RunSummary, ColumnTotals } from './pipeline/summary.js';
 export type { RejectedRow } from './compute/process-chunk.js';
 export { DEFAULT_BATCH_SIZE, type RunOptionsInput } from './pipeline/options.js';

@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
-import { BatchGradError, DEFAULT_BATCH_SIZE, ERROR_CODES, runFile } from '../index.js';
+import { writeFileSync } from 'node:fs';
+import { BatchGradError, DEFAULT_BATCH_SIZE, ERROR_CODES, mergeSummaries, runFile, type RunSummary } from '../index.js';
 import { formatSummaryTable } from './summary-table.js';
 
 // No V8 flags are set from here: flags set after start miss the heap already running this thread, and
@@ -42,6 +43,27 @@ function exitWith(code: number): never {
   process.exit(code);
 }
 
+/** `batch-grad merge part-*.json [--summary total.json]`: the shards' summaries added into the job's. */
+async function merge(args: readonly string[]): Promise<void> {
+  const argv = await yargs(args)
+    .scriptName('batch-grad merge')
+    .locale('en')
+    .usage('$0 <part.json..> [--summary total.json]\n\nAdds the summaries of a job\'s shards (each from --shard k/N --summary) into the summary of the whole job: the same sums, to the bit, as one run.')
+    .command('$0 <parts..>', false, (y) => y.positional('parts', { type: 'string', array: true, describe: 'the shards\' summaries' }))
+    .option('summary', { type: 'string', describe: 'write the merged summary as JSON to this file', requiresArg: true })
+    .help()
+    .strict()
+    .fail((message, error) => {
+      if (error && error.name !== 'YError') throw error;
+      process.stderr.write(`batch-grad: ${message ?? error?.message} [INVALID_OPTION]\n`);
+      exitWith(ERROR_CODES.INVALID_OPTION.exit);
+    })
+    .parseAsync();
+  const summary: RunSummary = await mergeSummaries((argv.parts as string[]).map(String));
+  if (argv.summary !== undefined) writeFileSync(argv.summary, `${JSON.stringify(summary, null, 2)}\n`);
+  process.stderr.write(formatSummaryTable(summary));
+}
+
 async function main(): Promise<void> {
   // What yargs' hideBin does for plain Node, without importing yargs/helpers (slow to load).
   const args = joinExprValues(process.argv.slice(2));
@@ -51,7 +73,7 @@ async function main(): Promise<void> {
     // message (and the bundle does not carry yargs' locale files).
     .locale('en')
     .usage('$0 <input> --out <output> [options]\n\nValues and gradients of a function, row by row, over a CSV file, on all cores.\nBy default the function is the logistic model f = 1/(1+exp(-(w1*x1 + ... + wn*xn + b))), n from the header.')
-    .command('$0 <input>', false, (y) => y.positional('input', { type: 'string', describe: 'input CSV file, or - for stdin' }))
+    .command('$0 <input..>', false, (y) => y.positional('input', { type: 'string', array: true, describe: 'input file(s) or folder(s), or - for stdin' }))
     .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output CSV file, or - for stdout', requiresArg: true })
     .option('threads', { alias: 't', type: 'string', describe: 'worker threads [default: available parallelism]', requiresArg: true })
     .option('batch-size', { type: 'string', describe: `rows per task [default: ${DEFAULT_BATCH_SIZE}]`, requiresArg: true })
@@ -66,6 +88,9 @@ async function main(): Promise<void> {
     .option('from', { choices: ['csv', 'tsv', 'jsonl', 'parquet', 'arrow', 'arrows'] as const, describe: 'the input format [default: by extension; csv for stdin]' })
     .option('to', { choices: ['csv', 'tsv', 'jsonl', 'parquet', 'arrow', 'arrows'] as const, describe: 'the output format [default: by extension; csv for stdout]' })
     .option('compression', { choices: ['snappy', 'zstd', 'gzip', 'brotli', 'lz4', 'none'] as const, describe: 'Parquet output compression [default: snappy]' })
+    .option('shard', { type: 'string', describe: 'k/N: process the k-th of N parts of the input (shard 1 writes the header)', requiresArg: true })
+    .option('header', { type: 'boolean', default: true, describe: 'the CSV input starts with a header row (--no-header: it does not; give --columns)' })
+    .option('columns', { type: 'string', describe: 'with --no-header: the column names, comma-separated', requiresArg: true })
     .option('keep', { alias: 'k', type: 'string', describe: 'input columns to copy to the output, comma-separated (e.g. an id)', requiresArg: true })
     .option('summary', { type: 'string', describe: 'also write the summary (counts, sums, means) as JSON to this file', requiresArg: true })
     .option('delimiter', { alias: 'd', type: 'string', describe: 'field delimiter, one ASCII character (\\t or tab for a tab) [default: "," or a tab for TSV]', requiresArg: true })
@@ -104,7 +129,10 @@ async function main(): Promise<void> {
   try {
     const summary = await runFile({
       // yargs-parser reads a lone "-" positional as an empty string; "-" is what the user typed.
-      input: argv.input === '' && args.includes('-') ? '-' : String(argv.input),
+      input: (argv.input as string[]).length === 0 && args.includes('-') ? ['-'] : (argv.input as string[]).map((path) => (path === '' ? '-' : String(path))),
+      shard: argv.shard,
+      header: argv.header,
+      columns: argv.columns,
       output: argv.out,
       threads: integerOrText(argv.threads) as number | undefined,
       batchSize: integerOrText(argv['batch-size']) as number | undefined,
@@ -129,18 +157,25 @@ async function main(): Promise<void> {
     });
     process.stderr.write(formatSummaryTable(summary));
   } catch (error) {
-    if (error instanceof BatchGradError) {
-      if (error.code === 'INTERRUPTED') {
-        process.stderr.write(`batch-grad: ${error.message}; no output was left\n`);
-        exitWith(error.context.value === 'SIGTERM' ? 143 : 130);
-      }
-      // A closed pipe is the reader's choice (`| head`), not a failure worth a message.
-      if (error.code !== 'OUTPUT_CLOSED') process.stderr.write(`batch-grad: ${error.message} [${error.code}]\n`);
-      exitWith(error.exitCode);
-    }
-    process.stderr.write(`batch-grad: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    exitWith(1);
+    fail(error);
   }
 }
 
-await main();
+/** Every failure's last words: the message and its stable code, and the code's exit status. */
+function fail(error: unknown): never {
+  if (error instanceof BatchGradError) {
+    if (error.code === 'INTERRUPTED') {
+      process.stderr.write(`batch-grad: ${error.message}; no output was left\n`);
+      exitWith(error.context.value === 'SIGTERM' ? 143 : 130);
+    }
+    // A closed pipe is the reader's choice (`| head`), not a failure worth a message.
+    if (error.code !== 'OUTPUT_CLOSED') process.stderr.write(`batch-grad: ${error.message} [${error.code}]\n`);
+    exitWith(error.exitCode);
+  }
+  process.stderr.write(`batch-grad: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  exitWith(1);
+}
+
+const command = process.argv[2];
+if (command === 'merge') await merge(process.argv.slice(3)).catch(fail);
+else await main();

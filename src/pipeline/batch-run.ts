@@ -29,12 +29,12 @@ interface Batches {
 }
 
 export async function startBatchRun(
-  engine: Engine, input: { path: string | undefined; bytes: AsyncIterable<Uint8Array> }, format: Exclude<Format, 'csv' | 'tsv'>,
-  options: CsvRunOptions,
+  engine: Engine, input: { path: string | undefined; bytes: AsyncIterable<Uint8Array>; rowGroups?: { from: number; to: number } | undefined },
+  format: Exclude<Format, 'csv' | 'tsv'>, options: CsvRunOptions,
 ): Promise<CsvRun> {
   engine.assertOpen();
   const batches = format === 'jsonl' ? await jsonLines(input.bytes, options)
-    : format === 'parquet' ? await parquetRowGroups(input.path, options)
+    : format === 'parquet' ? await parquetRowGroups(input.path, input.rowGroups, options)
     : await arrowBatches(input, format === 'arrow', options);
   return startRun(engine, batches, options);
 }
@@ -111,6 +111,9 @@ async function jsonLines(bytes: AsyncIterable<Uint8Array>, options: CsvRunOption
   };
 
   const first = await cut();
+  if (options.columns !== undefined) {
+    return { header: options.columns, sources: jsonSources(first, cut, options.firstLine ?? 1) };
+  }
   const firstText = first === undefined ? '' : Buffer.from(first.bytes).toString('utf8').split('\n').find((line) => line.trim() !== '');
   if (first === undefined || firstText === undefined) {
     throw new BatchGradError('HEADER_INVALID', `${options.file}: the input is empty; the first line's keys name the columns`, { file: options.file });
@@ -123,20 +126,21 @@ async function jsonLines(bytes: AsyncIterable<Uint8Array>, options: CsvRunOption
   } catch (error) {
     throw new BatchGradError('JSON_SYNTAX', `${options.file}: the first line is not a JSON object (${(error as Error).message}); its keys name the columns`, { file: options.file, line: 1 });
   }
-  return {
-    header: keys,
-    sources: (async function* () {
-      let line = 1;
-      for (let batch: { bytes: Uint8Array; lines: number } | undefined = first; batch !== undefined; batch = await cut()) {
-        yield { source: { kind: 'jsonl' as const, bytes: batch.bytes, firstLine: line }, inputBytes: batch.bytes.length };
-        line += batch.lines;
-      }
-    })(),
-  };
+  return { header: keys, sources: jsonSources(first, cut, options.firstLine ?? 1) };
+}
+
+type LineBatch = { bytes: Uint8Array; lines: number } | undefined;
+
+async function* jsonSources(first: LineBatch, cut: () => Promise<LineBatch>, firstLine: number): AsyncGenerator<{ source: BatchSource; inputBytes: number }> {
+  let line = firstLine;
+  for (let batch = first; batch !== undefined; batch = await cut()) {
+    yield { source: { kind: 'jsonl', bytes: batch.bytes, firstLine: line }, inputBytes: batch.bytes.length };
+    line += batch.lines;
+  }
 }
 
 /** One batch a row group, read by the worker; the calling thread reads only the footer. */
-async function parquetRowGroups(path: string | undefined, options: CsvRunOptions): Promise<Batches> {
+async function parquetRowGroups(path: string | undefined, range: { from: number; to: number } | undefined, options: CsvRunOptions): Promise<Batches> {
   if (path === undefined) {
     throw new BatchGradError('INVALID_OPTION', 'Parquet cannot be read from stdin: its index is at the end of the file; give the file', { option: 'from' });
   }
@@ -155,7 +159,9 @@ async function parquetRowGroups(path: string | undefined, options: CsvRunOptions
     sources: (async function* () {
       let firstRow = 1;
       for (const [rowGroup, group] of groups.entries()) {
-        yield { source: { kind: 'parquet' as const, path, rowGroup, firstRow }, inputBytes: group.bytes };
+        if (range === undefined || (rowGroup >= range.from && rowGroup < range.to)) {
+          yield { source: { kind: 'parquet' as const, path, rowGroup, firstRow }, inputBytes: group.bytes };
+        }
         firstRow += group.rows;
       }
     })(),

@@ -29,6 +29,8 @@ export interface ChunkerOptions {
   readonly allocate?: (size: number) => Uint8Array;
   /** A record longer than this is an error (it usually means an unterminated quote). */
   readonly maxRecordBytes: number;
+  /** The line number of the source's first byte (default 1). */
+  readonly firstLine?: number;
 }
 
 export class RecordChunker {
@@ -54,6 +56,8 @@ export class RecordChunker {
 
   constructor(source: AsyncIterable<Uint8Array>, private readonly options: ChunkerOptions) {
     this.source = source[Symbol.asyncIterator]();
+    this.line = options.firstLine ?? 1;
+    this.recordLine = this.line;
   }
 
   /**

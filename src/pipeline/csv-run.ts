@@ -38,6 +38,10 @@ export type CsvRunOptions = Pick<RunOptions, 'expr' | 'keep' | 'delimiter' | 'on
   readonly collectRejects: boolean;
   /** How workers encode the output (default: CSV with the input's delimiter). */
   readonly outputEncoding?: JobSpec['output'];
+  /** The line number of the source's first byte (default 1): a shard's lines count from its own start. */
+  readonly firstLine?: number;
+  /** The column names of a source with no header row (--no-header --columns). */
+  readonly columns?: readonly string[] | undefined;
 };
 
 export interface CsvRun {
@@ -60,22 +64,28 @@ export async function startCsvRun(engine: Engine, bytes: AsyncIterable<Uint8Arra
   engine.assertOpen();
   // Enough buffers for every chunk in flight (2 per thread), its output, and those being written.
   const buffers = new BufferPool(4 * engine.threads + 4);
-  const chunker = new RecordChunker(bytes, { file: options.file, maxRecordBytes: MAX_RECORD_BYTES, allocate: (size) => buffers.bytes(size) });
-  const headerChunk = await abortable(chunker.next(1), options.signal);
-  if (headerChunk === undefined) {
-    throw new BatchGradError('HEADER_INVALID', `${options.file}: the input is empty; it needs at least a header row`, { file: options.file });
+  const chunker = new RecordChunker(bytes, {
+    file: options.file, maxRecordBytes: MAX_RECORD_BYTES, allocate: (size) => buffers.bytes(size), firstLine: options.firstLine ?? 1,
+  });
+  let header = options.columns;
+  if (header === undefined) {
+    const headerChunk = await abortable(chunker.next(1), options.signal);
+    if (headerChunk === undefined) {
+      throw new BatchGradError('HEADER_INVALID', `${options.file}: the input is empty; it needs at least a header row`, { file: options.file });
+    }
+    header = parseHeader(headerChunk.bytes, options.delimiter, options.file);
   }
-  const job = resolveJob(parseHeader(headerChunk.bytes, options.delimiter, options.file), {
+  const job = resolveJob(header, {
     ...options.training,
     expr: options.expr, keep: options.keep, delimiter: options.delimiter, onError: options.onError,
     file: options.file, collectRejects: options.collectRejects, output: options.outputEncoding,
   });
   const d = job.output.delimiter;
-  const header = Buffer.from(`${outputColumnNames(job).map((name) => csvField(name, d)).join(d)}\n`);
+  const outputHeader = Buffer.from(`${outputColumnNames(job).map((name) => csvField(name, d)).join(d)}\n`);
   const summary = new SummaryAccumulator(summedColumnNames(job), modelFacts(job));
   const next = (): Promise<RecordChunk | undefined> => abortable(chunker.next(options.batchSize, MAX_TASK_BYTES), options.signal);
   const release = (result: ChunkResult): void => buffers.give(result.output.buffer);
-  return { job, header, summary, release, results: results(engine, job, next, summary, buffers, options.signal) };
+  return { job, header: outputHeader, summary, release, results: results(engine, job, next, summary, buffers, options.signal) };
 }
 
 async function* results(

@@ -25,12 +25,13 @@ export interface FormatWriter {
   finish(): Promise<void>;
 }
 
-export function formatWriter(format: Format, output: Output, job: JobSpec, compression: ParquetCompression): FormatWriter {
+/** `header`: whether a CSV or TSV output starts with its header line (a later shard's does not). */
+export function formatWriter(format: Format, output: Output, job: JobSpec, compression: ParquetCompression, header = true): FormatWriter {
   switch (format) {
     case 'csv':
     case 'tsv':
     case 'jsonl':
-      return textWriter(format, output, job);
+      return textWriter(format !== 'jsonl' && header, output, job);
     case 'arrow':
     case 'arrows':
       return new ArrowWriter(output, job, format === 'arrow');
@@ -39,12 +40,12 @@ export function formatWriter(format: Format, output: Output, job: JobSpec, compr
   }
 }
 
-function textWriter(format: Format, output: Output, job: JobSpec): FormatWriter {
+function textWriter(header: boolean, output: Output, job: JobSpec): FormatWriter {
   const d = job.output.delimiter;
   let started = false;
   const start = async (): Promise<void> => {
     started = true;
-    if (format !== 'jsonl') await output.write(Buffer.from(`${outputColumnNames(job).map((name) => csvField(name, d)).join(d)}\n`));
+    if (header) await output.write(Buffer.from(`${outputColumnNames(job).map((name) => csvField(name, d)).join(d)}\n`));
   };
   return {
     async write(bytes, written) {

@@ -10,6 +10,7 @@ import type { TrainingChoices } from '../compute/resolve-job.js';
 import { LOSSES, type LossKind } from '../core/loss.js';
 import { PARQUET_COMPRESSIONS, type Format, type ParquetCompression } from '../compute/formats.js';
 import { formatOf } from './formats.js';
+import type { Shard } from './input-parts.js';
 
 /**
  * Rows per task: where throughput has stopped growing with the task size and memory has not yet started
@@ -18,8 +19,17 @@ import { formatOf } from './formats.js';
 export const DEFAULT_BATCH_SIZE = 8192;
 
 export interface RunOptions {
-  /** Input path, or '-' for stdin. */
+  /** The first input path, or '-' for stdin. */
   readonly input: string;
+  /** Every input: files, folders of files, or '-' for stdin, read in order as one dataset. */
+  readonly inputs: readonly string[];
+  /** --from as given (undefined: each input's format by its extension). */
+  readonly fromGiven: Format | undefined;
+  /** --shard k/N: the k-th of N parts of the job. */
+  readonly shard: Shard | undefined;
+  /** Whether CSV input starts with a header row (--no-header: it does not, and `columns` names them). */
+  readonly header: boolean;
+  readonly columns: readonly string[] | undefined;
   /** Output path, or '-' for stdout. */
   readonly output: string;
   readonly threads: number;
@@ -65,8 +75,14 @@ export interface TrainingInput {
   readonly wrt?: readonly string[] | string;
 }
 
-export type RunOptionsInput = Partial<Omit<RunOptions, 'keep' | 'training' | 'outputDelimiter'>> & TrainingInput & {
-  input: string; output: string; keep?: readonly string[] | string;
+export type RunOptionsInput = Partial<Omit<RunOptions, 'input' | 'inputs' | 'keep' | 'training' | 'outputDelimiter' | 'fromGiven' | 'shard' | 'columns'>> & TrainingInput & {
+  /** A path, '-' for stdin, or several paths (files or folders) read as one dataset. */
+  input: string | readonly string[];
+  output: string;
+  keep?: readonly string[] | string;
+  /** 'k/N' or { index: k, count: N }. */
+  shard?: string | Shard;
+  columns?: readonly string[] | string;
 };
 
 export function invalid(option: string, needs: string, given: unknown): never {
@@ -162,12 +178,29 @@ export function trainingOf(input: TrainingInput): TrainingChoices {
   };
 }
 
+/** `k/N` with 1 <= k <= N. */
+export function shardOf(value: unknown): Shard | undefined {
+  if (value === undefined) return undefined;
+  const match = typeof value === 'string' ? /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value) : undefined;
+  const shard = match ? { index: Number(match[1]), count: Number(match[2]) } : value as Shard;
+  if (typeof shard !== 'object' || shard === null || !Number.isInteger(shard.index) || !Number.isInteger(shard.count) || shard.count < 1 || shard.index < 1 || shard.index > shard.count) {
+    return invalid('shard', 'k/N with 1 <= k <= N, e.g. 3/8', value);
+  }
+  return { index: shard.index, count: shard.count };
+}
+
 export function normaliseRunOptions(input: RunOptionsInput): RunOptions {
-  if (typeof input.input !== 'string' || input.input === '') invalid('input', 'a file path, or - for stdin', input.input);
+  const inputs = typeof input.input === 'string' ? [input.input] : [...(input.input ?? [])];
+  if (inputs.length === 0 || inputs.some((path) => typeof path !== 'string' || path === '')) invalid('input', 'a file path, or - for stdin', input.input);
+  if (inputs.length > 1 && inputs.includes('-')) invalid('input', 'files, or - alone for stdin', input.input);
   if (typeof input.output !== 'string' || input.output === '') invalid('out', 'a file path, or - for stdout', input.output);
   const keep = typeof input.keep === 'string' ? input.keep.split(',').map((s) => s.trim()).filter((s) => s !== '') : [...(input.keep ?? [])];
   const onError = onErrorOf(input.onError);
-  const from = formatOf('from', input.input, input.from);
+  const from = formatOf('from', inputs[0]!, input.from);
+  const header = input.header ?? true;
+  const columns = namesOf('columns', input.columns);
+  if (columns !== undefined && header) invalid('columns', '--no-header (it names the columns of input that has no header row)', input.columns);
+  if (!header && columns === undefined && (from === 'csv' || from === 'tsv')) invalid('no-header', '--columns, the names of the columns', input.columns);
   const to = formatOf('to', input.output, input.to);
   if (input.compression !== undefined && !(PARQUET_COMPRESSIONS as readonly unknown[]).includes(input.compression)) {
     invalid('compression', PARQUET_COMPRESSIONS.join(', '), input.compression);
@@ -180,7 +213,12 @@ export function normaliseRunOptions(input: RunOptionsInput): RunOptions {
   if (input.rejects !== undefined && onError !== 'skip') invalid('rejects', '--on-error skip (only skipped rows are rejected)', input.rejects);
   if (input.expr !== undefined && (typeof input.expr !== 'string' || input.expr.trim() === '')) invalid('expr', 'a formula such as "w*x + b"', input.expr);
   return {
-    input: input.input,
+    input: inputs[0]!,
+    inputs,
+    fromGiven: input.from,
+    shard: shardOf(input.shard),
+    header,
+    columns,
     output: input.output,
     threads: threadsOf(input.threads),
     batchSize: batchSizeOf(input.batchSize),

@@ -3,7 +3,7 @@
  * pipeline (engine/csv-run.ts) and writes each result in order, waiting whenever the output is full.
  * A failed or interrupted run removes its temporary outputs and leaves nothing that looks finished.
  */
-import { realpath, stat } from 'node:fs/promises';
+import { open as openFile, realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { csvField } from '../compute/csv-field.js';
@@ -15,11 +15,13 @@ import { normaliseRunOptions, type RunOptions, type RunOptionsInput } from './op
 import { abortable } from '../engine/abort.js';
 import { openInput, type Input } from './input.js';
 import { startBatchRun } from './batch-run.js';
-import { formatWriter } from './format-writers.js';
+import { formatWriter, type FormatWriter } from './format-writers.js';
+import { inputPlan, type InputPart } from './input-parts.js';
+import type { JobSpec } from '../compute/job.js';
 import { encodingOf } from '../compute/formats.js';
 import { commitAll, openOutput, type Output } from './output.js';
 import { Progress } from './progress.js';
-import type { RunSummary } from './summary.js';
+import { jobFingerprint, modelFacts, SummaryAccumulator, type RunSummary } from './summary.js';
 
 export interface RunIo {
   readonly stdin: Readable;
@@ -36,13 +38,11 @@ export async function runFile(input: RunOptionsInput, io: RunIo = processIo()): 
   return withEngine(options.threads, (engine) => runFileWith(engine, options, io));
 }
 
-/** Run one file on an engine's pool (the engine's thread count wins over options.threads). */
+/** Run one file (or several, or a shard) on an engine's pool (the engine's thread count wins over options.threads). */
 export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo = processIo()): Promise<RunSummary> {
   engine.assertOpen();
   await refuseSameFile(options);
-  // Parquet and Arrow files are read at offsets by path; every other input as a stream of bytes.
-  const byPath = (options.from === 'parquet' || options.from === 'arrow') && options.input !== '-';
-  const source = byPath ? await inputFile(options.input) : await openInput(options.input, io.stdin);
+  const plan = await inputPlan(options.inputs, options.fromGiven, options.shard, options.delimiter, options.header);
   // Every output is opened (as a temporary file beside its target) before anything is computed, so a
   // folder that cannot be written fails the run at once, and none of them is in place until all are done.
   const outputs: Output[] = [];
@@ -52,30 +52,55 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
     outputs.push(output);
     return output;
   };
-  const progress = new Progress(options.progress ? io.stderr : undefined, source.size);
+  const totalBytes = plan.parts.every((part) => part.size !== undefined) ? plan.parts.reduce((sum, part) => sum + partBytes(part), 0) : undefined;
+  const progress = new Progress(options.progress ? io.stderr : undefined, totalBytes);
   try {
     const output = (await open(options.output))!;
     const rejects = await open(options.rejects);
     const summaryOutput = await open(options.summary);
-    const runOptions = {
-      ...options, file: source.name, collectRejects: options.rejects !== undefined,
-      outputEncoding: { encoding: encodingOf(options.to), delimiter: options.outputDelimiter },
-    };
-    const run = options.from === 'csv' || options.from === 'tsv'
-      ? await startCsvRun(engine, source.bytes, runOptions)
-      : await startBatchRun(engine, { path: byPath ? options.input : undefined, bytes: source.bytes }, options.from, runOptions);
     const write = (out: Output, bytes: Uint8Array, written?: () => void): Promise<void> => abortable(out.write(bytes, written), options.signal);
-    const writer = formatWriter(options.to, output, run.job, options.compression);
     if (rejects) await write(rejects, Buffer.from('line,code,reason,row\n'));
+    let first: { job: JobSpec; label: string } | undefined;
+    let writer: FormatWriter | undefined;
+    let totals: SummaryAccumulator | undefined;
     let bytesDone = 0;
-    for await (const result of run.results) {
-      await abortable(writer.write(result.output, () => run.release(result)), options.signal);
-      if (rejects && result.rejects.length > 0) await write(rejects, rejectLines(result.rejects));
-      bytesDone += result.inputBytes;
-      progress.update(run.summary.counts.read, bytesDone);
+    for (const part of plan.parts) {
+      const source = await openPart(part, io.stdin);
+      try {
+        const runOptions = {
+          ...options, file: part.label, collectRejects: options.rejects !== undefined, firstLine: source.firstLine, columns: source.columns ?? options.columns,
+          outputEncoding: { encoding: encodingOf(options.to), delimiter: options.outputDelimiter },
+        };
+        const run = part.format === 'csv' || part.format === 'tsv'
+          ? await startCsvRun(engine, source.bytes, runOptions)
+          : await startBatchRun(engine, { path: source.path, bytes: source.bytes, rowGroups: part.rowGroups }, part.format, runOptions);
+        if (first === undefined) {
+          first = { job: run.job, label: part.label };
+          // A shard after the first writes no header, so that its parts concatenated are the whole output.
+          writer = formatWriter(options.to, output, run.job, options.compression, options.shard === undefined || options.shard.index === 1);
+          totals = new SummaryAccumulator(run.summary.columnNames, modelFacts(run.job));
+        } else if (!sameJob(first.job, run.job)) {
+          throw new BatchGradError('HEADER_INVALID', `${part.label}: its columns (${run.job.header.join(', ')}) differ from those of ${first.label} (${first.job.header.join(', ')})`, {
+            file: part.label,
+          });
+        }
+        for await (const result of run.results) {
+          await abortable(writer!.write(result.output, () => run.release(result)), options.signal);
+          if (rejects && result.rejects.length > 0) await write(rejects, rejectLines(result.rejects));
+          bytesDone += result.inputBytes;
+          progress.update(totals!.counts.read + run.summary.counts.read, bytesDone);
+        }
+        totals!.addAll(run.summary);
+      } finally {
+        await source.close();
+      }
     }
-    await abortable(writer.finish(), options.signal);
-    const summary = run.summary.result(source.name, options.output === '-' ? '<stdout>' : options.output);
+    await abortable(writer!.finish(), options.signal);
+    const partFacts = {
+      fingerprint: jobFingerprint(first!.job, plan.files),
+      ...(options.shard === undefined ? {} : { shard: options.shard }),
+    };
+    const summary = totals!.result(options.inputs.join(', ') === '-' ? '<stdin>' : options.inputs.join(', '), options.output === '-' ? '<stdout>' : options.output, partFacts);
     if (summaryOutput) await write(summaryOutput, Buffer.from(`${JSON.stringify(summary, null, 2)}\n`));
     await commitAll([output, rejects, summaryOutput], [options.output, options.rejects, options.summary]);
     return summary;
@@ -84,8 +109,59 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
     throw error;
   } finally {
     progress.finish();
-    await source.close();
   }
+}
+
+const sameJob = (a: JobSpec, b: JobSpec): boolean => JSON.stringify([a.header, a.tape]) === JSON.stringify([b.header, b.tape]);
+
+/** The input bytes a part stands for (for progress). */
+const partBytes = (part: InputPart): number => (part.range ? part.range.end - part.range.start : part.size ?? 0);
+
+interface PartSource extends Input {
+  /** The file, for formats read by path (Parquet, an Arrow file). */
+  readonly path: string | undefined;
+  /** The line number of the bytes' first byte, when not 1 (a shard's header comes first, then its range). */
+  readonly firstLine?: number;
+  /** The column names, when the bytes do not begin with them (a JSON Lines shard after the first). */
+  readonly columns?: readonly string[];
+}
+
+async function openPart(part: InputPart, stdin: Readable): Promise<PartSource> {
+  const byPath = (part.format === 'parquet' || part.format === 'arrow') && part.path !== '-';
+  if (byPath) return { ...(await inputFile(part.path)), path: part.path };
+  if (part.range === undefined) return { ...(await openInput(part.path, stdin)), path: undefined };
+  const { start, end, headerEnd } = part.range;
+  const handle = await openFile(part.path, 'r');
+  const head = new Uint8Array(Math.max(2, headerEnd));
+  await handle.read(head, 0, head.length, 0);
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    await handle.close();
+    throw new BatchGradError('INVALID_OPTION', `--shard cannot cut ${part.path}: it is gzip-compressed; give it uncompressed, or as several files`, { option: 'shard', file: part.path });
+  }
+  const header = head.subarray(0, headerEnd);
+  const range = async function* (): AsyncGenerator<Uint8Array> {
+    if (end > start) yield* handle.createReadStream({ start, end: end - 1, highWaterMark: 1 << 20, autoClose: false });
+  };
+  const close = (): Promise<void> => handle.close().catch(() => undefined);
+  if (part.format === 'jsonl') {
+    // JSON Lines has no header row: the file's first object names the columns for every shard.
+    const columns = start === 0 ? undefined : Object.keys(JSON.parse(Buffer.from(header).toString('utf8')) as object);
+    return { name: part.label, bytes: range(), size: end - start, close, path: undefined, ...(columns === undefined ? {} : { columns }) };
+  }
+  if (start <= headerEnd) {
+    // The first shard: the file from its start, header included, and lines counted as in the file.
+    const whole = async function* (): AsyncGenerator<Uint8Array> {
+      if (end > 0) yield* handle.createReadStream({ start: 0, end: end - 1, highWaterMark: 1 << 20, autoClose: false });
+    };
+    return { name: part.label, bytes: whole(), size: end, close, path: undefined };
+  }
+  // A later shard: the header record, then its range; its lines count from the range's first byte.
+  const headerLines = header.reduce((lines, byte) => lines + (byte === 0x0a ? 1 : 0), 0);
+  const bytes = (async function* () {
+    if (header.length > 0) yield header.slice();
+    yield* range();
+  })();
+  return { name: part.label, bytes, size: end - start, close, path: undefined, firstLine: 1 - headerLines };
 }
 
 /** A Parquet or Arrow file, read by path: only its size is needed here, for progress. */
@@ -104,11 +180,10 @@ function rejectLines(rows: readonly RejectedRow[]): Uint8Array {
 
 /** Writing over the input while reading it would destroy it. */
 async function refuseSameFile(options: RunOptions): Promise<void> {
-  if (options.input === '-') return;
   const real = async (path: string): Promise<string> => realpath(path).catch(() => resolve(path));
-  const input = await real(options.input);
+  const inputs = await Promise.all(options.inputs.filter((path) => path !== '-').map(real));
   for (const [option, path] of [['out', options.output], ['rejects', options.rejects], ['summary', options.summary]] as const) {
-    if (path !== undefined && path !== '-' && (await real(path)) === input) {
+    if (path !== undefined && path !== '-' && inputs.includes(await real(path))) {
       throw new BatchGradError('SAME_INPUT_OUTPUT', `--${option} ${path} is the input file; choose another path`, { option, file: path });
     }
   }

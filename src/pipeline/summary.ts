@@ -1,14 +1,25 @@
 /**
  * The dataset's accounting: rows read, written and rejected, and for f and every gradient column its exact
- * sum and mean over all written rows. Chunks are added in any order; the result is the same to the bit.
+ * sum and mean over all written rows. Chunks, files and shards are added in any order; the result is the
+ * same to the bit. A summary carries each sum's exact form too, so that the summaries of the parts of one
+ * job (shards, on one machine or many) can be added exactly (merge-summaries.ts).
  */
+import { createHash } from 'node:crypto';
 import { ExactSum, type ExactSumState } from '../compute/exact-sum.js';
-import { parametersOf, type JobSpec } from '../compute/job.js';
+import { outputColumnNames, parametersOf, type JobSpec } from '../compute/job.js';
+
+/** An exact sum as JSON: non-overlapping float64 partials whose exact total it is, and any infinity or NaN. */
+export interface ExactSumJson {
+  /** -0 is written "-0": JSON has no negative zero, and an all -0 column sums to -0. */
+  readonly partials: ReadonlyArray<number | '-0'>;
+  readonly special?: 'Infinity' | '-Infinity' | 'NaN';
+}
 
 export interface ColumnTotals {
   readonly sum: number;
   /** null when no row was written. */
   readonly mean: number | null;
+  readonly exact: ExactSumJson;
 }
 
 /** What the model was: its parameters' values (those used) and its loss, when it has them. */
@@ -17,7 +28,14 @@ export interface ModelFacts {
   readonly loss?: { readonly kind: string; readonly label: string; readonly weight?: string };
 }
 
-export interface RunSummary extends ModelFacts {
+/** Which part of a job a summary covers, and what job it is. */
+export interface PartFacts {
+  /** Identifies the job: model, columns, options that change numbers, and the input files and sizes. */
+  readonly fingerprint?: string;
+  readonly shard?: { readonly index: number; readonly count: number };
+}
+
+export interface RunSummary extends ModelFacts, PartFacts {
   readonly input: string;
   readonly output: string;
   readonly rows: { readonly read: number; readonly written: number; readonly rejected: number };
@@ -31,13 +49,31 @@ export function modelFacts(job: JobSpec): ModelFacts {
   return { ...(Object.keys(params).length > 0 ? { params } : {}), ...(job.tape.loss ? { loss: job.tape.loss } : {}) };
 }
 
+/** A digest of everything that decides a job's numbers, and of its inputs (names and sizes). */
+export function jobFingerprint(job: JobSpec, inputs: ReadonlyArray<{ readonly name: string; readonly size: number | undefined }>): string {
+  const decisive = {
+    tape: job.tape, header: job.header, inputColumns: job.inputColumns, gradientOrder: job.gradientOrder,
+    output: outputColumnNames(job), onError: job.onError, inputs,
+  };
+  return createHash('sha256').update(JSON.stringify(decisive)).digest('hex').slice(0, 32);
+}
+
+export function exactSumJson(state: ExactSumState): ExactSumJson {
+  const special = state.special === 0 ? undefined : (String(state.special) as ExactSumJson['special']);
+  return { partials: state.partials.map((x) => (Object.is(x, -0) ? '-0' : x)), ...(special === undefined ? {} : { special }) };
+}
+
+export function exactSumState(json: ExactSumJson): ExactSumState {
+  return { partials: json.partials.map(Number), special: json.special === undefined ? 0 : Number(json.special) };
+}
+
 export class SummaryAccumulator {
   private read = 0;
   private written = 0;
   private rejected = 0;
   private readonly sums: ExactSum[];
 
-  constructor(private readonly columnNames: readonly string[], private readonly facts: ModelFacts = {}) {
+  constructor(readonly columnNames: readonly string[], private readonly facts: ModelFacts = {}) {
     this.sums = columnNames.map(() => new ExactSum());
   }
 
@@ -48,16 +84,21 @@ export class SummaryAccumulator {
     part.sums.forEach((state, k) => this.sums[k]!.addState(state));
   }
 
+  /** Everything another accumulator of the same columns has taken. */
+  addAll(other: SummaryAccumulator): void {
+    this.add({ ...other.counts, sums: other.sums.map((sum) => sum.state()) });
+  }
+
   get counts(): RunSummary['rows'] {
     return { read: this.read, written: this.written, rejected: this.rejected };
   }
 
-  result(input: string, output: string): RunSummary {
+  result(input: string, output: string, part: PartFacts = {}): RunSummary {
     const columns: Record<string, ColumnTotals> = {};
     this.columnNames.forEach((name, k) => {
       const sum = this.sums[k]!.value();
-      columns[name] = { sum, mean: this.written === 0 ? null : sum / this.written };
+      columns[name] = { sum, mean: this.written === 0 ? null : sum / this.written, exact: exactSumJson(this.sums[k]!.state()) };
     });
-    return { input, output, ...this.facts, rows: this.counts, columns };
+    return { input, output, ...this.facts, ...part, rows: this.counts, columns };
   }
 }

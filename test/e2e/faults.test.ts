@@ -1,5 +1,5 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeGeneratedCsv } from '../support/generate.js';
@@ -103,10 +103,12 @@ describe('outputs that are not regular files', () => {
     expect(result.stderr).toMatch(/^batch-grad: cannot write .*plain-file\/out.csv: a part of the path is not a folder \[OUTPUT_FAILED\]\n$/);
   });
 
-  it('reports an input that is a folder', async () => {
-    const result = await runCli([folder.path, '-o', at('never.csv')]);
+  it('reports an input folder that holds no data files', async () => {
+    mkdirSync(at('empty-folder'));
+    writeFileSync(at('empty-folder/_SUCCESS'), '');
+    const result = await runCli([at('empty-folder'), '-o', at('never.csv')]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/cannot read .*: it is a folder \[INPUT_NOT_FOUND\]/);
+    expect(result.stderr).toMatch(/cannot read .*empty-folder: the folder holds no data files \[INPUT_NOT_FOUND\]/);
     expect(existsSync(at('never.csv'))).toBe(false);
   });
 });

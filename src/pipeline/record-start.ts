@@ -1,0 +1,118 @@
+/**
+ * Where the first record at or after a byte offset of a CSV file starts, found without reading the file
+ * before the offset: the one cut shared by every shard of a file (and every range of it).
+ *
+ * Whether the offset falls inside a quoted field depends on every quote before it. Rather than count them,
+ * the bytes from the offset are parsed twice at once, once supposing an even number of quotes came before
+ * (outside a quoted field) and once an odd number (inside one), by RFC 4180's strict rules, which csv-parse
+ * enforces: a quote opens a field only at its start, and a closing quote is followed by a delimiter, a line
+ * end or the end of the file. On valid CSV the true supposition never breaks a rule, so the first that does
+ * is false, and the other's first line end outside quotes is the cut. If neither breaks a rule before the end
+ * of the file (text built to be read both ways), the quotes before the offset are counted after all: exact,
+ * and only then reading the prefix. If both break one, the file is not valid CSV, which the run reports as a
+ * single run would.
+ */
+import type { FileHandle } from 'node:fs/promises';
+
+const LF = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
+const BLOCK = 1 << 16;
+
+const enum State { FieldStart, Unquoted, Quoted, QuoteInQuoted, ClosedCr, Broken }
+
+/** One supposition's parse: its state, and the first record start found (-1 until one is). */
+class Reading {
+  recordStart = -1;
+  constructor(public state: State) {}
+
+  step(byte: number, at: number, delimiter: number): void {
+    switch (this.state) {
+      case State.FieldStart:
+      case State.Unquoted:
+        if (byte === LF) this.boundary(at);
+        else if (byte === delimiter) this.state = State.FieldStart;
+        else if (byte === QUOTE) this.state = this.state === State.FieldStart ? State.Quoted : State.Broken;
+        else this.state = State.Unquoted;
+        return;
+      case State.Quoted:
+        if (byte === QUOTE) this.state = State.QuoteInQuoted;
+        return;
+      case State.QuoteInQuoted:
+        if (byte === QUOTE) this.state = State.Quoted;
+        else if (byte === delimiter) this.state = State.FieldStart;
+        else if (byte === LF) this.boundary(at);
+        else if (byte === CR) this.state = State.ClosedCr;
+        else this.state = State.Broken;
+        return;
+      case State.ClosedCr:
+        if (byte === LF) this.boundary(at);
+        else this.state = State.Broken;
+        return;
+      case State.Broken:
+        return;
+    }
+  }
+
+  private boundary(at: number): void {
+    this.state = State.FieldStart;
+    if (this.recordStart < 0) this.recordStart = at + 1;
+  }
+}
+
+/**
+ * The offset of the first record that starts at or after `offset` (a record starts after a line end that
+ * is outside quotes), or `size` if none does. `offset` 0 is the file's start.
+ */
+export async function recordStartAtOrAfter(file: FileHandle, offset: number, size: number, delimiter: string): Promise<number> {
+  if (offset <= 0) return 0;
+  if (offset >= size) return size;
+  const d = delimiter.charCodeAt(0);
+  const before = await byteAt(file, offset - 1);
+  // Outside a quoted field; after a quote with an even count before the offset, that quote closed a field
+  // (or began an escaped pair, which the next byte tells apart).
+  const even = new Reading(before === QUOTE ? State.QuoteInQuoted : before === d || before === LF ? State.FieldStart : State.Unquoted);
+  const odd = new Reading(State.Quoted);
+  // A record may start right at the offset, if the byte before it ended one (outside quotes).
+  if (before === LF) even.recordStart = offset;
+  const buffer = new Uint8Array(BLOCK);
+  for (let at = offset; at < size;) {
+    const { bytesRead } = await file.read(buffer, 0, Math.min(BLOCK, size - at), at);
+    if (bytesRead === 0) break;
+    for (let i = 0; i < bytesRead; i++) {
+      even.step(buffer[i]!, at + i, d);
+      odd.step(buffer[i]!, at + i, d);
+    }
+    at += bytesRead;
+    const evenOut = even.state === State.Broken;
+    const oddOut = odd.state === State.Broken;
+    if (evenOut !== oddOut) return startOf(evenOut ? odd : even, size);
+    if (evenOut && oddOut) return startOf(even, size);
+  }
+  // At the end of the file a quoted field must be closed.
+  if (odd.state === State.Quoted) odd.state = State.Broken;
+  if (even.state === State.Quoted) even.state = State.Broken;
+  if (even.state === State.Broken !== (odd.state === State.Broken)) return startOf(even.state === State.Broken ? odd : even, size);
+  return startOf(await evenQuotesBefore(file, offset) ? even : odd, size);
+}
+
+const startOf = (reading: Reading, size: number): number => (reading.recordStart < 0 ? size : reading.recordStart);
+
+async function byteAt(file: FileHandle, at: number): Promise<number> {
+  const one = new Uint8Array(1);
+  await file.read(one, 0, 1, at);
+  return one[0]!;
+}
+
+/** Whether the bytes before `offset` hold an even number of quotes: the slow, exact answer. */
+async function evenQuotesBefore(file: FileHandle, offset: number): Promise<boolean> {
+  const buffer = new Uint8Array(BLOCK);
+  let quotes = 0;
+  for (let at = 0; at < offset;) {
+    const { bytesRead } = await file.read(buffer, 0, Math.min(BLOCK, offset - at), at);
+    if (bytesRead === 0) break;
+    for (let i = 0; i < bytesRead; i++) if (buffer[i] === QUOTE) quotes++;
+    at += bytesRead;
+  }
+  return quotes % 2 === 0;
+}
