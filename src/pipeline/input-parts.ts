@@ -106,7 +106,8 @@ async function byteRange(path: string, format: Format, size: number, shard: Shar
     const startOf = async (k: number): Promise<number> => (k === 1 ? end0 : k > shard.count ? size : Math.max(end0, await cut(nominal(k))));
     const start = await startOf(shard.index);
     const end = await startOf(shard.index + 1);
-    const label = shard.index === 1 ? path : `${path} (shard ${shard.index}/${shard.count}, line 1 at byte ${start})`;
+    // A range that starts right after the header is read with it, its lines counted as in the file.
+    const label = start <= end0 ? path : `${path} (shard ${shard.index}/${shard.count}, line 1 at byte ${start})`;
     return { path, format, size, label, range: { start, end, headerEnd: format === 'jsonl' ? await cut(1) : end0 } };
   } finally {
     await handle.close();

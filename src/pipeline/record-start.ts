@@ -7,17 +7,19 @@
  * (outside a quoted field) and once an odd number (inside one), by RFC 4180's strict rules, which csv-parse
  * enforces: a quote opens a field only at its start, and a closing quote is followed by a delimiter, a line
  * end or the end of the file. On valid CSV the true supposition never breaks a rule, so the first that does
- * is false, and the other's first line end outside quotes is the cut. If neither breaks a rule before the end
- * of the file (text built to be read both ways), the quotes before the offset are counted after all: exact,
- * and only then reading the prefix. If both break one, the file is not valid CSV, which the run reports as a
- * single run would.
+ * is false, and the other's first line end outside quotes is the cut. A quoted field open for longer than
+ * the longest record allowed (`maxRecordBytes`, which a single run enforces too) breaks the rules as well,
+ * so a file without quotes is decided after at most that many bytes, not at its end; blocks without a quote
+ * are passed over with indexOf. If neither supposition breaks a rule before the end of the file (text built
+ * to be read both ways), the quotes before the offset are counted after all: exact, and only then reading
+ * the prefix. If both break one, the file is not valid CSV, which the run reports as a single run would.
  */
 import type { FileHandle } from 'node:fs/promises';
 
 const LF = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
-const BLOCK = 1 << 16;
+const BLOCK = 1 << 20;
 
 const enum State { FieldStart, Unquoted, Quoted, QuoteInQuoted, ClosedCr, Broken }
 
@@ -54,6 +56,17 @@ class Reading {
     }
   }
 
+  /** A block with no quote, for a reading in Quoted (unchanged), FieldStart or Unquoted: no byte loop. */
+  skip(block: Uint8Array, at: number, delimiter: number): void {
+    if (this.state === State.Quoted) return;
+    if (this.recordStart < 0) {
+      const lf = block.indexOf(LF);
+      if (lf >= 0) this.recordStart = at + lf + 1;
+    }
+    const last = block[block.length - 1]!;
+    this.state = last === LF || last === delimiter ? State.FieldStart : State.Unquoted;
+  }
+
   private boundary(at: number): void {
     this.state = State.FieldStart;
     if (this.recordStart < 0) this.recordStart = at + 1;
@@ -64,7 +77,7 @@ class Reading {
  * The offset of the first record that starts at or after `offset` (a record starts after a line end that
  * is outside quotes), or `size` if none does. `offset` 0 is the file's start.
  */
-export async function recordStartAtOrAfter(file: FileHandle, offset: number, size: number, delimiter: string): Promise<number> {
+export async function recordStartAtOrAfter(file: FileHandle, offset: number, size: number, delimiter: string, maxRecordBytes = 64 << 20): Promise<number> {
   if (offset <= 0) return 0;
   if (offset >= size) return size;
   const d = delimiter.charCodeAt(0);
@@ -76,14 +89,29 @@ export async function recordStartAtOrAfter(file: FileHandle, offset: number, siz
   // A record may start right at the offset, if the byte before it ended one (outside quotes).
   if (before === LF) even.recordStart = offset;
   const buffer = new Uint8Array(BLOCK);
+  let lastQuote = offset;
+  const simple = (reading: Reading): boolean => reading.state === State.Quoted || reading.state === State.FieldStart || reading.state === State.Unquoted;
   for (let at = offset; at < size;) {
     const { bytesRead } = await file.read(buffer, 0, Math.min(BLOCK, size - at), at);
     if (bytesRead === 0) break;
-    for (let i = 0; i < bytesRead; i++) {
-      even.step(buffer[i]!, at + i, d);
-      odd.step(buffer[i]!, at + i, d);
+    const block = buffer.subarray(0, bytesRead);
+    const quote = block.lastIndexOf(QUOTE);
+    if (quote < 0 && simple(even) && simple(odd)) {
+      even.skip(block, at, d);
+      odd.skip(block, at, d);
+    } else {
+      for (let i = 0; i < bytesRead; i++) {
+        even.step(buffer[i]!, at + i, d);
+        odd.step(buffer[i]!, at + i, d);
+      }
+      if (quote >= 0) lastQuote = at + quote;
     }
     at += bytesRead;
+    // A field still open this long after the last quote is longer than any record may be.
+    if (at - lastQuote > maxRecordBytes) {
+      if (even.state === State.Quoted) even.state = State.Broken;
+      if (odd.state === State.Quoted) odd.state = State.Broken;
+    }
     const evenOut = even.state === State.Broken;
     const oddOut = odd.state === State.Broken;
     if (evenOut !== oddOut) return startOf(evenOut ? odd : even, size);
