@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   MERGE_PART_FOREIGN: { exit: 1, summary: 'the summaries given to merge are not all of one job (model, columns, options or inputs differ)' },
   MERGE_PART_MISSING: { exit: 1, summary: 'a shard of the job has no summary among those given to merge' },
   MERGE_PART_REPEATED: { exit: 1, summary: 'a shard of the job is given to merge more than once' },
+  CACHE_TOO_LARGE: { exit: 1, summary: 'fit --cache would need more memory than is free; fit streams the data without it' },
   // Output and environment (exit 1).
   OUTPUT_FAILED: { exit: 1, summary: 'the output could not be written (no space, no permission, missing folder)' },
   OUTPUT_CLOSED: { exit: 141, summary: 'the reader of the output closed the pipe (as `head` does); the run stops quietly' },

@@ -17,6 +17,8 @@ export type { InputRecord, OutputRecord, RejectedRecord } from './api/record-run
 export type { ModelChoice } from './api/model-choice.js';
 export { runFile, type RunIo } from './pipeline/run-file.js';
 export { mergeSummaries } from './pipeline/merge-summaries.js';
+export { fit, type FitOptions, type FitResult } from './api/fit.js';
+export type { IterationLog } from './core/optimize/lbfgs.js';
 export type { RunSummary, ColumnTotals } from './pipeline/summary.js';
 export type { RejectedRow } from './compute/process-chunk.js';
 export { DEFAULT_BATCH_SIZE, type RunOptionsInput } from './pipeline/options.js';

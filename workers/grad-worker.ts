@@ -5,6 +5,7 @@
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { runModel } from '../src/compute/model-tape.js';
+import { exactSumOf } from '../src/compute/exact-sum.js';
 import { processChunk } from '../src/compute/process-chunk.js';
 import { processBatch } from '../src/compute/process-batch.js';
 import { injectedFault } from './fault-injection.js';
@@ -16,7 +17,13 @@ detachEarly();
 export default function gradWorker(request: WorkerRequest): unknown {
   if (request.kind === 'batch') {
     injectedFault(request.task.seq);
-    return processBatch(request.job, request.task).then((result) => transferring(result, [result.output.buffer]));
+    return processBatch(request.job, request.task).then((result) => transferring(result, [result.output.buffer, ...(result.inputs ?? []).map((c) => c.buffer)]));
+  }
+  if (request.kind === 'sums') {
+    const { tape, gradientOrder, columns, rows } = request;
+    const result = runModel(tape, columns, rows);
+    const outputs = [result.prediction, ...(result.loss ? [result.loss] : []), ...gradientOrder.map((k) => result.gradients[k]!)];
+    return transferring({ sums: outputs.map((column) => exactSumOf(column, rows)), columns }, columns.map((c) => c.buffer));
   }
   if (request.kind === 'columns') {
     const response = computeColumns(request);
@@ -30,7 +37,7 @@ function chunkResult(request: ChunkRequest): unknown {
   injectedFault(request.task.seq);
   const result = { ...processChunk(request.job, request.task), input: request.task.bytes };
   // The output and the (now parsed) input both go back: the coordinator recycles their buffers.
-  return transferring(result, [...new Set([result.output.buffer, request.task.bytes.buffer])]);
+  return transferring(result, [...new Set([result.output.buffer, request.task.bytes.buffer, ...(result.inputs ?? []).map((c) => c.buffer)])]);
 }
 
 function computeColumns({ tape, columns, rows }: ColumnsRequest): ColumnsResponse {

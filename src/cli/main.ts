@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { writeFileSync } from 'node:fs';
-import { BatchGradError, DEFAULT_BATCH_SIZE, ERROR_CODES, mergeSummaries, runFile, type RunSummary } from '../index.js';
+import { BatchGradError, DEFAULT_BATCH_SIZE, ERROR_CODES, fit, mergeSummaries, runFile, type RunSummary } from '../index.js';
 import { formatSummaryTable } from './summary-table.js';
 
 // No V8 flags are set from here: flags set after start miss the heap already running this thread, and
@@ -33,6 +33,51 @@ function joinExprValues(args: readonly string[]): string[] {
     else joined.push(arg);
   }
   return joined;
+}
+
+const FORMAT_CHOICES = ['csv', 'tsv', 'jsonl', 'parquet', 'arrow', 'arrows'] as const;
+
+/** The options that say what the model is and how the input is read: the same for a run and for fit. */
+const MODEL_AND_INPUT_OPTIONS = {
+  threads: { alias: 't', type: 'string', describe: 'worker threads [default: available parallelism]', requiresArg: true },
+  'batch-size': { type: 'string', describe: `rows per task [default: ${DEFAULT_BATCH_SIZE}]`, requiresArg: true },
+  expr: { alias: 'e', type: 'string', describe: 'a formula to use instead of the logistic model, e.g. "w*x1 + w*x2"', requiresArg: true },
+  features: { type: 'string', describe: 'the logistic model over these columns, comma-separated, with parameters w_<feature> and b', requiresArg: true },
+  params: { type: 'string', describe: 'a JSON file of parameter values (name -> number), e.g. a fit\'s model.json', requiresArg: true },
+  param: { type: 'string', array: true, describe: 'a parameter, name=value (repeatable; wins over --params)', requiresArg: true },
+  label: { type: 'string', describe: 'the column holding each row\'s target (needs --loss)', requiresArg: true },
+  loss: { choices: ['bce', 'squared'] as const, describe: 'bce: cross-entropy on the logit, labels 0 or 1; squared: (f - label)^2' },
+  weight: { type: 'string', describe: 'a column multiplying each row\'s loss', requiresArg: true },
+  from: { choices: FORMAT_CHOICES, describe: 'the input format [default: by extension; csv for stdin]' },
+  header: { type: 'boolean', default: true, describe: 'the CSV input starts with a header row (--no-header: it does not; give --columns)' },
+  columns: { type: 'string', describe: 'with --no-header: the column names, comma-separated', requiresArg: true },
+  delimiter: { alias: 'd', type: 'string', describe: 'field delimiter, one ASCII character (\\t or tab for a tab) [default: "," or a tab for TSV]', requiresArg: true },
+  'on-error': { choices: ['fail', 'skip'] as const, default: 'fail' as const, describe: 'on a bad row: stop (fail), or skip it and count it (skip)' },
+  rejects: { type: 'string', describe: 'with --on-error skip: write each rejected row, its line and reason, to this CSV file', requiresArg: true },
+} as const;
+
+/** The model and input options as runFile and fit take them. */
+function modelAndInput(argv: { [key: string]: unknown }, args: readonly string[]) {
+  const inputs = argv.input as string[];
+  return {
+    // yargs-parser reads a lone "-" positional as an empty string, or drops it; "-" is what the user typed.
+    input: inputs.length === 0 && args.includes('-') ? ['-'] : inputs.map((path) => (path === '' ? '-' : String(path))),
+    threads: integerOrText(argv.threads as string | undefined) as number | undefined,
+    batchSize: integerOrText(argv['batch-size'] as string | undefined) as number | undefined,
+    expr: argv.expr as string | undefined,
+    features: argv.features as string | undefined,
+    params: argv.params as string | undefined,
+    param: argv.param as string[] | undefined,
+    label: argv.label as string | undefined,
+    loss: argv.loss as 'bce' | 'squared' | undefined,
+    weight: argv.weight as string | undefined,
+    from: argv.from as (typeof FORMAT_CHOICES)[number] | undefined,
+    header: argv.header as boolean | undefined,
+    columns: argv.columns as string | undefined,
+    delimiter: argv.delimiter as string | undefined,
+    onError: argv['on-error'] as 'fail' | 'skip',
+    rejects: argv.rejects as string | undefined,
+  };
 }
 
 /** yargs would turn "abc" into NaN; keep what the user typed so the message can show it. */
@@ -64,6 +109,46 @@ async function merge(args: readonly string[]): Promise<void> {
   process.stderr.write(formatSummaryTable(summary));
 }
 
+/** `batch-grad fit data.csv --features a,b --label y --loss bce --out model.json`: L-BFGS over passes of the data. */
+async function fitCommand(args: readonly string[]): Promise<void> {
+  const argv = await yargs(args)
+    .scriptName('batch-grad fit')
+    .locale('en')
+    .usage('$0 <input..> --label <column> --loss bce|squared (--features <columns> | --expr <formula> --param name=start ...) [--out model.json]\n\nFits the parameters by minimising mean loss + (l2/2)||weights||^2 with L-BFGS; each evaluation is one pass over the data.')
+    .command('$0 <input..>', false, (y) => y.positional('input', { type: 'string', array: true, describe: 'input file(s) or folder(s), or - for stdin' }))
+    .options(MODEL_AND_INPUT_OPTIONS)
+    .option('out', { alias: 'o', type: 'string', describe: 'write the fitted model (parameters, loss, gradient, iterations, why it stopped) as JSON here', requiresArg: true })
+    .option('l2', { type: 'number', describe: 'L2 penalty on every parameter but b [default: 0]', requiresArg: true })
+    .option('max-iter', { type: 'number', describe: 'iterations at most [default: 100]', requiresArg: true })
+    .option('tol', { type: 'number', describe: 'stop when the gradient\'s largest component is at most this [default: 1e-8]', requiresArg: true })
+    .option('history', { type: 'number', describe: 'L-BFGS curvature pairs kept [default: 10]', requiresArg: true })
+    .option('cache', { type: 'boolean', describe: 'keep the parsed model inputs in memory after the first pass (refused when they would not fit)' })
+    .example('$0 clicks.csv --features age,income --label clicked --loss bce --l2 1e-4 --out model.json', 'logistic regression; then batch-grad clicks.csv --params model.json ... for predictions')
+    .example('$0 decay.csv -e "a*exp(-k*t) + c" --param a=1 --param k=0.1 --param c=0 --label y --loss squared', 'nonlinear least squares')
+    .help()
+    .strict()
+    .fail((message, error) => {
+      if (error && error.name !== 'YError') throw error;
+      process.stderr.write(`batch-grad: ${message ?? error?.message} [INVALID_OPTION]\n`);
+      exitWith(ERROR_CODES.INVALID_OPTION.exit);
+    })
+    .parseAsync();
+  const result = await fit({
+    ...modelAndInput(argv, args),
+    out: argv.out,
+    l2: argv.l2,
+    maxIterations: argv['max-iter'],
+    tolerance: argv.tol,
+    history: argv.history,
+    cache: argv.cache,
+    onCacheEstimate: ({ rows, bytes }) => process.stderr.write(`cache: about ${(bytes / 2 ** 20).toFixed(0)} MiB for about ${rows.toLocaleString('en')} rows\n`),
+    onIteration: ({ iteration, value, gradientNorm, step }) =>
+      process.stderr.write(`iteration ${iteration}: loss ${value}, gradient ${gradientNorm.toExponential(3)}, step ${step.toPrecision(4)}\n`),
+  });
+  const params = Object.entries(result.params).map(([name, value]) => `  ${name} = ${value}`).join('\n');
+  process.stderr.write(`${result.status}: ${result.message}\nloss ${result.loss} (mean loss ${result.meanLoss}) after ${result.iterations} iterations, ${result.evaluations} passes over ${result.rows.used.toLocaleString('en')} rows\n${params}\n`);
+}
+
 async function main(): Promise<void> {
   // What yargs' hideBin does for plain Node, without importing yargs/helpers (slow to load).
   const args = joinExprValues(process.argv.slice(2));
@@ -75,27 +160,13 @@ async function main(): Promise<void> {
     .usage('$0 <input> --out <output> [options]\n\nValues and gradients of a function, row by row, over a CSV file, on all cores.\nBy default the function is the logistic model f = 1/(1+exp(-(w1*x1 + ... + wn*xn + b))), n from the header.')
     .command('$0 <input..>', false, (y) => y.positional('input', { type: 'string', array: true, describe: 'input file(s) or folder(s), or - for stdin' }))
     .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output CSV file, or - for stdout', requiresArg: true })
-    .option('threads', { alias: 't', type: 'string', describe: 'worker threads [default: available parallelism]', requiresArg: true })
-    .option('batch-size', { type: 'string', describe: `rows per task [default: ${DEFAULT_BATCH_SIZE}]`, requiresArg: true })
-    .option('expr', { alias: 'e', type: 'string', describe: 'a formula to use instead of the logistic model, e.g. "w*x1 + w*x2"', requiresArg: true })
-    .option('features', { type: 'string', describe: 'the logistic model over these columns, comma-separated, with parameters w_<feature> and b', requiresArg: true })
-    .option('params', { type: 'string', describe: 'a JSON file of parameter values (name -> number), e.g. a fit\'s model.json', requiresArg: true })
-    .option('param', { type: 'string', array: true, describe: 'a parameter, name=value (repeatable; wins over --params)', requiresArg: true })
-    .option('label', { type: 'string', describe: 'the column holding each row\'s target (needs --loss)', requiresArg: true })
-    .option('loss', { choices: ['bce', 'squared'] as const, describe: 'bce: cross-entropy on the logit, labels 0 or 1; squared: (f - label)^2' })
-    .option('weight', { type: 'string', describe: 'a column multiplying each row\'s loss', requiresArg: true })
+    .options(MODEL_AND_INPUT_OPTIONS)
     .option('wrt', { type: 'string', describe: 'the inputs whose gradients are written, comma-separated [default: the parameters, else every model input]', requiresArg: true })
-    .option('from', { choices: ['csv', 'tsv', 'jsonl', 'parquet', 'arrow', 'arrows'] as const, describe: 'the input format [default: by extension; csv for stdin]' })
-    .option('to', { choices: ['csv', 'tsv', 'jsonl', 'parquet', 'arrow', 'arrows'] as const, describe: 'the output format [default: by extension; csv for stdout]' })
+    .option('to', { choices: FORMAT_CHOICES, describe: 'the output format [default: by extension; csv for stdout]' })
     .option('compression', { choices: ['snappy', 'zstd', 'gzip', 'brotli', 'lz4', 'none'] as const, describe: 'Parquet output compression [default: snappy]' })
     .option('shard', { type: 'string', describe: 'k/N: process the k-th of N parts of the input (shard 1 writes the header)', requiresArg: true })
-    .option('header', { type: 'boolean', default: true, describe: 'the CSV input starts with a header row (--no-header: it does not; give --columns)' })
-    .option('columns', { type: 'string', describe: 'with --no-header: the column names, comma-separated', requiresArg: true })
     .option('keep', { alias: 'k', type: 'string', describe: 'input columns to copy to the output, comma-separated (e.g. an id)', requiresArg: true })
     .option('summary', { type: 'string', describe: 'also write the summary (counts, sums, means) as JSON to this file', requiresArg: true })
-    .option('delimiter', { alias: 'd', type: 'string', describe: 'field delimiter, one ASCII character (\\t or tab for a tab) [default: "," or a tab for TSV]', requiresArg: true })
-    .option('on-error', { choices: ['fail', 'skip'] as const, default: 'fail' as const, describe: 'on a bad row: stop (fail), or skip it and count it (skip)' })
-    .option('rejects', { type: 'string', describe: 'with --on-error skip: write each rejected row, its line and reason, to this CSV file', requiresArg: true })
     .option('progress', { type: 'boolean', describe: 'show progress on stderr [default: on when stderr is a terminal]' })
     .example('$0 data.csv --out grads.csv', 'the logistic model; n is read from the header (w1..wn, x1..xn, b)')
     .example('$0 data.csv -o grads.csv --keep id --summary totals.json', 'copy the id column, and write sums and means as JSON')
@@ -128,30 +199,14 @@ async function main(): Promise<void> {
 
   try {
     const summary = await runFile({
-      // yargs-parser reads a lone "-" positional as an empty string; "-" is what the user typed.
-      input: (argv.input as string[]).length === 0 && args.includes('-') ? ['-'] : (argv.input as string[]).map((path) => (path === '' ? '-' : String(path))),
+      ...modelAndInput(argv, args),
       shard: argv.shard,
-      header: argv.header,
-      columns: argv.columns,
       output: argv.out,
-      threads: integerOrText(argv.threads) as number | undefined,
-      batchSize: integerOrText(argv['batch-size']) as number | undefined,
-      expr: argv.expr,
-      features: argv.features,
-      params: argv.params,
-      param: argv.param,
-      label: argv.label,
-      loss: argv.loss,
-      weight: argv.weight,
       wrt: argv.wrt,
-      from: argv.from,
       to: argv.to,
       compression: argv.compression,
       keep: argv.keep,
       summary: argv.summary,
-      delimiter: argv.delimiter,
-      onError: argv['on-error'],
-      rejects: argv.rejects,
       progress: argv.progress ?? process.stderr.isTTY === true,
       signal: controller.signal,
     });
@@ -178,4 +233,5 @@ function fail(error: unknown): never {
 
 const command = process.argv[2];
 if (command === 'merge') await merge(process.argv.slice(3)).catch(fail);
+else if (command === 'fit') await fitCommand(process.argv.slice(3)).catch(fail);
 else await main();

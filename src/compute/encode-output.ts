@@ -35,6 +35,8 @@ export interface OutputRows {
 
 export function encodeOutput(job: JobSpec, out: OutputRows, reuse?: ArrayBuffer): Uint8Array {
   switch (job.output.encoding) {
+    case 'none':
+      return new Uint8Array(0);
     case 'csv':
       return csvLines(job, out, reuse);
     case 'jsonl':

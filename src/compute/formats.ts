@@ -9,8 +9,8 @@ export type Format = (typeof FORMATS)[number];
 export const PARQUET_COMPRESSIONS = ['snappy', 'zstd', 'gzip', 'brotli', 'lz4', 'none'] as const;
 export type ParquetCompression = (typeof PARQUET_COMPRESSIONS)[number];
 
-/** How a worker encodes its output batch. */
-export type OutputEncoding = 'csv' | 'jsonl' | 'arrow';
+/** How a worker encodes its output batch; `none` when only the sums are wanted (a fit's passes). */
+export type OutputEncoding = 'csv' | 'jsonl' | 'arrow' | 'none';
 
 export function encodingOf(format: Format): OutputEncoding {
   return format === 'csv' || format === 'tsv' ? 'csv' : format === 'jsonl' ? 'jsonl' : 'arrow';

@@ -55,6 +55,8 @@ export interface JobSpec {
   readonly file: string;
   /** Whether rejected rows are to be returned (only when --rejects asks for them). */
   readonly collectRejects: boolean;
+  /** Whether results carry the good rows' model inputs (a fit's cache). */
+  readonly keepInputs?: boolean;
 }
 
 /** The output columns: kept columns, f, then loss and dloss_d<name> with a loss, else df_d<name>. */

@@ -74,5 +74,6 @@ export async function processBatch(job: JobSpec, task: BatchTask): Promise<Chunk
     rejected: batch.problems.length,
     rejects,
     sums: columns.map((column) => exactSumOf(column, batch.rows)),
+    ...(job.keepInputs === true ? { inputs: batch.columns.map((column) => column.slice(0, batch.rows)) } : {}),
   };
 }

@@ -53,6 +53,8 @@ export interface ChunkResult {
   readonly error?: BatchGradErrorData;
   /** The task's input bytes, handed back (by a worker) so their buffer can be reused. */
   readonly input?: Uint8Array;
+  /** With job.keepInputs: the good rows' model inputs, one column per tape row input. */
+  readonly inputs?: Float64Array[];
 }
 
 /** Which parser to use: `auto` in production; tests force `csv-parse` to compare the two. */
@@ -98,6 +100,7 @@ export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice
     rejected: parsed.problems.length,
     rejects,
     sums: outputColumns.map((column) => exactSumOf(column, rows)),
+    ...(job.keepInputs === true ? { inputs: parsed.columns.map((column) => column.slice(0, rows)) } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { BatchGradError } from '../errors.js';
 import type { ChunkResult, ChunkTask } from '../compute/process-chunk.js';
 import type { BatchTask } from '../compute/process-batch.js';
 import type { JobSpec, TapeSpec } from '../compute/job.js';
-import type { ColumnsResponse, WorkerRequest, WorkerResponse } from './protocol.js';
+import type { ColumnsResponse, SumsResponse, WorkerRequest, WorkerResponse } from './protocol.js';
 import { createPool } from './pool.js';
 import { abortable, interrupted } from './abort.js';
 
@@ -41,6 +41,11 @@ export class Engine {
     return this.run<ChunkResult>({ kind: 'batch', job, task }, transfer, signal);
   }
 
+  /** The tape over cached model inputs on a worker: exact sums back, and the columns for the next pass. */
+  runSums(tape: TapeSpec, gradientOrder: readonly number[], columns: Float64Array[], rows: number, signal?: AbortSignal): Promise<SumsResponse> {
+    return this.run<SumsResponse>({ kind: 'sums', tape, gradientOrder, columns, rows }, columns.map((c) => c.buffer), signal);
+  }
+
   /** The tape run on a worker over columns already in memory; the columns are moved to it. */
   runColumns(tape: TapeSpec, columns: Float64Array[], rows: number, signal?: AbortSignal): Promise<ColumnsResponse> {
     return this.run<ColumnsResponse>({ kind: 'columns', tape, columns, rows }, columns.map((c) => c.buffer), signal);
@@ -57,7 +62,7 @@ export class Engine {
     } catch (error) {
       if (error instanceof BatchGradError) throw error;
       if (signal?.aborted) throw interrupted(signal);
-      const where = request.kind === 'chunk' ? `rows from line ${request.task.firstLine}` : request.kind === 'batch' ? `batch ${request.task.seq + 1}` : `a batch of ${request.rows} records`;
+      const where = request.kind === 'chunk' ? `rows from line ${request.task.firstLine}` : request.kind === 'batch' ? `batch ${request.task.seq + 1}` : `a batch of ${request.rows} rows`;
       const message = error instanceof Error ? error.message : String(error);
       throw new BatchGradError('WORKER_FAILED', `a worker thread failed on ${where}: ${message}`, request.kind === 'chunk' ? { line: request.task.firstLine } : {});
     }

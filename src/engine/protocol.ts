@@ -5,6 +5,7 @@
 import type { ChunkResult, ChunkTask } from '../compute/process-chunk.js';
 import type { BatchTask } from '../compute/process-batch.js';
 import type { JobSpec, TapeSpec } from '../compute/job.js';
+import type { ExactSumState } from '../compute/exact-sum.js';
 
 /** CSV bytes to parse, compute and format. */
 export interface ChunkRequest {
@@ -36,5 +37,22 @@ export interface ColumnsResponse {
   readonly gradients: Float64Array[];
 }
 
-export type WorkerRequest = ChunkRequest | BatchRequest | ColumnsRequest;
-export type WorkerResponse = ChunkResult | ColumnsResponse;
+/** Model inputs already parsed (a fit's cache): the tape with new parameters, and only the exact sums back. */
+export interface SumsRequest {
+  readonly kind: 'sums';
+  readonly tape: TapeSpec;
+  /** The tape inputs whose gradients are summed, in output order. */
+  readonly gradientOrder: readonly number[];
+  readonly columns: Float64Array[];
+  readonly rows: number;
+}
+
+export interface SumsResponse {
+  /** f, the loss, then the gradients in `gradientOrder`. */
+  readonly sums: ExactSumState[];
+  /** The request's columns, handed back for the next pass. */
+  readonly columns: Float64Array[];
+}
+
+export type WorkerRequest = ChunkRequest | BatchRequest | ColumnsRequest | SumsRequest;
+export type WorkerResponse = ChunkResult | ColumnsResponse | SumsResponse;

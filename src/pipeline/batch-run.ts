@@ -46,11 +46,12 @@ export async function startRecordBatchRun(engine: Engine, header: readonly strin
 }
 
 function startRun(engine: Engine, batches: Batches, options: CsvRunOptions): CsvRun {
-  const job = resolveJob(batches.header, {
+  let job: JobSpec = resolveJob(batches.header, {
     ...options.training,
     expr: options.expr, keep: options.keep, delimiter: options.delimiter, onError: options.onError,
     file: options.file, collectRejects: options.collectRejects, output: options.outputEncoding,
   });
+  if (options.keepInputs === true) job = { ...job, keepInputs: true };
   const summary = new SummaryAccumulator(summedColumnNames(job), modelFacts(job));
   return { job, header: new Uint8Array(0), summary, release: () => undefined, results: results(engine, job, batches, summary, options.signal) };
 }

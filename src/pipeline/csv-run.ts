@@ -42,6 +42,8 @@ export type CsvRunOptions = Pick<RunOptions, 'expr' | 'keep' | 'delimiter' | 'on
   readonly firstLine?: number;
   /** The column names of a source with no header row (--no-header --columns). */
   readonly columns?: readonly string[] | undefined;
+  /** Whether results carry the good rows' model inputs (a fit's cache). */
+  readonly keepInputs?: boolean;
 };
 
 export interface CsvRun {
@@ -75,11 +77,12 @@ export async function startCsvRun(engine: Engine, bytes: AsyncIterable<Uint8Arra
     }
     header = parseHeader(headerChunk.bytes, options.delimiter, options.file);
   }
-  const job = resolveJob(header, {
+  let job: JobSpec = resolveJob(header, {
     ...options.training,
     expr: options.expr, keep: options.keep, delimiter: options.delimiter, onError: options.onError,
     file: options.file, collectRejects: options.collectRejects, output: options.outputEncoding,
   });
+  if (options.keepInputs === true) job = { ...job, keepInputs: true };
   const d = job.output.delimiter;
   const outputHeader = Buffer.from(`${outputColumnNames(job).map((name) => csvField(name, d)).join(d)}\n`);
   const summary = new SummaryAccumulator(summedColumnNames(job), modelFacts(job));

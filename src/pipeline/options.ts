@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { BatchGradError } from '../errors.js';
 import { readFileSync } from 'node:fs';
-import type { OnError } from '../compute/job.js';
+import type { JobSpec, OnError } from '../compute/job.js';
 import type { TrainingChoices } from '../compute/resolve-job.js';
 import { LOSSES, type LossKind } from '../core/loss.js';
 import { PARQUET_COMPRESSIONS, type Format, type ParquetCompression } from '../compute/formats.js';
@@ -56,6 +56,10 @@ export interface RunOptions {
   readonly outputDelimiter: string;
   /** Parquet output's compression codec. */
   readonly compression: ParquetCompression;
+  /** Compute only the summary: no output is opened or written (a fit's passes over the data). */
+  readonly discardOutput?: boolean;
+  /** Given each batch's model inputs (good rows only), in order: a fit's cache. */
+  readonly onInputs?: (job: JobSpec, columns: Float64Array[], rows: number) => void;
 }
 
 /** The training options as a caller gives them: lists as arrays or comma-separated text. */
@@ -235,5 +239,40 @@ export function normaliseRunOptions(input: RunOptionsInput): RunOptions {
     to,
     outputDelimiter,
     compression: input.compression ?? 'snappy',
+  };
+}
+
+/** A fit's own options, checked like every other. */
+export interface FitSettings {
+  /** Weight of (l2/2)||weights||^2 added to the mean loss; the bias b is not penalised. */
+  readonly l2: number;
+  readonly maxIterations: number;
+  /** Converged when the gradient's largest component is at most this. */
+  readonly tolerance: number;
+  readonly history: number;
+  /** Keep the parsed model inputs in memory after the first pass. */
+  readonly cache: boolean;
+}
+
+export interface FitSettingsInput {
+  readonly l2?: number;
+  readonly maxIterations?: number;
+  readonly tolerance?: number;
+  readonly history?: number;
+  readonly cache?: boolean;
+}
+
+export function fitSettingsOf(input: FitSettingsInput): FitSettings {
+  const nonNegative = (option: string, value: unknown, fallback: number): number => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) invalid(option, 'a number >= 0', value);
+    return value;
+  };
+  return {
+    l2: nonNegative('l2', input.l2, 0),
+    maxIterations: positiveInteger('max-iter', input.maxIterations, 100, 1_000_000),
+    tolerance: nonNegative('tol', input.tolerance, 1e-8),
+    history: positiveInteger('history', input.history, 10, 1000),
+    cache: input.cache ?? false,
   };
 }

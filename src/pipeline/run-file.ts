@@ -55,7 +55,7 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
   const totalBytes = plan.parts.every((part) => part.size !== undefined) ? plan.parts.reduce((sum, part) => sum + partBytes(part), 0) : undefined;
   const progress = new Progress(options.progress ? io.stderr : undefined, totalBytes);
   try {
-    const output = (await open(options.output))!;
+    const output = options.discardOutput === true ? discarding : (await open(options.output))!;
     const rejects = await open(options.rejects);
     const summaryOutput = await open(options.summary);
     const write = (out: Output, bytes: Uint8Array, written?: () => void): Promise<void> => abortable(out.write(bytes, written), options.signal);
@@ -69,7 +69,8 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
       try {
         const runOptions = {
           ...options, file: part.label, collectRejects: options.rejects !== undefined, firstLine: source.firstLine, columns: source.columns ?? options.columns,
-          outputEncoding: { encoding: encodingOf(options.to), delimiter: options.outputDelimiter },
+          keepInputs: options.onInputs !== undefined,
+          outputEncoding: { encoding: options.discardOutput === true ? 'none' as const : encodingOf(options.to), delimiter: options.outputDelimiter },
         };
         const run = part.format === 'csv' || part.format === 'tsv'
           ? await startCsvRun(engine, source.bytes, runOptions)
@@ -77,7 +78,8 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
         if (first === undefined) {
           first = { job: run.job, label: part.label };
           // A shard after the first writes no header, so that its parts concatenated are the whole output.
-          writer = formatWriter(options.to, output, run.job, options.compression, options.shard === undefined || options.shard.index === 1);
+          const header = options.shard === undefined || options.shard.index === 1;
+          writer = formatWriter(options.discardOutput === true ? 'jsonl' : options.to, output, run.job, options.compression, header && options.discardOutput !== true);
           totals = new SummaryAccumulator(run.summary.columnNames, modelFacts(run.job));
         } else if (!sameJob(first.job, run.job)) {
           throw new BatchGradError('HEADER_INVALID', `${part.label}: its columns (${run.job.header.join(', ')}) differ from those of ${first.label} (${first.job.header.join(', ')})`, {
@@ -87,6 +89,7 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
         for await (const result of run.results) {
           await abortable(writer!.write(result.output, () => run.release(result)), options.signal);
           if (rejects && result.rejects.length > 0) await write(rejects, rejectLines(result.rejects));
+          if (result.inputs !== undefined) options.onInputs?.(run.job, result.inputs, result.written);
           bytesDone += result.inputBytes;
           progress.update(totals!.counts.read + run.summary.counts.read, bytesDone);
         }
@@ -102,7 +105,7 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
     };
     const summary = totals!.result(options.inputs.join(', ') === '-' ? '<stdin>' : options.inputs.join(', '), options.output === '-' ? '<stdout>' : options.output, partFacts);
     if (summaryOutput) await write(summaryOutput, Buffer.from(`${JSON.stringify(summary, null, 2)}\n`));
-    await commitAll([output, rejects, summaryOutput], [options.output, options.rejects, options.summary]);
+    await commitAll([options.discardOutput === true ? undefined : output, rejects, summaryOutput], [options.output, options.rejects, options.summary]);
     return summary;
   } catch (error) {
     for (const output of outputs) await output.abort();
@@ -111,6 +114,15 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
     progress.finish();
   }
 }
+
+/** Where a pass that wants only the sums writes: nowhere. */
+const discarding: Output = {
+  write: async (_bytes, written) => written?.(),
+  finish: async () => {},
+  publish: async () => {},
+  commit: async () => {},
+  abort: async () => {},
+};
 
 const sameJob = (a: JobSpec, b: JobSpec): boolean => JSON.stringify([a.header, a.tape]) === JSON.stringify([b.header, b.tape]);
 

@@ -1,0 +1,121 @@
+/**
+ * `fit`: the parameters that minimise mean loss + (l2/2)||weights||^2 over a dataset (the bias `b` is not
+ * penalised, as in scikit-learn and Spark MLlib), by L-BFGS. Each evaluation of the objective is one pass of
+ * the engine over the data, streamed from the file (flat memory, any size) or, with `cache`, over the model
+ * inputs kept in memory after the first pass. Every sum is exact, so the whole path, every iterate, is the
+ * same bits for any thread count, batch size or shard split.
+ */
+import { lbfgs, type IterationLog, type LbfgsStatus } from '../core/optimize/lbfgs.js';
+import { Engine } from '../engine/engine.js';
+import { BatchGradError } from '../errors.js';
+import { fitSettingsOf, normaliseRunOptions, threadsOf, type FitSettingsInput, type RunOptions, type RunOptionsInput } from '../pipeline/options.js';
+import { runFileWith, type RunIo } from '../pipeline/run-file.js';
+import { commitAll, openOutput } from '../pipeline/output.js';
+import type { RunSummary } from '../pipeline/summary.js';
+import { InputCache, type CacheEstimate } from './fit-cache.js';
+
+export type FitOptions = Omit<RunOptionsInput, 'output' | 'summary' | 'wrt' | 'to' | 'shard'> & FitSettingsInput & {
+  /** Where to write the result as JSON (model.json), or '-' for stdout. */
+  readonly out?: string;
+  /** Called after every iteration, e.g. for a progress line. */
+  readonly onIteration?: (entry: IterationLog) => void;
+  /** With `cache`: told, before the first pass, how much memory the cache will take. */
+  readonly onCacheEstimate?: (estimate: CacheEstimate) => void;
+};
+
+export interface FitResult {
+  /** The fitted parameters, by name: give them back as `params` (or --params model.json). */
+  readonly params: Record<string, number>;
+  /** The objective at the result: mean loss + (l2/2)||weights||^2. */
+  readonly loss: number;
+  /** The mean loss alone. */
+  readonly meanLoss: number;
+  /** The objective's gradient at the result, by parameter, and its largest component. */
+  readonly gradient: Record<string, number>;
+  readonly gradientNorm: number;
+  readonly iterations: number;
+  /** Passes over the data. */
+  readonly evaluations: number;
+  readonly status: LbfgsStatus;
+  /** Why it stopped. */
+  readonly message: string;
+  readonly rows: { readonly used: number; readonly rejected: number };
+  readonly l2: number;
+  readonly log: readonly IterationLog[];
+}
+
+const isPenalised = (name: string): boolean => name !== 'b';
+
+export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
+  const settings = fitSettingsOf(input);
+  const { out, onIteration } = input;
+  const options: RunOptions = { ...normaliseRunOptions({ ...input, output: '-' }), discardOutput: true };
+  if (options.training.loss === undefined) throw new BatchGradError('INVALID_OPTION', 'fit needs a loss to minimise: give --label and --loss', { option: 'loss' });
+  if (options.training.wrt !== undefined) throw new BatchGradError('INVALID_OPTION', 'fit takes the gradient with respect to every parameter; --wrt does not apply', { option: 'wrt' });
+  const engine = new Engine(threadsOf(input.threads));
+  const output = out === undefined ? undefined : await openOutput(out, process.stdout);
+  try {
+    // Pass 1 at the starting values: it names the parameters, counts the rows, writes any rejects, and with
+    // `cache` keeps each batch's model inputs for the passes after it.
+    const cache = settings.cache ? await InputCache.forInputs(options, input.onCacheEstimate) : undefined;
+    const first = await runFileWith(engine, { ...options, ...(cache ? { onInputs: cache.add } : {}) }, io);
+    const names = Object.keys(first.params ?? {});
+    if (names.length === 0) {
+      throw new BatchGradError('INVALID_OPTION', 'fit needs parameters to fit: give --features, or --param for the formula\'s parameters', { option: 'param' });
+    }
+    const n = first.rows.written;
+    if (n === 0) throw new BatchGradError('HEADER_INVALID', 'fit found no rows to fit', {});
+
+    const passAt = async (x: Float64Array): Promise<RunSummary> => {
+      const params = { ...options.training.params, ...Object.fromEntries(names.map((name, k) => [name, x[k]!])) };
+      if (cache !== undefined) return cache.pass(engine, params);
+      // Rows are rejected (and counted) by the first pass; later ones skip the same rows silently.
+      return runFileWith(engine, { ...options, rejects: undefined, training: { ...options.training, params } }, io);
+    };
+    const objective = (summary: RunSummary, x: Float64Array): { value: number; gradient: Float64Array; mean: number } => {
+      const mean = summary.columns.loss!.sum / n;
+      let penalty = 0;
+      const gradient = Float64Array.from(names, (name, k) => {
+        const g = summary.columns[`dloss_d${name}`]!.sum / n;
+        if (!isPenalised(name)) return g;
+        penalty += x[k]! * x[k]!;
+        return g + settings.l2 * x[k]!;
+      });
+      return { value: mean + 0.5 * settings.l2 * penalty, gradient, mean };
+    };
+    const x0 = Float64Array.from(names, (name) => first.params![name]!);
+    // The mean loss of every point evaluated, to report the result's without another pass.
+    const means = new Map<string, number>();
+    const key = (x: Float64Array): string => JSON.stringify(Array.from(x, (v) => (Object.is(v, -0) ? '-0' : v)));
+    let passes = 0;
+    const result = await lbfgs(async (x) => {
+      const value = objective(passes++ === 0 ? first : await passAt(x), x);
+      means.set(key(x), value.mean);
+      return value;
+    }, x0, { maxIterations: settings.maxIterations, tolerance: settings.tolerance, history: settings.history, ...(onIteration ? { onIteration } : {}) });
+    const fitted: FitResult = {
+      params: Object.fromEntries(names.map((name, k) => [name, result.x[k]!])),
+      loss: result.value,
+      meanLoss: means.get(key(result.x))!,
+      gradient: Object.fromEntries(names.map((name, k) => [name, result.gradient[k]!])),
+      gradientNorm: result.gradientNorm,
+      iterations: result.iterations,
+      evaluations: result.evaluations,
+      status: result.status,
+      message: result.message,
+      rows: { used: n, rejected: first.rows.rejected },
+      l2: settings.l2,
+      log: result.log,
+    };
+    if (output !== undefined) {
+      await output.write(Buffer.from(`${JSON.stringify(fitted, null, 2)}\n`));
+      await commitAll([output], [out]);
+    }
+    return fitted;
+  } catch (error) {
+    await output?.abort();
+    throw error;
+  } finally {
+    await engine.close();
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * L-BFGS (Nocedal and Wright, Algorithm 7.5, with the two-loop recursion 7.4) over an objective that may
+ * take a while to evaluate (a pass over a dataset). Every step is found by a strong-Wolfe line search, so
+ * each curvature pair has s'y > 0 and the inverse Hessian estimate stays positive definite.
+ *
+ * Whatever stops it, the result is one record (x, value, gradient, iterations, evaluations, status, and a
+ * message saying why), with the log of every iteration. Nothing in it depends on anything but the
+ * objective's values: with an objective that gives the same bits, the whole path is the same bits.
+ */
+import { strongWolfe, type LinePoint } from './line-search.js';
+
+export interface Evaluation {
+  readonly value: number;
+  readonly gradient: Float64Array;
+}
+
+export type Objective = (x: Float64Array) => Promise<Evaluation>;
+
+export interface LbfgsOptions {
+  /** Iterations at most. */
+  readonly maxIterations: number;
+  /** Converged when the gradient's largest component is at most this. */
+  readonly tolerance: number;
+  /** Curvature pairs kept. */
+  readonly history: number;
+  /** Wolfe constants: sufficient decrease and curvature. */
+  readonly c1?: number;
+  readonly c2?: number;
+  /** Objective evaluations each line search may make. */
+  readonly maxLineSearch?: number;
+  /** Called after every iteration (a progress line). */
+  readonly onIteration?: (entry: IterationLog) => void;
+}
+
+export interface IterationLog {
+  readonly iteration: number;
+  readonly value: number;
+  /** The gradient's largest component, in absolute value. */
+  readonly gradientNorm: number;
+  /** The step length taken along the search direction. */
+  readonly step: number;
+  /** Objective evaluations so far. */
+  readonly evaluations: number;
+}
+
+export type LbfgsStatus = 'converged' | 'max-iterations' | 'line-search-failed' | 'no-progress';
+
+export interface LbfgsResult {
+  readonly x: Float64Array;
+  readonly value: number;
+  readonly gradient: Float64Array;
+  readonly gradientNorm: number;
+  readonly iterations: number;
+  readonly evaluations: number;
+  readonly status: LbfgsStatus;
+  readonly message: string;
+  readonly log: readonly IterationLog[];
+}
+
+const dot = (a: Float64Array, b: Float64Array): number => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+};
+const maxNorm = (a: Float64Array): number => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+
+/** -H g by the two-loop recursion over the stored pairs (oldest first), H0 = (s'y / y'y) I. */
+function direction(g: Float64Array, s: Float64Array[], y: Float64Array[], rho: number[]): Float64Array {
+  const q = Float64Array.from(g);
+  const alpha = new Array<number>(s.length);
+  for (let i = s.length - 1; i >= 0; i--) {
+    alpha[i] = rho[i]! * dot(s[i]!, q);
+    for (let j = 0; j < q.length; j++) q[j]! -= alpha[i]! * y[i]![j]!;
+  }
+  const last = s.length - 1;
+  const gamma = last >= 0 ? dot(s[last]!, y[last]!) / dot(y[last]!, y[last]!) : 1;
+  for (let j = 0; j < q.length; j++) q[j]! *= gamma;
+  for (let i = 0; i < s.length; i++) {
+    const beta = rho[i]! * dot(y[i]!, q);
+    for (let j = 0; j < q.length; j++) q[j]! += s[i]![j]! * (alpha[i]! - beta);
+  }
+  for (let j = 0; j < q.length; j++) q[j] = -q[j]!;
+  return q;
+}
+
+export async function lbfgs(objective: Objective, x0: Float64Array, options: LbfgsOptions): Promise<LbfgsResult> {
+  const c1 = options.c1 ?? 1e-4;
+  const c2 = options.c2 ?? 0.9;
+  const maxLineSearch = options.maxLineSearch ?? 25;
+  let x = Float64Array.from(x0);
+  let current = await objective(x);
+  let evaluations = 1;
+  const s: Float64Array[] = [];
+  const y: Float64Array[] = [];
+  const rho: number[] = [];
+  const log: IterationLog[] = [];
+  const finish = (status: LbfgsStatus, message: string, iterations: number): LbfgsResult => ({
+    x, value: current.value, gradient: current.gradient, gradientNorm: maxNorm(current.gradient), iterations, evaluations, status, message, log,
+  });
+  if (!Number.isFinite(current.value) || current.gradient.some((v) => !Number.isFinite(v))) {
+    return finish('line-search-failed', 'the objective or its gradient is not finite at the start', 0);
+  }
+  if (maxNorm(current.gradient) <= options.tolerance) return finish('converged', `the gradient's largest component is at most ${options.tolerance} at the start`, 0);
+
+  for (let k = 1; k <= options.maxIterations; k++) {
+    let d = direction(current.gradient, s, y, rho);
+    let slope = dot(current.gradient, d);
+    if (!(slope < 0)) {
+      // Not a descent direction (rounding in the stored pairs): start again from steepest descent.
+      s.length = y.length = rho.length = 0;
+      d = direction(current.gradient, s, y, rho);
+      slope = dot(current.gradient, d);
+    }
+    // The first step has no curvature to scale it: a step of length 1 in x.
+    const firstStep = s.length === 0 ? Math.min(1, 1 / Math.sqrt(dot(d, d))) : 1;
+    const start: LinePoint<Evaluation> = { step: 0, value: current.value, slope, at: current };
+    const base = x;
+    const phi = async (step: number): Promise<LinePoint<Evaluation>> => {
+      const at = Float64Array.from(base, (v, i) => v + step * d[i]!);
+      const e = await objective(at);
+      return { step, value: e.value, slope: dot(e.gradient, d), at: e };
+    };
+    const search = await strongWolfe(phi, start, firstStep, { c1, c2, maxEvaluations: maxLineSearch });
+    evaluations += search.evaluations;
+    if (!search.ok) return finish('line-search-failed', search.reason, k - 1);
+    const { step, at } = search.point;
+    const next = Float64Array.from(base, (v, i) => v + step * d[i]!);
+    const sk = Float64Array.from(next, (v, i) => v - base[i]!);
+    const yk = Float64Array.from(at.gradient, (v, i) => v - current.gradient[i]!);
+    const previousValue = current.value;
+    x = next;
+    current = at;
+    const sy = dot(sk, yk);
+    if (sy > 0) {
+      s.push(sk);
+      y.push(yk);
+      rho.push(1 / sy);
+      if (s.length > options.history) {
+        s.shift();
+        y.shift();
+        rho.shift();
+      }
+    }
+    const entry = { iteration: k, value: current.value, gradientNorm: maxNorm(current.gradient), step, evaluations };
+    log.push(entry);
+    options.onIteration?.(entry);
+    if (entry.gradientNorm <= options.tolerance) return finish('converged', `the gradient's largest component, ${entry.gradientNorm}, is at most ${options.tolerance}`, k);
+    if (sk.every((v) => v === 0) || current.value === previousValue && sy <= 0) {
+      return finish('no-progress', 'the step changed nothing that float64 can hold; the gradient cannot be made smaller', k);
+    }
+  }
+  return finish('max-iterations', `stopped after ${options.maxIterations} iterations, the gradient's largest component ${maxNorm(current.gradient)} above ${options.tolerance}`, options.maxIterations);
+}
