@@ -80,6 +80,15 @@ function modelAndInput(argv: { [key: string]: unknown }, args: readonly string[]
   };
 }
 
+/** yargs' usage errors in the shape of every other error: the message, then the stable code (and a hint). */
+function usageFailure(hint: string) {
+  return (message: string | undefined, error: Error | undefined): void => {
+    if (error && error.name !== 'YError') throw error;
+    process.stderr.write(`batch-grad: ${message ?? error?.message} [INVALID_OPTION]\n${hint}`);
+    exitWith(ERROR_CODES.INVALID_OPTION.exit);
+  };
+}
+
 /** yargs would turn "abc" into NaN; keep what the user typed so the message can show it. */
 const integerOrText = (value: string | undefined): number | string | undefined =>
   value === undefined ? undefined : /^\s*\d+\s*$/.test(value) ? Number(value) : value;
@@ -98,11 +107,7 @@ async function merge(args: readonly string[]): Promise<void> {
     .option('summary', { type: 'string', describe: 'write the merged summary as JSON to this file', requiresArg: true })
     .help()
     .strict()
-    .fail((message, error) => {
-      if (error && error.name !== 'YError') throw error;
-      process.stderr.write(`batch-grad: ${message ?? error?.message} [INVALID_OPTION]\n`);
-      exitWith(ERROR_CODES.INVALID_OPTION.exit);
-    })
+    .fail(usageFailure(''))
     .parseAsync();
   const summary: RunSummary = await mergeSummaries((argv.parts as string[]).map(String));
   if (argv.summary !== undefined) writeFileSync(argv.summary, `${JSON.stringify(summary, null, 2)}\n`);
@@ -127,11 +132,7 @@ async function fitCommand(args: readonly string[]): Promise<void> {
     .example('$0 decay.csv -e "a*exp(-k*t) + c" --param a=1 --param k=0.1 --param c=0 --label y --loss squared', 'nonlinear least squares')
     .help()
     .strict()
-    .fail((message, error) => {
-      if (error && error.name !== 'YError') throw error;
-      process.stderr.write(`batch-grad: ${message ?? error?.message} [INVALID_OPTION]\n`);
-      exitWith(ERROR_CODES.INVALID_OPTION.exit);
-    })
+    .fail(usageFailure(''))
     .parseAsync();
   const result = await fit({
     ...modelAndInput(argv, args),
@@ -179,12 +180,7 @@ async function main(): Promise<void> {
     .alias('help', 'h')
     .strict()
     .wrap(Math.min(110, process.stdout.columns ?? 110))
-    // Usage errors take the shape of every other error: the message, then the stable code.
-    .fail((message, error) => {
-      if (error && error.name !== 'YError') throw error;
-      process.stderr.write(`batch-grad: ${message ?? error?.message} [INVALID_OPTION]\nRun batch-grad --help for the options.\n`);
-      exitWith(ERROR_CODES.INVALID_OPTION.exit);
-    })
+    .fail(usageFailure('Run batch-grad --help for the options.\n'))
     .parseAsync();
 
   const controller = new AbortController();
