@@ -37,7 +37,9 @@ describe('signals', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // Half the input now; stdin stays open, so the run is mid-way when the signal comes.
     const text = readFileSync(at('rows.csv'), 'utf8');
-    child.stdin.write(text.slice(0, text.length >> 1));
+    // The child's end of the pipe closes when it exits: a write still under way then fails, as it should.
+    child.stdin.on('error', () => undefined);
+    await new Promise((resolve) => child.stdin.write(text.slice(0, text.length >> 1), resolve));
     // Wait (without a fixed sleep) until the run has its temporary output open.
     const started = (): boolean => readdirSync(folder.path).some((entry) => entry.startsWith(`.signal-${signal}.csv.`));
     for (let waited = 0; !started() && waited < 20_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
