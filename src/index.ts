@@ -20,6 +20,7 @@ export { mergeSummaries } from './pipeline/merge-summaries.js';
 export { fit, type FitOptions, type FitResult } from './api/fit.js';
 export type { IterationLog } from './core/optimize/lbfgs.js';
 export type { RunSummary, ColumnTotals } from './pipeline/summary.js';
+export { formatSummaryTable } from './pipeline/summary-table.js';
 export type { RejectedRow } from './compute/process-chunk.js';
 export { DEFAULT_BATCH_SIZE, type RunOptionsInput } from './pipeline/options.js';
 export { BatchGradError, ERROR_CODES, isBatchGradError, type ErrorCode, type ErrorContext } from './errors.js';

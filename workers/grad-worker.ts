@@ -7,7 +7,6 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { runModel } from '../src/compute/model-tape.js';
 import { exactSumOf } from '../src/compute/exact-sum.js';
 import { processChunk } from '../src/compute/process-chunk.js';
-import { processBatch } from '../src/compute/process-batch.js';
 import { injectedFault } from './fault-injection.js';
 import type { ChunkRequest, ColumnsRequest, ColumnsResponse, WorkerRequest } from '../src/engine/protocol.js';
 import { detachEarly } from './detach-early.js';
@@ -17,7 +16,10 @@ detachEarly();
 export default function gradWorker(request: WorkerRequest): unknown {
   if (request.kind === 'batch') {
     injectedFault(request.task.seq);
-    return processBatch(request.job, request.task).then((result) => transferring(result, [result.output.buffer, ...(result.inputs ?? []).map((c) => c.buffer)]));
+    // The columnar decoders are loaded with the first batch: a CSV run's threads start without them.
+    return import('../src/compute/process-batch.js')
+      .then(({ processBatch }) => processBatch(request.job, request.task))
+      .then((result) => transferring(result, [result.output.buffer, ...(result.inputs ?? []).map((c) => c.buffer)]));
   }
   if (request.kind === 'sums') {
     const { tape, gradientOrder, columns, rows } = request;

@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { writeFileSync } from 'node:fs';
-import { BatchGradError, DEFAULT_BATCH_SIZE, ERROR_CODES, fit, mergeSummaries, runFile, type RunSummary } from '../index.js';
-import { formatSummaryTable } from './summary-table.js';
+import { BatchGradError, DEFAULT_BATCH_SIZE, ERROR_CODES, fit, formatSummaryTable, mergeSummaries, runFile, type RunSummary } from '../index.js';
+
 
 // No V8 flags are set from here: flags set after start miss the heap already running this thread, and
 // Node documents them as unsafe (what was tried is in docs/performance.md). Memory is kept flat by the

@@ -16,8 +16,15 @@ export interface OpRule {
   readonly gradB?: (a: number, b: number, y: number, g: number) => number;
 }
 
-import erf from '@stdlib/math-base-special-erf';
-import erfc from '@stdlib/math-base-special-erfc';
+import { createRequire } from 'node:module';
+
+type Special = (x: number) => number;
+const require = createRequire(import.meta.url);
+let erfFunction: Special | undefined;
+let erfcFunction: Special | undefined;
+/** erf and erfc are required on first use: @stdlib's packages take tens of milliseconds to load. */
+const erf = (x: number): number => (erfFunction ??= require('@stdlib/math-base-special-erf') as Special)(x);
+const erfc = (x: number): number => (erfcFunction ??= require('@stdlib/math-base-special-erfc') as Special)(x);
 
 /** 2/sqrt(pi): d erf(x)/dx = (2/sqrt(pi)) exp(-x^2). */
 const TWO_OVER_SQRT_PI = 1.1283791670955126;

@@ -9,7 +9,6 @@ import type { RecordBatchWriter } from 'apache-arrow';
 import type { RecordBatch as WasmRecordBatch } from 'parquet-wasm';
 import { csvField } from '../compute/csv-field.js';
 import { arrow, parquetWasm } from '../compute/columnar/libraries.js';
-import { encodeOutput } from '../compute/encode-output.js';
 import type { Format, ParquetCompression } from '../compute/formats.js';
 import { outputColumnNames, type JobSpec } from '../compute/job.js';
 import type { Output } from './output.js';
@@ -58,9 +57,15 @@ function textWriter(header: boolean, output: Output, job: JobSpec): FormatWriter
   };
 }
 
-/** An empty batch of the job's output columns, so that an output with no rows still has its schema. */
-const emptyBatch = (job: JobSpec): Uint8Array =>
-  encodeOutput(job, { rows: 0, kept: [], columns: outputColumnNames(job).slice(job.keepColumns.length).map(() => new Float64Array(0)) });
+/**
+ * An empty batch of the job's output columns, so that an output with no rows still has its schema. The
+ * encoder is loaded here, not at start-up: it brings the numbers module, which a run that starts the pool
+ * never needs on this thread.
+ */
+async function emptyBatch(job: JobSpec): Promise<Uint8Array> {
+  const { encodeOutput } = await import('../compute/encode-output.js');
+  return encodeOutput(job, { rows: 0, kept: [], columns: outputColumnNames(job).slice(job.keepColumns.length).map(() => new Float64Array(0)) });
+}
 
 class ArrowWriter implements FormatWriter {
   private readonly writer: RecordBatchWriter;
@@ -85,7 +90,7 @@ class ArrowWriter implements FormatWriter {
   }
 
   async finish(): Promise<void> {
-    if (!this.wrote) await this.write(emptyBatch(this.job));
+    if (!this.wrote) await this.write(await emptyBatch(this.job));
     this.writer.finish();
     this.writer.close();
     await this.pumped;
@@ -141,7 +146,7 @@ class ParquetWriter implements FormatWriter {
   }
 
   async finish(): Promise<void> {
-    if (!this.wrote) await this.write(emptyBatch(this.job));
+    if (!this.wrote) await this.write(await emptyBatch(this.job));
     this.controller.close();
     await this.pumped;
   }

@@ -4,7 +4,6 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { BatchGradError } from '../errors.js';
 
 export interface Input {
@@ -32,6 +31,8 @@ async function* decompressedIfGzip(source: AsyncIterable<Uint8Array>, name: stri
     yield* all;
     return;
   }
+  // zlib is loaded only for compressed input: it costs a few milliseconds of every start otherwise.
+  const { createGunzip } = await import('node:zlib');
   try {
     yield* Readable.from(all).pipe(createGunzip({ chunkSize: PIECE_BYTES }));
   } catch (error) {

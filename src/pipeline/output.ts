@@ -9,7 +9,6 @@ import { rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { createGzip } from 'node:zlib';
 import { BatchGradError } from '../errors.js';
 
 export interface Output {
@@ -159,19 +158,19 @@ export async function openOutput(path: string, stdout: Writable): Promise<Output
   if (path === '-') return new StreamOutput(stdout, '<stdout>', false);
   const existing = await stat(path).catch(() => undefined);
   if (existing?.isDirectory()) throw outputError(path, Object.assign(new Error('is a folder'), { code: 'EISDIR' }));
+  // zlib is loaded only for a .gz output: it costs a few milliseconds of every start otherwise.
+  const gzip = path.endsWith('.gz') ? (await import('node:zlib')).createGzip : undefined;
+  const compressing = (file: WriteStream): Writable => {
+    if (gzip === undefined) return file;
+    const stream = gzip();
+    stream.pipe(file);
+    return stream;
+  };
   if (existing !== undefined && !existing.isFile()) {
-    return openStream(path, path, (file) => new StreamOutput(compressing(path, file), path, true, file));
+    return openStream(path, path, (file) => new StreamOutput(compressing(file), path, true, file));
   }
   const temporary = temporaryPathFor(path);
-  return openStream(temporary, path, (file) => new AtomicFileOutput(compressing(path, file), file, path, temporary));
-}
-
-/** What to write into: the file itself, or a gzip stream in front of it for a `.gz` name. */
-function compressing(path: string, file: WriteStream): Writable {
-  if (!path.endsWith('.gz')) return file;
-  const gzip = createGzip();
-  gzip.pipe(file);
-  return gzip;
+  return openStream(temporary, path, (file) => new AtomicFileOutput(compressing(file), file, path, temporary));
 }
 
 /**

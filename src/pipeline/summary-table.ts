@@ -1,7 +1,5 @@
-import type { RunSummary } from '../index.js';
-
-/** 2,000,000: counts read the same here as on the progress line. */
-const count = (n: number): string => n.toLocaleString('en');
+import { count } from './progress.js';
+import type { RunSummary } from './summary.js';
 
 /** The short table printed on stderr at the end of a run. */
 export function formatSummaryTable(summary: RunSummary): string {
