@@ -53,7 +53,7 @@ export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
   if (options.training.loss === undefined) throw new BatchGradError('INVALID_OPTION', 'fit needs a loss to minimise: give --label and --loss', { option: 'loss' });
   if (options.training.wrt !== undefined) throw new BatchGradError('INVALID_OPTION', 'fit takes the gradient with respect to every parameter; --wrt does not apply', { option: 'wrt' });
   const engine = new Engine(threadsOf(input.threads));
-  const output = out === undefined ? undefined : await openOutput(out, process.stdout);
+  const output = out === undefined ? undefined : await openOutput(out, (io ?? { stdout: process.stdout }).stdout);
   try {
     // Pass 1 at the starting values: it names the parameters, counts the rows, writes any rejects, and with
     // `cache` keeps each batch's model inputs for the passes after it.

@@ -89,6 +89,11 @@ function usageFailure(hint: string) {
   };
 }
 
+/** A subcommand's yargs, in English, strict, with --help and usage errors like every other error. */
+function subcommand(args: readonly string[], name: string, usage: string) {
+  return yargs(args).scriptName(`batch-grad ${name}`).locale('en').usage(usage).help().strict().fail(usageFailure(''));
+}
+
 /** yargs would turn "abc" into NaN; keep what the user typed so the message can show it. */
 const integerOrText = (value: string | undefined): number | string | undefined =>
   value === undefined ? undefined : /^\s*\d+\s*$/.test(value) ? Number(value) : value;
@@ -99,15 +104,9 @@ function exitWith(code: number): never {
 
 /** `batch-grad merge part-*.json [--summary total.json]`: the shards' summaries added into the job's. */
 async function merge(args: readonly string[]): Promise<void> {
-  const argv = await yargs(args)
-    .scriptName('batch-grad merge')
-    .locale('en')
-    .usage('$0 <part.json..> [--summary total.json]\n\nAdds the summaries of a job\'s shards (each from --shard k/N --summary) into the summary of the whole job: the same sums, to the bit, as one run.')
+  const argv = await subcommand(args, 'merge', '$0 <part.json..> [--summary total.json]\n\nAdds the summaries of a job\'s shards (each from --shard k/N --summary) into the summary of the whole job: the same sums, to the bit, as one run.')
     .command('$0 <parts..>', false, (y) => y.positional('parts', { type: 'string', array: true, describe: 'the shards\' summaries' }))
     .option('summary', { type: 'string', describe: 'write the merged summary as JSON to this file', requiresArg: true })
-    .help()
-    .strict()
-    .fail(usageFailure(''))
     .parseAsync();
   const summary: RunSummary = await mergeSummaries((argv.parts as string[]).map(String));
   if (argv.summary !== undefined) writeFileSync(argv.summary, `${JSON.stringify(summary, null, 2)}\n`);
@@ -116,10 +115,7 @@ async function merge(args: readonly string[]): Promise<void> {
 
 /** `batch-grad fit data.csv --features a,b --label y --loss bce --out model.json`: L-BFGS over passes of the data. */
 async function fitCommand(args: readonly string[]): Promise<void> {
-  const argv = await yargs(args)
-    .scriptName('batch-grad fit')
-    .locale('en')
-    .usage('$0 <input..> --label <column> --loss bce|squared (--features <columns> | --expr <formula> --param name=start ...) [--out model.json]\n\nFits the parameters by minimising mean loss + (l2/2)||weights||^2 with L-BFGS; each evaluation is one pass over the data.')
+  const argv = await subcommand(args, 'fit', '$0 <input..> --label <column> --loss bce|squared (--features <columns> | --expr <formula> --param name=start ...) [--out model.json]\n\nFits the parameters by minimising mean loss + (l2/2)||weights||^2 with L-BFGS; each evaluation is one pass over the data.')
     .command('$0 <input..>', false, (y) => y.positional('input', { type: 'string', array: true, describe: 'input file(s) or folder(s), or - for stdin' }))
     .options(MODEL_AND_INPUT_OPTIONS)
     .option('out', { alias: 'o', type: 'string', describe: 'write the fitted model (parameters, loss, gradient, iterations, why it stopped) as JSON here', requiresArg: true })
@@ -130,9 +126,6 @@ async function fitCommand(args: readonly string[]): Promise<void> {
     .option('cache', { type: 'boolean', describe: 'keep the parsed model inputs in memory after the first pass (refused when they would not fit)' })
     .example('$0 clicks.csv --features age,income --label clicked --loss bce --l2 1e-4 --out model.json', 'logistic regression; then batch-grad clicks.csv --params model.json ... for predictions')
     .example('$0 decay.csv -e "a*exp(-k*t) + c" --param a=1 --param k=0.1 --param c=0 --label y --loss squared', 'nonlinear least squares')
-    .help()
-    .strict()
-    .fail(usageFailure(''))
     .parseAsync();
   const result = await fit({
     ...modelAndInput(argv, args),
@@ -158,9 +151,9 @@ async function main(): Promise<void> {
     // batch-grad's own messages are English; yargs' would follow LANG and mix two languages in one
     // message (and the bundle does not carry yargs' locale files).
     .locale('en')
-    .usage('$0 <input> --out <output> [options]\n\nValues and gradients of a function, row by row, over a CSV file, on all cores.\nBy default the function is the logistic model f = 1/(1+exp(-(w1*x1 + ... + wn*xn + b))), n from the header.')
+    .usage('$0 <input> --out <output> [options]\n\nValues and gradients of a function, row by row, over CSV, TSV, JSON Lines, Parquet or Arrow files, on all cores.\nAlso: batch-grad fit (train the parameters), batch-grad merge (add the summaries of shards); each has --help.\nBy default the function is the logistic model f = 1/(1+exp(-(w1*x1 + ... + wn*xn + b))), n from the header.')
     .command('$0 <input..>', false, (y) => y.positional('input', { type: 'string', array: true, describe: 'input file(s) or folder(s), or - for stdin' }))
-    .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output CSV file, or - for stdout', requiresArg: true })
+    .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output file (its format by extension), or - for stdout', requiresArg: true })
     .options(MODEL_AND_INPUT_OPTIONS)
     .option('wrt', { type: 'string', describe: 'the inputs whose gradients are written, comma-separated [default: the parameters, else every model input]', requiresArg: true })
     .option('to', { choices: FORMAT_CHOICES, describe: 'the output format [default: by extension; csv for stdout]' })

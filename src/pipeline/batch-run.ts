@@ -12,10 +12,9 @@ import type { Format } from '../compute/formats.js';
 import { summedColumnNames, type JobSpec } from '../compute/job.js';
 import type { BatchSource, BatchTask } from '../compute/process-batch.js';
 import type { ChunkResult } from '../compute/process-chunk.js';
-import { resolveJob } from '../compute/resolve-job.js';
 import type { Engine } from '../engine/engine.js';
 import { BatchGradError } from '../errors.js';
-import type { CsvRun, CsvRunOptions } from './csv-run.js';
+import { runJob, type CsvRun, type CsvRunOptions } from './csv-run.js';
 import { orderedMap } from './ordered-map.js';
 import { modelFacts, SummaryAccumulator } from './summary.js';
 
@@ -46,12 +45,7 @@ export async function startRecordBatchRun(engine: Engine, header: readonly strin
 }
 
 function startRun(engine: Engine, batches: Batches, options: CsvRunOptions): CsvRun {
-  let job: JobSpec = resolveJob(batches.header, {
-    ...options.training,
-    expr: options.expr, keep: options.keep, delimiter: options.delimiter, onError: options.onError,
-    file: options.file, collectRejects: options.collectRejects, output: options.outputEncoding,
-  });
-  if (options.keepInputs === true) job = { ...job, keepInputs: true };
+  const job = runJob(batches.header, options);
   const summary = new SummaryAccumulator(summedColumnNames(job), modelFacts(job));
   return { job, header: new Uint8Array(0), summary, release: () => undefined, results: results(engine, job, batches, summary, options.signal) };
 }

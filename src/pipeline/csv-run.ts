@@ -61,6 +61,16 @@ export interface CsvRun {
   readonly release: (result: ChunkResult) => void;
 }
 
+/** The job for an input's header under a run's options, whatever the input's format. */
+export function runJob(header: readonly string[], options: CsvRunOptions): JobSpec {
+  const job = resolveJob(header, {
+    ...options.training,
+    expr: options.expr, keep: options.keep, delimiter: options.delimiter, onError: options.onError,
+    file: options.file, collectRejects: options.collectRejects, output: options.outputEncoding,
+  });
+  return options.keepInputs === true ? { ...job, keepInputs: true } : job;
+}
+
 /** Read the header (so its problems are reported before anything is computed), then stream the rest. */
 export async function startCsvRun(engine: Engine, bytes: AsyncIterable<Uint8Array>, options: CsvRunOptions): Promise<CsvRun> {
   engine.assertOpen();
@@ -77,12 +87,7 @@ export async function startCsvRun(engine: Engine, bytes: AsyncIterable<Uint8Arra
     }
     header = parseHeader(headerChunk.bytes, options.delimiter, options.file);
   }
-  let job: JobSpec = resolveJob(header, {
-    ...options.training,
-    expr: options.expr, keep: options.keep, delimiter: options.delimiter, onError: options.onError,
-    file: options.file, collectRejects: options.collectRejects, output: options.outputEncoding,
-  });
-  if (options.keepInputs === true) job = { ...job, keepInputs: true };
+  const job = runJob(header, options);
   const d = job.output.delimiter;
   const outputHeader = Buffer.from(`${outputColumnNames(job).map((name) => csvField(name, d)).join(d)}\n`);
   const summary = new SummaryAccumulator(summedColumnNames(job), modelFacts(job));

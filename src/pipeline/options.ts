@@ -19,8 +19,6 @@ import type { Shard } from './input-parts.js';
 export const DEFAULT_BATCH_SIZE = 8192;
 
 export interface RunOptions {
-  /** The first input path, or '-' for stdin. */
-  readonly input: string;
   /** Every input: files, folders of files, or '-' for stdin, read in order as one dataset. */
   readonly inputs: readonly string[];
   /** --from as given (undefined: each input's format by its extension). */
@@ -79,7 +77,7 @@ export interface TrainingInput {
   readonly wrt?: readonly string[] | string;
 }
 
-export type RunOptionsInput = Partial<Omit<RunOptions, 'input' | 'inputs' | 'keep' | 'training' | 'outputDelimiter' | 'fromGiven' | 'shard' | 'columns'>> & TrainingInput & {
+export type RunOptionsInput = Partial<Omit<RunOptions, 'inputs' | 'keep' | 'training' | 'outputDelimiter' | 'fromGiven' | 'shard' | 'columns'>> & TrainingInput & {
   /** A path, '-' for stdin, or several paths (files or folders) read as one dataset. */
   input: string | readonly string[];
   output: string;
@@ -217,7 +215,6 @@ export function normaliseRunOptions(input: RunOptionsInput): RunOptions {
   if (input.rejects !== undefined && onError !== 'skip') invalid('rejects', '--on-error skip (only skipped rows are rejected)', input.rejects);
   if (input.expr !== undefined && (typeof input.expr !== 'string' || input.expr.trim() === '')) invalid('expr', 'a formula such as "w*x + b"', input.expr);
   return {
-    input: inputs[0]!,
     inputs,
     fromGiven: input.from,
     shard: shardOf(input.shard),

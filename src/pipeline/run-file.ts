@@ -1,7 +1,9 @@
 /**
- * Input file to output file: the function the CLI calls. It opens the input and outputs, runs the CSV
- * pipeline (engine/csv-run.ts) and writes each result in order, waiting whenever the output is full.
- * A failed or interrupted run removes its temporary outputs and leaves nothing that looks finished.
+ * Inputs to outputs: the function the CLI calls. It plans the parts to read (files, folders, a shard),
+ * opens every output, runs each part through its format's pipeline (csv-run.ts or batch-run.ts) on one
+ * pool, writes each result in order through the output format's writer, waiting whenever the output is
+ * full, and adds every part into one summary. A failed or interrupted run removes its temporary outputs
+ * and leaves nothing that looks finished.
  */
 import { open as openFile, realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -55,7 +57,8 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
   const totalBytes = plan.parts.every((part) => part.size !== undefined) ? plan.parts.reduce((sum, part) => sum + partBytes(part), 0) : undefined;
   const progress = new Progress(options.progress ? io.stderr : undefined, totalBytes);
   try {
-    const output = options.discardOutput === true ? discarding : (await open(options.output))!;
+    const discard = options.discardOutput === true;
+    const output = discard ? undefined : (await open(options.output))!;
     const rejects = await open(options.rejects);
     const summaryOutput = await open(options.summary);
     const write = (out: Output, bytes: Uint8Array, written?: () => void): Promise<void> => abortable(out.write(bytes, written), options.signal);
@@ -70,7 +73,7 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
         const runOptions = {
           ...options, file: part.label, collectRejects: options.rejects !== undefined, firstLine: source.firstLine, columns: source.columns ?? options.columns,
           keepInputs: options.onInputs !== undefined,
-          outputEncoding: { encoding: options.discardOutput === true ? 'none' as const : encodingOf(options.to), delimiter: options.outputDelimiter },
+          outputEncoding: { encoding: discard ? 'none' as const : encodingOf(options.to), delimiter: options.outputDelimiter },
         };
         const run = part.format === 'csv' || part.format === 'tsv'
           ? await startCsvRun(engine, source.bytes, runOptions)
@@ -79,7 +82,7 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
           first = { job: run.job, label: part.label };
           // A shard after the first writes no header, so that its parts concatenated are the whole output.
           const header = options.shard === undefined || options.shard.index === 1;
-          writer = formatWriter(options.discardOutput === true ? 'jsonl' : options.to, output, run.job, options.compression, header && options.discardOutput !== true);
+          writer = output === undefined ? DISCARDING : formatWriter(options.to, output, run.job, options.compression, header);
           totals = new SummaryAccumulator(run.summary.columnNames, modelFacts(run.job));
         } else if (!sameJob(first.job, run.job)) {
           throw new BatchGradError('HEADER_INVALID', `${part.label}: its columns (${run.job.header.join(', ')}) differ from those of ${first.label} (${first.job.header.join(', ')})`, {
@@ -105,7 +108,7 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
     };
     const summary = totals!.result(options.inputs.join(', ') === '-' ? '<stdin>' : options.inputs.join(', '), options.output === '-' ? '<stdout>' : options.output, partFacts);
     if (summaryOutput) await write(summaryOutput, Buffer.from(`${JSON.stringify(summary, null, 2)}\n`));
-    await commitAll([options.discardOutput === true ? undefined : output, rejects, summaryOutput], [options.output, options.rejects, options.summary]);
+    await commitAll([output, rejects, summaryOutput], [options.output, options.rejects, options.summary]);
     return summary;
   } catch (error) {
     for (const output of outputs) await output.abort();
@@ -116,12 +119,9 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
 }
 
 /** Where a pass that wants only the sums writes: nowhere. */
-const discarding: Output = {
+const DISCARDING: FormatWriter = {
   write: async (_bytes, written) => written?.(),
   finish: async () => {},
-  publish: async () => {},
-  commit: async () => {},
-  abort: async () => {},
 };
 
 const sameJob = (a: JobSpec, b: JobSpec): boolean => JSON.stringify([a.header, a.tape]) === JSON.stringify([b.header, b.tape]);

@@ -10,6 +10,7 @@ import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeGeneratedCsv } from '../support/generate.js';
 import { spawnSync } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { CLI, runCli, temporaryFolder } from '../support/cli.js';
 
 const folder = temporaryFolder();
@@ -173,5 +174,11 @@ describe('Arrow in the library', () => {
     for await (const batch of job) rows += batch.numRows;
     expect(rows).toBe(5000);
     expect((await job.summary).rows.written).toBe(5000);
+    // The same as a stream step: record batches in, result batches out, in order.
+    const { gradStream } = await import('../../src/index.js');
+    const step = gradStream({ input: 'arrow', threads: 2, batchSize: 1500 });
+    const out: number[] = [];
+    for await (const batch of Readable.from(input.batches).pipe(step)) out.push(...(batch as typeof input.batches[number]).getChild('f')!.toArray());
+    expect(out).toEqual([...cli.getChild('f')!.toArray()]);
   });
 });

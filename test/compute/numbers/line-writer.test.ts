@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatDouble, LineWriter } from '../../src/compute/numbers/line-writer.js';
-import type { JobSpec } from '../../src/compute/job.js';
-import { runModel } from '../../src/compute/model-tape.js';
-import { processChunk } from '../../src/compute/process-chunk.js';
-import { resolveJob } from '../../src/compute/resolve-job.js';
-import { generateCsv } from '../support/generate.js';
-import { seededRandom } from '../support/random.js';
+import { formatDouble, LineWriter } from '../../../src/compute/numbers/line-writer.js';
+import type { JobSpec } from '../../../src/compute/job.js';
+import { runModel } from '../../../src/compute/model-tape.js';
+import { processChunk } from '../../../src/compute/process-chunk.js';
+import { resolveJob } from '../../../src/compute/resolve-job.js';
+import { generateCsv } from '../../support/generate.js';
+import { seededRandom } from '../../support/random.js';
 
 const SPECIAL = [
   0, -0, 0.1, 0.2, 0.3, 1 / 3, 2 / 3, 1, 2, 0.5, 0.25, 100, 1e21, 1e20, 123456789012345680000, 1e-6, 1e-7, 1.5e-7,
