@@ -65,8 +65,8 @@ export class BatchGradError extends Error {
   readonly code: ErrorCode;
   readonly context: ErrorContext;
 
-  constructor(code: ErrorCode, message: string, context: ErrorContext = {}) {
-    super(message);
+  constructor(code: ErrorCode, message: string, context: ErrorContext = {}, options?: ErrorOptions) {
+    super(message, options);
     this.code = code;
     this.context = context;
   }

@@ -1,14 +1,17 @@
 /**
- * A Piscina worker: compiles each model once per thread (modelTape caches it), then turns chunks of CSV
- * bytes into output bytes and partial sums, or input columns into value and gradient columns. Buffers
- * arrive transferred and leave transferred, so nothing large is copied between threads.
+ * A Piscina worker: compiles each model once per thread (modelTape caches it), then turns CSV records
+ * (sent, or read from a byte range of the file) into output bytes and partial sums, or input columns into
+ * value and gradient columns. Buffers arrive transferred and leave transferred, so nothing large is copied
+ * between threads.
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { runModel } from '../src/compute/model-tape.js';
 import { exactSumOf } from '../src/compute/exact-sum.js';
+import { openSync, closeSync, readSync } from 'node:fs';
 import { processChunk } from '../src/compute/process-chunk.js';
+import { processRange } from '../src/compute/process-range.js';
 import { injectedFault } from './fault-injection.js';
-import type { ChunkRequest, ColumnsRequest, ColumnsResponse, WorkerRequest } from '../src/engine/protocol.js';
+import type { ChunkRequest, ColumnsRequest, ColumnsResponse, RangeRequest, WorkerRequest } from '../src/engine/protocol.js';
 import { detachEarly } from './detach-early.js';
 
 detachEarly();
@@ -32,7 +35,26 @@ export default function gradWorker(request: WorkerRequest): unknown {
     const buffers = [response.value.buffer, ...(response.loss ? [response.loss.buffer] : []), ...response.gradients.map((g) => g.buffer)];
     return transferring(response, buffers);
   }
+  if (request.kind === 'range') return rangeResult(request);
   return chunkResult(request);
+}
+
+/** The thread's input buffer: a range's bytes never leave the thread, so one buffer serves every range. */
+let scratch = new Uint8Array(0);
+const scratchBytes = (size: number): Uint8Array => {
+  if (scratch.length < size) scratch = new Uint8Array(size + (size >> 3));
+  return scratch.subarray(0, size);
+};
+
+function rangeResult({ job, task }: RangeRequest): unknown {
+  injectedFault(task.seq);
+  const fd = openSync(task.path, 'r');
+  try {
+    const result = processRange(job, task, (into, position) => readSync(fd, into, 0, into.length, position), scratchBytes);
+    return transferring(result, [result.output.buffer, ...(result.inputs ?? []).map((c) => c.buffer)]);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function chunkResult(request: ChunkRequest): unknown {

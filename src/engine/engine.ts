@@ -4,11 +4,13 @@
  * The library's BatchGradEngine holds one; the CLI and the one-shot functions make one, use it once and
  * close it.
  */
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import type { Piscina } from 'piscina';
 import { BatchGradError } from '../errors.js';
 import type { ChunkResult, ChunkTask } from '../compute/process-chunk.js';
 import type { BatchTask } from '../compute/process-batch.js';
+import type { RangeResult, RangeTask } from '../compute/process-range.js';
 import type { JobSpec, TapeSpec } from '../compute/job.js';
 import type { ColumnsResponse, SumsResponse, WorkerRequest, WorkerResponse } from './protocol.js';
 import { createPool } from './pool.js';
@@ -34,6 +36,11 @@ export class Engine {
     return this.run<ChunkResult>({ kind: 'chunk', job, task }, transfer, signal);
   }
 
+  /** One byte range of a CSV file, read by the worker itself: only the output crosses between threads. */
+  runRange(job: JobSpec, task: RangeTask, signal?: AbortSignal): Promise<RangeResult> {
+    return this.run<RangeResult>({ kind: 'range', job, task }, task.outputBuffer ? [task.outputBuffer] : [], signal);
+  }
+
   /** One batch of a JSON Lines, Arrow or Parquet input, decoded, computed and encoded on a worker. */
   runBatch(job: JobSpec, task: BatchTask, signal?: AbortSignal): Promise<ChunkResult> {
     const source = task.source;
@@ -55,6 +62,7 @@ export class Engine {
   private async run<R extends WorkerResponse>(request: WorkerRequest, transfer: ArrayBufferLike[], signal?: AbortSignal): Promise<R> {
     this.assertOpen();
     this.pool ??= createPool(this.threads);
+    if (signal !== undefined) this.allowListeners(signal);
     try {
       const options = { transferList: transfer as ArrayBuffer[], ...(signal ? { signal } : {}) };
       const pool = await this.pool;
@@ -62,10 +70,18 @@ export class Engine {
     } catch (error) {
       if (error instanceof BatchGradError) throw error;
       if (signal?.aborted) throw interrupted(signal);
-      const where = request.kind === 'chunk' ? `rows from line ${request.task.firstLine}` : request.kind === 'batch' ? `batch ${request.task.seq + 1}` : `a batch of ${request.rows} rows`;
       const message = error instanceof Error ? error.message : String(error);
-      throw new BatchGradError('WORKER_FAILED', `a worker thread failed on ${where}: ${message}`, request.kind === 'chunk' ? { line: request.task.firstLine } : {});
+      throw new BatchGradError('WORKER_FAILED', `a worker thread failed on ${whereOf(request)}: ${message}`, request.kind === 'chunk' ? { line: request.task.firstLine } : {}, { cause: error });
     }
+  }
+
+  /**
+   * Each task in flight listens to the run's signal twice (piscina's queue and `abortable`), and a run
+   * keeps up to 2 tasks a thread in flight: more than Node's default of 10 before it warns of a leak.
+   */
+  private allowListeners(signal: AbortSignal): void {
+    const needed = 4 * this.threads + 10;
+    if (getMaxListeners(signal) < needed) setMaxListeners(needed, signal);
   }
 
   /** Stop the threads. Jobs still running fail; the engine cannot be used again. */
@@ -78,6 +94,16 @@ export class Engine {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+}
+
+/** The request's rows, for a message (a range's first line is known only in order: the pipeline says it). */
+function whereOf(request: WorkerRequest): string {
+  switch (request.kind) {
+    case 'chunk': return `rows from line ${request.task.firstLine}`;
+    case 'range': return `bytes ${request.task.from} to ${request.task.to}`;
+    case 'batch': return `batch ${request.task.seq + 1}`;
+    default: return `a batch of ${request.rows} rows`;
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { ChunkResult, ChunkTask } from '../compute/process-chunk.js';
 import type { BatchTask } from '../compute/process-batch.js';
+import type { RangeTask } from '../compute/process-range.js';
 import type { JobSpec, TapeSpec } from '../compute/job.js';
 import type { ExactSumState } from '../compute/exact-sum.js';
 
@@ -12,6 +13,13 @@ export interface ChunkRequest {
   readonly kind: 'chunk';
   readonly job: JobSpec;
   readonly task: ChunkTask;
+}
+
+/** A byte range of a CSV file, which the worker reads, cuts at records, parses, computes and formats. */
+export interface RangeRequest {
+  readonly kind: 'range';
+  readonly job: JobSpec;
+  readonly task: RangeTask;
 }
 
 /** A batch of a JSON Lines, Arrow or Parquet input to decode, compute and encode. */
@@ -54,5 +62,5 @@ export interface SumsResponse {
   readonly columns: Float64Array[];
 }
 
-export type WorkerRequest = ChunkRequest | BatchRequest | ColumnsRequest | SumsRequest;
+export type WorkerRequest = ChunkRequest | RangeRequest | BatchRequest | ColumnsRequest | SumsRequest;
 export type WorkerResponse = ChunkResult | ColumnsResponse | SumsResponse;

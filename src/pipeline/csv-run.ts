@@ -74,8 +74,7 @@ export function runJob(header: readonly string[], options: CsvRunOptions): JobSp
 /** Read the header (so its problems are reported before anything is computed), then stream the rest. */
 export async function startCsvRun(engine: Engine, bytes: AsyncIterable<Uint8Array>, options: CsvRunOptions): Promise<CsvRun> {
   engine.assertOpen();
-  // Enough buffers for every chunk in flight (2 per thread), its output, and those being written.
-  const buffers = new BufferPool(4 * engine.threads + 4);
+  const buffers = runBuffers(engine.threads);
   const chunker = new RecordChunker(bytes, {
     file: options.file, maxRecordBytes: MAX_RECORD_BYTES, allocate: (size) => buffers.bytes(size), firstLine: options.firstLine ?? 1,
   });
@@ -88,12 +87,20 @@ export async function startCsvRun(engine: Engine, bytes: AsyncIterable<Uint8Arra
     header = parseHeader(headerChunk.bytes, options.delimiter, options.file);
   }
   const job = runJob(header, options);
-  const d = job.output.delimiter;
-  const outputHeader = Buffer.from(`${outputColumnNames(job).map((name) => csvField(name, d)).join(d)}\n`);
-  const summary = new SummaryAccumulator(summedColumnNames(job), modelFacts(job));
   const next = (): Promise<RecordChunk | undefined> => abortable(chunker.next(options.batchSize, MAX_TASK_BYTES), options.signal);
+  return csvRunOf(job, buffers, (summary) => results(engine, job, next, summary, buffers, options.signal));
+}
+
+/** Buffers enough for every chunk in flight (2 per thread), its output, and those being written. */
+export const runBuffers = (threads: number): BufferPool => new BufferPool(4 * threads + 4);
+
+/** A CSV run of a job whose results (added into the summary as they are taken) come from `results`. */
+export function csvRunOf(job: JobSpec, buffers: BufferPool, results: (summary: SummaryAccumulator) => AsyncGenerator<ChunkResult>): CsvRun {
+  const d = job.output.delimiter;
+  const header = Buffer.from(`${outputColumnNames(job).map((name) => csvField(name, d)).join(d)}\n`);
+  const summary = new SummaryAccumulator(summedColumnNames(job), modelFacts(job));
   const release = (result: ChunkResult): void => buffers.give(result.output.buffer);
-  return { job, header: outputHeader, summary, release, results: results(engine, job, next, summary, buffers, options.signal) };
+  return { job, header, summary, release, results: results(summary) };
 }
 
 async function* results(

@@ -13,65 +13,14 @@
  * are passed over with indexOf. If neither supposition breaks a rule before the end of the file (text built
  * to be read both ways), the quotes before the offset are counted after all: exact, and only then reading
  * the prefix. If both break one, the file is not valid CSV, which the run reports as a single run would.
+ * The suppositions' parser is compute/record-boundary.ts's, which the threads of a run share.
  */
 import type { FileHandle } from 'node:fs/promises';
+import { Reading, State } from '../compute/record-boundary.js';
 
 const LF = 0x0a;
-const CR = 0x0d;
 const QUOTE = 0x22;
 const BLOCK = 1 << 20;
-
-const enum State { FieldStart, Unquoted, Quoted, QuoteInQuoted, ClosedCr, Broken }
-
-/** One supposition's parse: its state, and the first record start found (-1 until one is). */
-class Reading {
-  recordStart = -1;
-  constructor(public state: State) {}
-
-  step(byte: number, at: number, delimiter: number): void {
-    switch (this.state) {
-      case State.FieldStart:
-      case State.Unquoted:
-        if (byte === LF) this.boundary(at);
-        else if (byte === delimiter) this.state = State.FieldStart;
-        else if (byte === QUOTE) this.state = this.state === State.FieldStart ? State.Quoted : State.Broken;
-        else this.state = State.Unquoted;
-        return;
-      case State.Quoted:
-        if (byte === QUOTE) this.state = State.QuoteInQuoted;
-        return;
-      case State.QuoteInQuoted:
-        if (byte === QUOTE) this.state = State.Quoted;
-        else if (byte === delimiter) this.state = State.FieldStart;
-        else if (byte === LF) this.boundary(at);
-        else if (byte === CR) this.state = State.ClosedCr;
-        else this.state = State.Broken;
-        return;
-      case State.ClosedCr:
-        if (byte === LF) this.boundary(at);
-        else this.state = State.Broken;
-        return;
-      case State.Broken:
-        return;
-    }
-  }
-
-  /** A block with no quote, for a reading in Quoted (unchanged), FieldStart or Unquoted: no byte loop. */
-  skip(block: Uint8Array, at: number, delimiter: number): void {
-    if (this.state === State.Quoted) return;
-    if (this.recordStart < 0) {
-      const lf = block.indexOf(LF);
-      if (lf >= 0) this.recordStart = at + lf + 1;
-    }
-    const last = block[block.length - 1]!;
-    this.state = last === LF || last === delimiter ? State.FieldStart : State.Unquoted;
-  }
-
-  private boundary(at: number): void {
-    this.state = State.FieldStart;
-    if (this.recordStart < 0) this.recordStart = at + 1;
-  }
-}
 
 /**
  * The offset of the first record that starts at or after `offset` (a record starts after a line end that
@@ -82,21 +31,18 @@ export async function recordStartAtOrAfter(file: FileHandle, offset: number, siz
   if (offset >= size) return size;
   const d = delimiter.charCodeAt(0);
   const before = await byteAt(file, offset - 1);
-  // Outside a quoted field; after a quote with an even count before the offset, that quote closed a field
-  // (or began an escaped pair, which the next byte tells apart).
-  const even = new Reading(before === QUOTE ? State.QuoteInQuoted : before === d || before === LF ? State.FieldStart : State.Unquoted);
-  const odd = new Reading(State.Quoted);
+  const even = Reading.at(before, false, d);
+  const odd = Reading.at(before, true, d);
   // A record may start right at the offset, if the byte before it ended one (outside quotes).
   if (before === LF) even.recordStart = offset;
   const buffer = new Uint8Array(BLOCK);
   let lastQuote = offset;
-  const simple = (reading: Reading): boolean => reading.state === State.Quoted || reading.state === State.FieldStart || reading.state === State.Unquoted;
   for (let at = offset; at < size;) {
     const { bytesRead } = await file.read(buffer, 0, Math.min(BLOCK, size - at), at);
     if (bytesRead === 0) break;
     const block = buffer.subarray(0, bytesRead);
     const quote = block.lastIndexOf(QUOTE);
-    if (quote < 0 && simple(even) && simple(odd)) {
+    if (quote < 0 && even.simple && odd.simple) {
       even.skip(block, at, d);
       odd.skip(block, at, d);
     } else {

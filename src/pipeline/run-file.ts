@@ -11,6 +11,7 @@ import type { Readable, Writable } from 'node:stream';
 import { csvField } from '../compute/csv-field.js';
 import type { RejectedRow } from '../compute/process-chunk.js';
 import { startCsvRun } from './csv-run.js';
+import { startRangeRun } from './csv-range-run.js';
 import { Engine, withEngine } from '../engine/engine.js';
 import { BatchGradError } from '../errors.js';
 import { normaliseRunOptions, type RunOptions, type RunOptionsInput } from './options.js';
@@ -68,16 +69,19 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
     let totals: SummaryAccumulator | undefined;
     let bytesDone = 0;
     for (const part of plan.parts) {
-      const source = await openPart(part, io.stdin);
+      const partOptions = {
+        ...options, file: part.label, collectRejects: options.rejects !== undefined, keepInputs: options.onInputs !== undefined,
+        outputEncoding: { encoding: discard ? 'none' as const : encodingOf(options.to), delimiter: options.outputDelimiter },
+      };
+      const csv = part.format === 'csv' || part.format === 'tsv';
+      // A CSV file the workers read themselves, by byte ranges; anything else is streamed through here.
+      const ranged = csv ? await startRangeRun(engine, part, partOptions) : undefined;
+      const source = ranged === undefined ? await openPart(part, io.stdin) : undefined;
       try {
-        const runOptions = {
-          ...options, file: part.label, collectRejects: options.rejects !== undefined, firstLine: source.firstLine, columns: source.columns ?? options.columns,
-          keepInputs: options.onInputs !== undefined,
-          outputEncoding: { encoding: discard ? 'none' as const : encodingOf(options.to), delimiter: options.outputDelimiter },
-        };
-        const run = part.format === 'csv' || part.format === 'tsv'
-          ? await startCsvRun(engine, source.bytes, runOptions)
-          : await startBatchRun(engine, { path: source.path, bytes: source.bytes, rowGroups: part.rowGroups }, part.format, runOptions);
+        const runOptions = { ...partOptions, firstLine: source?.firstLine, columns: source?.columns ?? options.columns };
+        const run = ranged ?? (csv
+          ? await startCsvRun(engine, source!.bytes, runOptions)
+          : await startBatchRun(engine, { path: source!.path, bytes: source!.bytes, rowGroups: part.rowGroups }, part.format, runOptions));
         if (first === undefined) {
           first = { job: run.job, label: part.label };
           // A shard after the first writes no header, so that its parts concatenated are the whole output.
@@ -98,7 +102,7 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
         }
         totals!.addAll(run.summary);
       } finally {
-        await source.close();
+        await source?.close();
       }
     }
     await abortable(writer!.finish(), options.signal);
