@@ -17,8 +17,12 @@ const GUESS_SPAN = 1 << 16;
 
 export type Parity = 0 | 1;
 
+/** A Buffer over the same bytes: Buffer's indexOf is memchr, a Uint8Array's a loop 3-4x slower. */
+const searchable = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+
 /** The quotes in bytes[from, to), modulo 2. */
-export function quoteParity(bytes: Uint8Array, from: number, to: number): Parity {
+export function quoteParity(data: Uint8Array, from: number, to: number): Parity {
+  const bytes = searchable(data);
   let quotes = 0;
   for (let at = bytes.indexOf(QUOTE, from); at !== -1 && at < to; at = bytes.indexOf(QUOTE, at + 1)) quotes++;
   return (quotes & 1) as Parity;
@@ -29,8 +33,9 @@ export function quoteParity(bytes: Uint8Array, from: number, to: number): Parity
  * (`before`, -1 at the start of the data, where a record starts): an index into `bytes`, or -1 if no
  * record starts in bytes[at, end).
  */
-export function recordStartFrom(bytes: Uint8Array, at: number, end: number, parity: Parity, before: number): number {
+export function recordStartFrom(data: Uint8Array, at: number, end: number, parity: Parity, before: number): number {
   if (parity === 0 && (before === -1 || before === LF)) return at;
+  const bytes = searchable(data);
   let quoted = parity === 1;
   let i = at;
   for (;;) {
@@ -47,7 +52,8 @@ export function recordStartFrom(bytes: Uint8Array, at: number, end: number, pari
 }
 
 /** Line feeds in bytes[from, to): physical lines, as errors name them. */
-export function lineFeeds(bytes: Uint8Array, from: number, to: number): number {
+export function lineFeeds(data: Uint8Array, from: number, to: number): number {
+  const bytes = searchable(data);
   let lines = 0;
   for (let at = bytes.indexOf(LF, from); at !== -1 && at < to; at = bytes.indexOf(LF, at + 1)) lines++;
   return lines;
@@ -133,7 +139,7 @@ export class Reading {
  * guess: the caller checks it against the parity carried in order.
  */
 export function likelyParity(bytes: Uint8Array, from: number, to: number, delimiter: number): Parity {
-  const firstQuote = bytes.indexOf(QUOTE, from);
+  const firstQuote = searchable(bytes).indexOf(QUOTE, from);
   if (firstQuote === -1 || firstQuote >= to) return 0;
   // The false supposition breaks at about the first closing quote; past that, the time buys little.
   const stop = Math.min(to, firstQuote + GUESS_SPAN);

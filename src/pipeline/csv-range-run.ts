@@ -21,13 +21,14 @@ import type { Engine } from '../engine/engine.js';
 import { BatchGradError } from '../errors.js';
 import type { BufferPool } from './buffer-pool.js';
 import { RecordChunker } from './chunker.js';
-import { csvRunOf, MAX_RECORD_BYTES, MAX_TASK_BYTES, runBuffers, runJob, type CsvRun, type CsvRunOptions } from './csv-run.js';
+import { csvRunOf, MAX_RECORD_BYTES, runBuffers, runJob, type CsvRun, type CsvRunOptions } from './csv-run.js';
 import type { InputPart } from './input-parts.js';
+import type { RunOptions } from './options.js';
 import { orderedMap } from './ordered-map.js';
 import { parseHeader } from '../compute/parse-header.js';
 import type { SummaryAccumulator } from './summary.js';
 
-/** Bytes read after the header to estimate the bytes a row, which turns --batch-size into a range's bytes. */
+/** Bytes read after the header to estimate the bytes a row, which turns a --batch-size into a range's bytes. */
 const SAMPLE_BYTES = 1 << 16;
 
 /** Where a file's records are, and how the run is to cut them. */
@@ -46,7 +47,7 @@ interface Layout {
  * The run, or undefined when the part is better read as a stream: stdin, something not a regular file,
  * gzip, or records that fit in one range (computed on this thread, cheaper than starting threads).
  */
-export async function startRangeRun(engine: Engine, part: InputPart, options: CsvRunOptions): Promise<CsvRun | undefined> {
+export async function startRangeRun(engine: Engine, part: InputPart, options: CsvRunOptions & Pick<RunOptions, 'rangeBytes'>): Promise<CsvRun | undefined> {
   engine.assertOpen();
   if (part.path === '-' || part.size === undefined) return undefined;
   const layout = await layoutOf(part, options);
@@ -56,7 +57,7 @@ export async function startRangeRun(engine: Engine, part: InputPart, options: Cs
   return csvRunOf(job, buffers, (summary) => results(engine, job, part.path, layout, options, buffers, summary));
 }
 
-async function layoutOf(part: InputPart, options: CsvRunOptions): Promise<Layout | undefined> {
+async function layoutOf(part: InputPart, options: CsvRunOptions & Pick<RunOptions, 'rangeBytes'>): Promise<Layout | undefined> {
   const handle = await open(part.path, 'r').catch(() => undefined);
   if (handle === undefined) return undefined;
   try {
@@ -96,7 +97,7 @@ async function layoutOf(part: InputPart, options: CsvRunOptions): Promise<Layout
     const sample = new Uint8Array(Math.min(SAMPLE_BYTES, Math.max(0, limit - base)));
     const { bytesRead: sampled } = await handle.read(sample, 0, sample.length, base);
     const rowBytes = sampled / Math.max(1, lineFeeds(sample, 0, sampled));
-    const rangeBytes = Math.max(1, Math.min(MAX_TASK_BYTES, Math.round(options.batchSize * rowBytes)));
+    const rangeBytes = options.rangeBytes(rowBytes);
     if (limit - base <= rangeBytes) return undefined;
     return { header, base, firstLine, limit, rangeBytes };
   } finally {

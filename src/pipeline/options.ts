@@ -32,6 +32,11 @@ export interface RunOptions {
   readonly output: string;
   readonly threads: number;
   readonly batchSize: number;
+  /**
+   * A CSV file's byte ranges: --batch-size rows' worth (estimated) when it is given, else RANGE_BYTES,
+   * which is larger than 8192 narrow rows because each range costs the coordinator the same.
+   */
+  readonly rangeBytes: (rowBytes: number) => number;
   /** A formula instead of the logistic model. */
   readonly expr: string | undefined;
   /** Input columns copied to the output. */
@@ -117,6 +122,19 @@ export function threadsOf(value: unknown): number {
 
 export function batchSizeOf(value: unknown): number {
   return positiveInteger('batch-size', value, DEFAULT_BATCH_SIZE, 10_000_000);
+}
+
+/**
+ * The nominal bytes of a CSV file's ranges (docs/performance.md has the measurements): few enough ranges
+ * that one coordinator feeds many workers, small enough that memory stays flat.
+ */
+export const RANGE_BYTES = 4 << 20;
+
+/** A file's range bytes for a row size: RANGE_BYTES, or --batch-size rows when given (at most RANGE_BYTES). */
+export function rangeBytesOf(batchSize: unknown): (rowBytes: number) => number {
+  if (batchSize === undefined) return () => RANGE_BYTES;
+  const rows = batchSizeOf(batchSize);
+  return (rowBytes) => Math.max(1, Math.min(RANGE_BYTES, Math.round(rows * rowBytes)));
 }
 
 export function onErrorOf(value: unknown): OnError {
@@ -223,6 +241,7 @@ export function normaliseRunOptions(input: RunOptionsInput): RunOptions {
     output: input.output,
     threads: threadsOf(input.threads),
     batchSize: batchSizeOf(input.batchSize),
+    rangeBytes: rangeBytesOf(input.batchSize),
     expr: input.expr,
     keep,
     summary: input.summary,
