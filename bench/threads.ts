@@ -15,14 +15,20 @@
  *    V8 collects on the thread that allocates instead of on its helpers.
  * 3. DuckDB's CPU on the same job (every thread of its process), per 1M narrow rows.
  * 4. A projection to 4-32 cores from those per-row costs, with its assumptions.
+ * 5. processChunk alone in 1 and in 2 worker threads at once (no coordinator, no I/O): whether two threads
+ *    run at twice the speed of one on this machine.
  */
 import { spawn } from 'node:child_process';
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeGeneratedCsv } from '../test/support/generate.js';
+import { processChunk } from '../src/compute/process-chunk.js';
+import { resolveJob } from '../src/compute/resolve-job.js';
+import { generatedChunk, writeGeneratedCsv } from '../test/support/generate.js';
 import { DATASETS } from './support/datasets.js';
+import { median } from './support/measure.js';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 const argv = process.argv.slice(2);
@@ -76,10 +82,12 @@ function cpuByThread(command: string, args: readonly string[], workerThreads: nu
   });
 }
 
-/** The median by total CPU of three runs (the runs are noisy; the roles' split is read from one run). */
+/** Each role's median over five runs: single runs vary by a tenth of a second. */
 async function medianRun(run: () => Promise<ThreadTimes>): Promise<ThreadTimes> {
-  const runs = [await run(), await run(), await run()].sort((a, b) => a.coordinator - b.coordinator);
-  return runs[1]!;
+  const runs: ThreadTimes[] = [];
+  for (let i = 0; i < 5; i++) runs.push(await run());
+  const mid = (key: keyof ThreadTimes): number => median(runs.map((r) => r[key]));
+  return { coordinator: mid('coordinator'), workers: mid('workers'), v8Helpers: mid('v8Helpers'), libuvAndOther: mid('libuvAndOther'), all: mid('all'), wall: mid('wall') };
 }
 
 const batchGrad = (input: string, extra: readonly string[] = []): Promise<ThreadTimes> =>
@@ -107,7 +115,7 @@ async function main(): Promise<void> {
     for (const [name, options] of Object.entries(sizes)) await writeGeneratedCsv(files[name as keyof typeof sizes], options);
     const rows = (name: keyof typeof sizes): string => sizes[name].rows.toLocaleString('en');
 
-    console.log(`CPU seconds by thread, ${CLI}, --threads 2 (median of 3 runs by the coordinator's CPU):\n`);
+    console.log(`CPU seconds by thread, ${CLI}, --threads 2 (each role's median of 5 runs):\n`);
     console.log('| rows | coordinator | workers (2) | V8 helpers | libuv pool and other | all | wall |');
     console.log('|---|---|---|---|---|---|---|');
     const t: Partial<Record<keyof typeof sizes, ThreadTimes>> = {};
@@ -136,7 +144,8 @@ async function main(): Promise<void> {
     // the one coordinator (it cannot go faster than 1/its CPU per row). DuckDB: every core at its CPU per row.
     const perRow = narrowPer.all;
     const feeds = narrowPer.coordinator > 0 ? narrowPer.workers / narrowPer.coordinator : Number.POSITIVE_INFINITY;
-    console.log(`\nOne coordinator at ${narrowPer.coordinator.toFixed(3)} CPU-s per 1M rows feeds ${Number.isFinite(feeds) ? feeds.toFixed(0) : 'any number of'} workers at ${f2(narrowPer.workers / 2)} CPU-s each.`);
+    console.log(`\nOne coordinator at ${narrowPer.coordinator.toFixed(3)} CPU-s per 1M rows keeps up with ${Number.isFinite(feeds) ? feeds.toFixed(0) : 'any number of'} workers`
+      + ` (workers turn 1M rows in ${f2(narrowPer.workers)} CPU-s beyond start-up; at the issue's 1.05 CPU-s, ${(1.05 / narrowPer.coordinator).toFixed(0)}).`);
     console.log('\n| cores | batch-grad (M rows/s) | limited by | DuckDB (M rows/s) | ratio |');
     console.log('|---|---|---|---|---|');
     for (const cores of [2, 4, 8, 16, 32]) {
@@ -151,4 +160,41 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** In a worker: processChunk on a 100k-row chunk, 15 times after a warm-up; posts the milliseconds. */
+function chunkLoop(): void {
+  const { header, body: bytes } = generatedChunk({ rows: 100_000, features: 2, seed: 11 });
+  const job = resolveJob(header, { keep: [], delimiter: ',', onError: 'fail', file: 'bench', collectRejects: false });
+  for (let i = 0; i < 3; i++) processChunk(job, { seq: 0, bytes, firstLine: 2 });
+  parentPort!.once('message', () => {
+    const start = performance.now();
+    for (let i = 0; i < 15; i++) processChunk(job, { seq: 0, bytes, firstLine: 2 });
+    parentPort!.postMessage(performance.now() - start);
+  });
+  parentPort!.postMessage('ready');
+}
+
+/** Milliseconds each of `count` threads took for the same work, all started together once warm. */
+async function chunkLoopIn(count: number): Promise<number[]> {
+  const workers = Array.from({ length: count }, () => new Worker(new URL(import.meta.url)));
+  const next = (worker: Worker): Promise<unknown> => new Promise((resolve) => worker.once('message', resolve));
+  await Promise.all(workers.map(next));
+  const done = workers.map(next);
+  for (const worker of workers) worker.postMessage('go');
+  const times = (await Promise.all(done)) as number[];
+  await Promise.all(workers.map((worker) => worker.terminate()));
+  return times;
+}
+
+async function coresScale(): Promise<void> {
+  const [one] = await chunkLoopIn(1);
+  const two = await chunkLoopIn(2);
+  const ratio = (2 * one!) / Math.max(...two);
+  console.log(`\nprocessChunk alone (100k-row chunk x 15): 1 thread ${one!.toFixed(0)} ms; 2 threads at once ${two.map((t) => t.toFixed(0)).join(' and ')} ms each: ${ratio.toFixed(2)}x the throughput.`);
+}
+
+if (isMainThread) {
+  await main();
+  await coresScale();
+} else {
+  chunkLoop();
+}

@@ -1,5 +1,6 @@
 /**
- * CSV bytes in, output chunks out, in order: the pipeline the CLI, runFile and the CSV stream share.
+ * CSV bytes in, output chunks out, in order: the stream path, for stdin, pipes, gzip, small files and the
+ * library's CSV streams (a CSV file is read by byte ranges instead: csv-range-run.ts).
  *
  * The calling thread only cuts the input into record-aligned chunks, hands them to the pool, and yields
  * results strictly in input order; parsing, the tape and formatting run on the workers. At most

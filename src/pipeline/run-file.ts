@@ -1,6 +1,7 @@
 /**
  * Inputs to outputs: the function the CLI calls. It plans the parts to read (files, folders, a shard),
- * opens every output, runs each part through its format's pipeline (csv-run.ts or batch-run.ts) on one
+ * opens every output, runs each part through its format's pipeline (a CSV file by byte ranges in
+ * csv-range-run.ts, a CSV stream in csv-run.ts, the columnar formats in batch-run.ts) on one
  * pool, writes each result in order through the output format's writer, waiting whenever the output is
  * full, and adds every part into one summary. A failed or interrupted run removes its temporary outputs
  * and leaves nothing that looks finished.
