@@ -11,6 +11,7 @@
  * (`locatedFrom`).
  */
 import { BatchGradError } from '../errors.js';
+import { ExactSum } from './exact-sum.js';
 import type { JobSpec } from './job.js';
 import { processChunk, type ChunkResult } from './process-chunk.js';
 import { likelyParity, lineFeeds, quoteParity, recordStartFrom, type Parity } from './record-boundary.js';
@@ -83,8 +84,72 @@ export function processRange(job: JobSpec, task: RangeTask, read: ReadAt, alloca
     if (end === -1 && origin + filled >= limit) end = filled;
   }
   const records = bytes.subarray(start, end);
-  const result = processChunk(job, { seq: task.seq, bytes: records, firstLine: 1, ...(task.outputBuffer ? { outputBuffer: task.outputBuffer } : {}) });
-  return { ...result, parity, quotes, lines: lineFeeds(records, 0, records.length) };
+  const lines = lineFeeds(records, 0, records.length);
+  const outputBuffer = task.outputBuffer ? { outputBuffer: task.outputBuffer } : {};
+  if (records.length <= PIECE_BYTES || !hasQuote(records)) {
+    return { ...processChunk(job, { seq: task.seq, bytes: records, firstLine: 1, ...outputBuffer }), parity, quotes, lines };
+  }
+  return { ...inPieces(job, task.seq, records, task.outputBuffer), parity, quotes, lines };
+}
+
+/**
+ * Records with quotes go through csv-parse, whose garbage grows with what it parses at once: a range is
+ * parsed a piece of about PIECE_BYTES at a time (about the stream path's chunk of 8192 short rows), and
+ * the pieces' results joined. Records without quotes are read by the WebAssembly loop, whose memory is
+ * flat at a range's size.
+ */
+const PIECE_BYTES = 1 << 18;
+
+const hasQuote = (bytes: Uint8Array): boolean => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(QUOTE) !== -1;
+
+function inPieces(job: JobSpec, seq: number, records: Uint8Array, outputBuffer: ArrayBuffer | undefined): ChunkResult {
+  const parts: ChunkResult[] = [];
+  let line = 1;
+  for (let from = 0; from < records.length;) {
+    // Every record start has even parity: the parity at the nominal cut is that of the quotes since `from`.
+    const nominal = from + PIECE_BYTES;
+    const cut = nominal >= records.length ? -1 : recordStartFrom(records, nominal, records.length, quoteParity(records, from, nominal), records[nominal - 1]!);
+    const to = cut === -1 ? records.length : cut;
+    const piece = records.subarray(from, to);
+    const part = processChunk(job, { seq, bytes: piece, firstLine: line });
+    if (part.error !== undefined) return part;
+    parts.push(part);
+    line += lineFeeds(piece, 0, piece.length);
+    from = to;
+  }
+  return joined(job, seq, parts, records.length, outputBuffer);
+}
+
+/** The pieces' results as one: outputs and inputs end to end, counts added, sums added exactly. */
+function joined(job: JobSpec, seq: number, parts: readonly ChunkResult[], inputBytes: number, outputBuffer: ArrayBuffer | undefined): ChunkResult {
+  const size = parts.reduce((total, part) => total + part.output.length, 0);
+  const output = outputBuffer !== undefined && outputBuffer.byteLength >= size ? new Uint8Array(outputBuffer, 0, size) : new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    output.set(part.output, at);
+    at += part.output.length;
+  }
+  const sums = parts[0]!.sums.map((_, k) => {
+    const sum = new ExactSum();
+    for (const part of parts) sum.addState(part.sums[k]!);
+    return sum.state();
+  });
+  const total = (key: 'read' | 'written' | 'rejected'): number => parts.reduce((n, part) => n + part[key], 0);
+  const inputs = job.keepInputs === true
+    ? parts[0]!.inputs!.map((_, k) => {
+      const column = new Float64Array(total('written'));
+      let row = 0;
+      for (const part of parts) {
+        column.set(part.inputs![k]!, row);
+        row += part.written;
+      }
+      return column;
+    })
+    : undefined;
+  return {
+    seq, inputBytes, output, read: total('read'), written: total('written'), rejected: total('rejected'), rejects: parts.flatMap((part) => part.rejects), sums,
+    ...(inputs === undefined ? {} : { inputs }),
+  };
 }
 
 /** Fill `bytes` from index `filled` with the file's bytes from `origin + filled`; returns the new fill. */

@@ -97,7 +97,8 @@ async function layoutOf(part: InputPart, options: CsvRunOptions & Pick<RunOption
     const sample = new Uint8Array(Math.min(SAMPLE_BYTES, Math.max(0, limit - base)));
     const { bytesRead: sampled } = await handle.read(sample, 0, sample.length, base);
     const rowBytes = sampled / Math.max(1, lineFeeds(sample, 0, sampled));
-    const rangeBytes = options.rangeBytes(rowBytes);
+    const quoted = Buffer.from(sample.buffer, 0, sampled).indexOf(0x22) !== -1;
+    const rangeBytes = options.rangeBytes(rowBytes, quoted);
     if (limit - base <= rangeBytes) return undefined;
     return { header, base, firstLine, limit, rangeBytes };
   } finally {

@@ -33,10 +33,11 @@ export interface RunOptions {
   readonly threads: number;
   readonly batchSize: number;
   /**
-   * A CSV file's byte ranges: --batch-size rows' worth (estimated) when it is given, else RANGE_BYTES,
-   * which is larger than 8192 narrow rows because each range costs the coordinator the same.
+   * A CSV file's byte ranges: --batch-size rows' worth (estimated) when it is given, else RANGE_BYTES
+   * (QUOTED_RANGE_BYTES for text with quotes), larger than 8192 narrow rows because each range costs the
+   * coordinator the same.
    */
-  readonly rangeBytes: (rowBytes: number) => number;
+  readonly rangeBytes: (rowBytes: number, quoted: boolean) => number;
   /** A formula instead of the logistic model. */
   readonly expr: string | undefined;
   /** Input columns copied to the output. */
@@ -126,13 +127,19 @@ export function batchSizeOf(value: unknown): number {
 
 /**
  * The nominal bytes of a CSV file's ranges (docs/performance.md has the measurements): few enough ranges
- * that one coordinator feeds many workers, small enough that memory stays flat.
+ * that one coordinator feeds many workers, small enough that memory stays flat. Text with quotes is parsed
+ * by csv-parse, about 5x slower a byte and with garbage that grows with what it holds at once: its ranges
+ * are smaller, and cost the coordinator no more for the work they carry.
  */
 export const RANGE_BYTES = 4 << 20;
+export const QUOTED_RANGE_BYTES = 1 << 20;
 
-/** A file's range bytes for a row size: RANGE_BYTES, or --batch-size rows when given (at most RANGE_BYTES). */
-export function rangeBytesOf(batchSize: unknown): (rowBytes: number) => number {
-  if (batchSize === undefined) return () => RANGE_BYTES;
+/**
+ * A file's range bytes, from its rows' size and whether its first bytes hold quotes: as above, or
+ * --batch-size rows' worth when it is given (at most RANGE_BYTES).
+ */
+export function rangeBytesOf(batchSize: unknown): (rowBytes: number, quoted: boolean) => number {
+  if (batchSize === undefined) return (_, quoted) => (quoted ? QUOTED_RANGE_BYTES : RANGE_BYTES);
   const rows = batchSizeOf(batchSize);
   return (rowBytes) => Math.max(1, Math.min(RANGE_BYTES, Math.round(rows * rowBytes)));
 }

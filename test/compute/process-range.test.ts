@@ -9,6 +9,7 @@ import { locatedFrom, processRange, type RangeResult } from '../../src/compute/p
 import type { Parity } from '../../src/compute/record-boundary.js';
 import { resolveJob } from '../../src/compute/resolve-job.js';
 import { BatchGradError } from '../../src/errors.js';
+import { ExactSum } from '../../src/compute/exact-sum.js';
 import { randomCsv } from '../support/random-csv.js';
 
 const jobFor = (text: string, onError: 'fail' | 'skip' = 'fail'): JobSpec =>
@@ -103,6 +104,34 @@ describe('a file cut into byte ranges by its workers', () => {
       const error = byRanges(failing, bytes, base, size).results.find((r) => r.error !== undefined)!.error!;
       expect(BatchGradError.fromData(error).message).toBe(first.message);
       expect(error.context).toEqual(first.context);
+    }
+  });
+
+  it('parses a range with quotes a megabyte at a time, and joins the pieces into the same bytes, sums, rejects and inputs', () => {
+    let text = randomCsv({ rows: 130_000, seed: 21, lineEnd: '\n' });
+    for (const id of [10, 30_000, 30_001, 129_999]) text = text.replace(new RegExp(`(\n${id},(?:"(?:[^"]|"")*"|[^,\n]*),[^,\n]*),[^,\n]*`), '$1,oops');
+    const bytes = Buffer.from(text);
+    expect(bytes.length).toBeGreaterThan(3 << 20);
+    const base = text.indexOf('\n') + 1;
+    const job = { ...jobFor(text, 'skip'), keepInputs: true };
+    const whole = processChunk(job, { seq: 0, bytes: bytes.subarray(base), firstLine: 2 });
+    for (const size of [bytes.length, 2 << 20]) {
+      const { results } = byRanges(job, bytes, base, size);
+      expect(joined(results)).toBe(Buffer.from(whole.output).toString('utf8'));
+      expect(counts(results)).toEqual(counts([whole]));
+      expect(results.flatMap((r) => r.rejects)).toEqual(whole.rejects);
+      const sum = (k: number): number => {
+        const total = new ExactSum();
+        for (const r of results) total.addState(r.sums[k]!);
+        return total.value();
+      };
+      expect(whole.sums.map((_, k) => sum(k))).toEqual(whole.sums.map((state) => {
+        const total = new ExactSum();
+        total.addState(state);
+        return total.value();
+      }));
+      const column = (k: number): number[] => results.flatMap((r) => [...r.inputs![k]!]);
+      expect(whole.inputs!.map((_, k) => column(k))).toEqual(whole.inputs!.map((c) => [...c]));
     }
   });
 
