@@ -81,7 +81,8 @@ export function processRange(job: JobSpec, task: RangeTask, read: ReadAt, alloca
     // The parity at the search's restart: the parity at `to` and the quotes read since.
     const restart = (parity ^ quotes ^ quoteParity(bytes, at(to), searchFrom)) as Parity;
     end = recordStartFrom(bytes, searchFrom, filled, restart, bytes[searchFrom - 1]!);
-    if (end === -1 && origin + filled >= limit) end = filled;
+    // The data ends here: at the limit, or earlier if the file was cut short while it was read.
+    if (end === -1 && (origin + filled >= limit || filled === searchFrom)) end = filled;
   }
   const records = bytes.subarray(start, end);
   const lines = lineFeeds(records, 0, records.length);

@@ -135,6 +135,19 @@ describe('a file cut into byte ranges by its workers', () => {
     }
   });
 
+  it('ends at the last byte there is when the file is shorter than the task says (cut while it was read)', () => {
+    const text = 'id,note,x1,x2\n1,a,1,2\n2,b,3,4';
+    const bytes = Buffer.from(text);
+    const read = (into: Uint8Array, position: number): number => {
+      const piece = bytes.subarray(position, position + into.length);
+      into.set(piece);
+      return piece.length;
+    };
+    const task = { seq: 0, path: 'f.csv', from: 14, to: 24, base: 14, limit: 10 << 20, parity: 0 as const, maxRecordBytes: 64 << 20 };
+    const result = processRange(jobFor(text), task, read);
+    expect([result.read, result.written, result.lines]).toEqual([2, 2, 1]);
+  });
+
   it('refuses a record longer than the limit, at the line it starts on', () => {
     // Longer than the bytes a worker reads past its range at first (64 KiB), so it reads on, and stops.
     const text = `id,note,x1,x2\n1,a,1,2\n2,"${'unterminated\n'.repeat(6000)}`;
