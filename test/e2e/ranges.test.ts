@@ -46,6 +46,13 @@ async function expectSameByRanges(name: string, args: readonly string[]): Promis
   }
 }
 
+/** Rows where every third note is 4,800 bytes of lines and commas with no quote inside. */
+function writeLongFields(name: string): void {
+  const long = `"${'text, more text\n'.repeat(300)}"`;
+  const rows = Array.from({ length: 30 }, (_, i) => `${i},${i % 3 === 0 ? long : 'short'},${i / 8},${1 - i / 16}`);
+  writeFileSync(at(name), `id,note,x1,x2\n${rows.join('\n')}\n`);
+}
+
 describe('a CSV file read by byte ranges', () => {
   it('matches the stream on random files with quoted fields holding commas, line ends and quotes', async () => {
     writeFileSync(at('random.csv'), randomCsv({ rows: 1500, seed: 31 }));
@@ -53,10 +60,20 @@ describe('a CSV file read by byte ranges', () => {
   });
 
   it('matches the stream where ranges begin inside long quoted fields with no quote (their guess is wrong)', async () => {
-    const long = `"${'text, more text\n'.repeat(300)}"`;
-    const rows = Array.from({ length: 30 }, (_, i) => `${i},${i % 3 === 0 ? long : 'short'},${i / 8},${1 - i / 16}`);
-    writeFileSync(at('long.csv'), `id,note,x1,x2\n${rows.join('\n')}\n`);
+    writeLongFields('long.csv');
     await expectSameByRanges('long.csv', ['-e', 'x1 / (1 + x2^2)', '--keep', 'note']);
+  });
+
+  it('reads each shard of such a file by ranges too: the shards\' outputs end to end are the stream\'s', async () => {
+    writeLongFields('long.csv');
+    const streamed = await run('long.csv', ['-e', 'x1 / (1 + x2^2)', '--keep', 'note'], 'stdin', 'shards-stdin');
+    const parts: string[] = [];
+    for (let k = 1; k <= 3; k++) {
+      const shard = await run('long.csv', ['-e', 'x1 / (1 + x2^2)', '--keep', 'note', '--shard', `${k}/3`, '--batch-size', '2'], 'path', `shards-${k}`);
+      expect(shard.code).toBe(0);
+      parts.push(shard.output);
+    }
+    expect(parts.join('')).toBe(streamed.output);
   });
 
   it('matches the stream on tab-delimited text with a byte order mark and CRLF line ends', async () => {
