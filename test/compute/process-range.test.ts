@@ -107,7 +107,7 @@ describe('a file cut into byte ranges by its workers', () => {
     }
   });
 
-  it('parses a range with quotes a megabyte at a time, and joins the pieces into the same bytes, sums, rejects and inputs', () => {
+  it('parses a range with quotes a quarter-megabyte piece at a time, and joins the pieces into the same bytes, sums, rejects and inputs', () => {
     let text = randomCsv({ rows: 130_000, seed: 21, lineEnd: '\n' });
     for (const id of [10, 30_000, 30_001, 129_999]) text = text.replace(new RegExp(`(\n${id},(?:"(?:[^"]|"")*"|[^,\n]*),[^,\n]*),[^,\n]*`), '$1,oops');
     const bytes = Buffer.from(text);
