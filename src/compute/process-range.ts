@@ -14,7 +14,7 @@ import { BatchGradError } from '../errors.js';
 import { ExactSum } from './exact-sum.js';
 import type { JobSpec } from './job.js';
 import { processChunk, type ChunkResult } from './process-chunk.js';
-import { likelyParity, lineFeeds, quoteParity, recordStartFrom, type Parity } from './record-boundary.js';
+import { hasQuote, likelyParity, lineFeeds, quoteParity, recordStartFrom, type Parity } from './record-boundary.js';
 
 export interface RangeTask {
   /** Position of the range in the input, from 0: results are written in this order. */
@@ -100,8 +100,6 @@ export function processRange(job: JobSpec, task: RangeTask, read: ReadAt, alloca
  * flat at a range's size.
  */
 const PIECE_BYTES = 1 << 18;
-
-const hasQuote = (bytes: Uint8Array): boolean => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(QUOTE) !== -1;
 
 function inPieces(job: JobSpec, seq: number, records: Uint8Array, outputBuffer: ArrayBuffer | undefined): ChunkResult {
   const parts: ChunkResult[] = [];

@@ -20,6 +20,11 @@ export type Parity = 0 | 1;
 /** A Buffer over the same bytes: Buffer's indexOf is memchr, a Uint8Array's a loop 3-4x slower. */
 const searchable = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 
+/** Whether the bytes hold a quote: if not, every line feed in them ends a record (given even parity). */
+export function hasQuote(bytes: Uint8Array): boolean {
+  return searchable(bytes).indexOf(QUOTE) !== -1;
+}
+
 /** The quotes in bytes[from, to), modulo 2. */
 export function quoteParity(data: Uint8Array, from: number, to: number): Parity {
   const bytes = searchable(data);

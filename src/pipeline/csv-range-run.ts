@@ -15,7 +15,7 @@ import { open } from 'node:fs/promises';
 import type { JobSpec } from '../compute/job.js';
 import type { ChunkResult } from '../compute/process-chunk.js';
 import { locatedFrom, type RangeResult, type RangeTask } from '../compute/process-range.js';
-import { lineFeeds, type Parity } from '../compute/record-boundary.js';
+import { hasQuote, lineFeeds, type Parity } from '../compute/record-boundary.js';
 import { abortable } from '../engine/abort.js';
 import type { Engine } from '../engine/engine.js';
 import { BatchGradError } from '../errors.js';
@@ -97,8 +97,7 @@ async function layoutOf(part: InputPart, options: CsvRunOptions & Pick<RunOption
     const sample = new Uint8Array(Math.min(SAMPLE_BYTES, Math.max(0, limit - base)));
     const { bytesRead: sampled } = await handle.read(sample, 0, sample.length, base);
     const rowBytes = sampled / Math.max(1, lineFeeds(sample, 0, sampled));
-    const quoted = Buffer.from(sample.buffer, 0, sampled).indexOf(0x22) !== -1;
-    const rangeBytes = options.rangeBytes(rowBytes, quoted);
+    const rangeBytes = options.rangeBytes(rowBytes, hasQuote(sample.subarray(0, sampled)));
     if (limit - base <= rangeBytes) return undefined;
     return { header, base, firstLine, limit, rangeBytes };
   } finally {
