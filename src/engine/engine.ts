@@ -30,6 +30,16 @@ export class Engine {
     if (this.closed) throw new BatchGradError('ENGINE_CLOSED', 'this batch-grad engine is closed; create another', {});
   }
 
+  /**
+   * Start the threads now rather than on the first task, for a job that will use them whatever its size:
+   * they boot while the caller reads what says where the work is.
+   */
+  async start(): Promise<void> {
+    this.assertOpen();
+    this.pool ??= createPool(this.threads);
+    await this.pool;
+  }
+
   /** One chunk of CSV bytes parsed, computed and formatted on a worker; its buffers are moved, not copied. */
   runChunk(job: JobSpec, task: ChunkTask, signal?: AbortSignal): Promise<ChunkResult> {
     const transfer = [task.bytes.buffer, ...(task.outputBuffer ? [task.outputBuffer] : [])];

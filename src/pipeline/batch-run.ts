@@ -31,7 +31,7 @@ export async function startBatchRun(
   engine: Engine, input: { path: string | undefined; bytes: AsyncIterable<Uint8Array>; rowGroups?: { from: number; to: number } | undefined },
   format: Exclude<Format, 'csv' | 'tsv'>, options: CsvRunOptions,
 ): Promise<CsvRun> {
-  engine.assertOpen();
+  await engine.start();
   const batches = format === 'jsonl' ? await jsonLines(input.bytes, options)
     : format === 'parquet' ? await parquetRowGroups(input.path, input.rowGroups, options)
     : await arrowBatches(input, format === 'arrow', options);
@@ -40,7 +40,7 @@ export async function startBatchRun(
 
 /** Arrow record batches already in memory (the library's Arrow input), each sent to a worker as an IPC stream. */
 export async function startRecordBatchRun(engine: Engine, header: readonly string[], batches: AsyncIterable<RecordBatch>, options: CsvRunOptions): Promise<CsvRun> {
-  engine.assertOpen();
+  await engine.start();
   return startRun(engine, { header, sources: recordBatchSources(batches, options.batchSize, await userArrow()) }, options);
 }
 
