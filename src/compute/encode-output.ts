@@ -1,10 +1,11 @@
 /**
  * A batch's output rows in the job's output encoding: CSV or TSV lines (the numbers module writes the
- * numbers), JSON Lines objects, or one Arrow IPC stream holding the batch (for Arrow and Parquet outputs).
+ * numbers), JSON Lines objects, one Arrow IPC stream holding the batch, or a Parquet file holding it.
  * Numbers are written as the shortest text that reads back as the same float64, as in CSV; in Arrow the
  * results are non-nullable float64 columns and kept columns keep their type when the input had one.
  */
 import type { DataType } from 'apache-arrow';
+import { parquetFileOf } from './columnar/encode-parquet.js';
 import { arrow } from './columnar/libraries.js';
 import { csvField } from './csv-field.js';
 import { outputColumnNames, type JobSpec } from './job.js';
@@ -43,6 +44,8 @@ export function encodeOutput(job: JobSpec, out: OutputRows, reuse?: ArrayBuffer)
       return jsonLines(job, out);
     case 'arrow':
       return arrowBatch(job, out);
+    case 'parquet':
+      return parquetFileOf(arrowBatch(job, out), out.rows, job.output.compression ?? 'snappy', outputColumnNames(job).slice(0, job.keepColumns.length));
   }
 }
 

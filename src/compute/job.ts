@@ -3,7 +3,7 @@
  * by the coordinator from the header and the options, and sent with every chunk.
  */
 import type { LossKind } from '../core/loss.js';
-import type { OutputEncoding } from './formats.js';
+import type { OutputEncoding, ParquetCompression } from './formats.js';
 
 /**
  * The model: the notebook's logistic model over columns w1..wn, x1..xn, b; the logistic model over named
@@ -48,8 +48,8 @@ export interface JobSpec {
   readonly keepColumns: readonly number[];
   /** The input's field delimiter (CSV and TSV input). */
   readonly delimiter: string;
-  /** How workers encode output, and the delimiter for CSV or TSV output. */
-  readonly output: { readonly encoding: OutputEncoding; readonly delimiter: string };
+  /** How workers encode output, the delimiter for CSV or TSV output, and a Parquet output's codec (SNAPPY if not given). */
+  readonly output: { readonly encoding: OutputEncoding; readonly delimiter: string; readonly compression?: ParquetCompression };
   readonly onError: OnError;
   /** The input's name in messages: its path, or "<stdin>". */
   readonly file: string;

@@ -1,21 +1,17 @@
 /**
  * What each output format puts around the batches the workers encode. Text (CSV, TSV, JSON Lines): the
  * batches are the final bytes, after a CSV header line. Arrow: the batches arrive as Arrow IPC streams and
- * are written by apache-arrow's file or stream writer. Parquet: they go through parquet-wasm's streaming
- * writer, which cuts row groups of at most PARQUET_ROW_GROUP_ROWS rows. Memory stays bounded: every writer
+ * are written by apache-arrow's file or stream writer. Parquet: each batch is a Parquet file of its own,
+ * whose row groups are stitched into the output (parquet-stitcher.ts). Memory stays bounded: every writer
  * waits until what it produced has been handed to the output.
  */
 import type { RecordBatchWriter } from 'apache-arrow';
-import type { RecordBatch as WasmRecordBatch } from 'parquet-wasm';
 import { csvField } from '../compute/csv-field.js';
-import { arrow, parquetWasm } from '../compute/columnar/libraries.js';
-import type { Format, ParquetCompression } from '../compute/formats.js';
+import { arrow } from '../compute/columnar/libraries.js';
+import type { Format } from '../compute/formats.js';
 import { outputColumnNames, type JobSpec } from '../compute/job.js';
 import type { Output } from './output.js';
-
-/** DuckDB's default row group size. */
-export const PARQUET_ROW_GROUP_ROWS = 122_880;
-
+import { ParquetStitcher } from './parquet-stitcher.js';
 
 export interface FormatWriter {
   /** One batch as the workers encoded it; `written` runs once its bytes need no longer be kept. */
@@ -25,7 +21,7 @@ export interface FormatWriter {
 }
 
 /** `header`: whether a CSV or TSV output starts with its header line (a later shard's does not). */
-export function formatWriter(format: Format, output: Output, job: JobSpec, compression: ParquetCompression, header = true): FormatWriter {
+export function formatWriter(format: Format, output: Output, job: JobSpec, header = true): FormatWriter {
   switch (format) {
     case 'csv':
     case 'tsv':
@@ -35,7 +31,7 @@ export function formatWriter(format: Format, output: Output, job: JobSpec, compr
     case 'arrows':
       return new ArrowWriter(output, job, format === 'arrow');
     case 'parquet':
-      return new ParquetWriter(output, job, compression);
+      return new ParquetWriter(output, job);
   }
 }
 
@@ -106,48 +102,22 @@ class ArrowWriter implements FormatWriter {
   }
 }
 
+/** Each batch is a Parquet file of its own, from a worker; the stitcher joins their row groups into one file. */
 class ParquetWriter implements FormatWriter {
-  private controller!: ReadableStreamDefaultController<WasmRecordBatch>;
-  private readonly pumped: Promise<void>;
-  private space: (() => void) | undefined;
+  private readonly stitcher: ParquetStitcher;
   private wrote = false;
 
-  constructor(output: Output, private readonly job: JobSpec, compression: ParquetCompression) {
-    const pw = parquetWasm();
-    const codec = {
-      snappy: pw.Compression.SNAPPY, zstd: pw.Compression.ZSTD, gzip: pw.Compression.GZIP, brotli: pw.Compression.BROTLI,
-      lz4: pw.Compression.LZ4_RAW, none: pw.Compression.UNCOMPRESSED,
-    }[compression];
-    const properties = new pw.WriterPropertiesBuilder().setCompression(codec).setMaxRowGroupSize(PARQUET_ROW_GROUP_ROWS).setCreatedBy('batch-grad').build();
-    const batches = new ReadableStream<WasmRecordBatch>({
-      start: (controller) => {
-        this.controller = controller;
-      },
-      pull: () => {
-        this.space?.();
-        this.space = undefined;
-      },
-    }, { highWaterMark: 2 });
-    this.pumped = (async () => {
-      const bytes = await pw.transformParquetStream(batches, properties);
-      for await (const chunk of bytes as unknown as AsyncIterable<Uint8Array>) await output.write(chunk);
-    })();
-    this.pumped.catch(() => undefined);
+  constructor(output: Output, private readonly job: JobSpec) {
+    this.stitcher = new ParquetStitcher((bytes, written) => output.write(bytes, written));
   }
 
   async write(bytes: Uint8Array, written?: () => void): Promise<void> {
-    const table = parquetWasm().Table.fromIPCStream(bytes);
-    written?.();
-    for (const batch of table.recordBatches()) {
-      if ((this.controller.desiredSize ?? 1) <= 0) await new Promise<void>((resolve) => (this.space = resolve));
-      this.controller.enqueue(batch);
-    }
+    await this.stitcher.add(bytes, written);
     this.wrote = true;
   }
 
   async finish(): Promise<void> {
     if (!this.wrote) await this.write(await emptyBatch(this.job));
-    this.controller.close();
-    await this.pumped;
+    await this.stitcher.finish();
   }
 }

@@ -72,7 +72,7 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
     for (const part of plan.parts) {
       const partOptions = {
         ...options, file: part.label, collectRejects: options.rejects !== undefined, keepInputs: options.onInputs !== undefined,
-        outputEncoding: { encoding: discard ? 'none' as const : encodingOf(options.to), delimiter: options.outputDelimiter },
+        outputEncoding: { encoding: discard ? 'none' as const : encodingOf(options.to), delimiter: options.outputDelimiter, compression: options.compression },
       };
       const csv = part.format === 'csv' || part.format === 'tsv';
       // A CSV file the workers read themselves, by byte ranges; anything else is streamed through here.
@@ -87,7 +87,7 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
           first = { job: run.job, label: part.label };
           // A shard after the first writes no header, so that its parts concatenated are the whole output.
           const header = options.shard === undefined || options.shard.index === 1;
-          writer = output === undefined ? DISCARDING : formatWriter(options.to, output, run.job, options.compression, header);
+          writer = output === undefined ? DISCARDING : formatWriter(options.to, output, run.job, header);
           totals = new SummaryAccumulator(run.summary.columnNames, modelFacts(run.job));
         } else if (!sameJob(first.job, run.job)) {
           throw new BatchGradError('HEADER_INVALID', `${part.label}: its columns (${run.job.header.join(', ')}) differ from those of ${first.label} (${first.job.header.join(', ')})`, {
