@@ -34,9 +34,9 @@ export class BatchGradEngine implements AsyncDisposable {
     return this.#engine.threads;
   }
 
-  /** Result records (or, with `input: 'csv'`, CSV byte chunks) for a source of records (or bytes). */
+  /** Result records (or, with `input: 'csv'` or `'jsonl'`, byte chunks of that format) for a source of records (or bytes). */
   gradients(source: AsyncIterable<InputRecord> | Iterable<InputRecord>, options?: GradientOptions & { input?: 'records' }): GradientJob<OutputRecord>;
-  gradients(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options: GradientOptions & { input: 'csv' }): GradientJob<Uint8Array>;
+  gradients(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options: GradientOptions & { input: 'csv' | 'jsonl' }): GradientJob<Uint8Array>;
   gradients(source: AsyncIterable<RecordBatch> | Iterable<RecordBatch>, options: GradientOptions & { input: 'arrow' }): GradientJob<RecordBatch>;
   gradients(source: AsyncIterable<unknown> | Iterable<unknown>, options: GradientOptions = {}): GradientJob<unknown> {
     return gradientJob(this.#engine, source, options);
@@ -73,7 +73,7 @@ export function createEngine(options: EngineOptions = {}): BatchGradEngine {
 
 /** One job on a pool of its own, closed when the iteration ends (or stops early). */
 export function gradients(source: AsyncIterable<InputRecord> | Iterable<InputRecord>, options?: GradientOptions & EngineOptions & { input?: 'records' }): GradientJob<OutputRecord>;
-export function gradients(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options: GradientOptions & EngineOptions & { input: 'csv' }): GradientJob<Uint8Array>;
+export function gradients(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options: GradientOptions & EngineOptions & { input: 'csv' | 'jsonl' }): GradientJob<Uint8Array>;
 export function gradients(source: AsyncIterable<RecordBatch> | Iterable<RecordBatch>, options: GradientOptions & EngineOptions & { input: 'arrow' }): GradientJob<RecordBatch>;
 export function gradients(source: AsyncIterable<unknown> | Iterable<unknown>, options: GradientOptions & EngineOptions = {}): GradientJob<unknown> {
   const engine = createEngine(options);

@@ -1,6 +1,6 @@
 /**
  * The stream form: a Node Transform for `pipeline(...)`. Object mode records in and result records out,
- * or (with `input: 'csv'`) CSV bytes in and CSV bytes out. Both sides honour backpressure: a write is
+ * or (with `input: 'csv'` or `'jsonl'`) bytes in and bytes of the same format out. Both sides honour backpressure: a write is
  * acknowledged only when the job takes it, and the job produces only while the reader wants more.
  * `stream.summary` resolves with the totals, and a 'summary' event is emitted before 'end'.
  */
@@ -18,8 +18,8 @@ export class GradTransform extends Transform {
   private demand: (() => void) | undefined;
 
   constructor(engine: Engine, options: GradientOptions = {}, onFinish?: () => Promise<void>) {
-    const csv = options.input === 'csv';
-    super({ writableObjectMode: !csv, readableObjectMode: !csv, writableHighWaterMark: csv ? 1 << 20 : 1024, readableHighWaterMark: csv ? 1 << 20 : 1024 });
+    const bytes = options.input === 'csv' || options.input === 'jsonl';
+    super({ writableObjectMode: !bytes, readableObjectMode: !bytes, writableHighWaterMark: bytes ? 1 << 20 : 1024, readableHighWaterMark: bytes ? 1 << 20 : 1024 });
     this.job = gradientJob(engine, this.input, options);
     this.summary = this.job.summary;
     this.done = this.pump().finally(async () => {

@@ -1,9 +1,11 @@
 /**
  * The async-iterable form: `for await (const row of engine.gradients(source, options))`. Records in give
- * result records out; with `input: 'csv'`, raw CSV bytes in give CSV bytes out (exactly the CLI's output).
+ * result records out; with `input: 'csv'` or `'jsonl'`, raw bytes in give bytes of the same format out
+ * (exactly the CLI's output); with `input: 'arrow'`, record batches in give record batches out.
  * The dataset's totals are `job.summary`, settled when the iteration ends.
  */
-import { startCsvRun } from '../pipeline/csv-run.js';
+import { startBatchRun } from '../pipeline/batch-run.js';
+import { startCsvRun, type CsvRun } from '../pipeline/csv-run.js';
 import type { Engine } from '../engine/engine.js';
 import { BatchGradError } from '../errors.js';
 import { batchSizeOf, delimiterOf, onErrorOf, trainingOf, type TrainingInput } from '../pipeline/options.js';
@@ -27,9 +29,10 @@ export interface GradientOptions extends TrainingInput {
   readonly signal?: AbortSignal;
   /**
    * `records` (default): objects or arrays in, objects out. `csv`: bytes or strings in, CSV bytes out.
-   * `arrow`: apache-arrow RecordBatches in (all of one schema), RecordBatches of results out.
+   * `jsonl`: JSON Lines bytes or strings in, JSON Lines bytes out. `arrow`: apache-arrow RecordBatches in
+   * (all of one schema), RecordBatches of results out. (Parquet needs its footer first: use runFile.)
    */
-  readonly input?: 'records' | 'csv' | 'arrow';
+  readonly input?: 'records' | 'csv' | 'jsonl' | 'arrow';
   /** For `input: 'csv'`: the field delimiter (default `,`). */
   readonly delimiter?: string;
 }
@@ -58,14 +61,16 @@ export function gradientJob(engine: Engine, source: AsyncIterable<unknown> | Ite
     settle.resolve(totals.result('<records>', '<records>'));
   }
 
-  async function* csv(): AsyncGenerator<Uint8Array> {
+  /** Bytes in, bytes of the same text format out: the CLI's pipeline on a stream. */
+  async function* text(): AsyncGenerator<Uint8Array> {
     const bytes = (async function* () {
       for await (const piece of toAsync(source)) yield typeof piece === 'string' ? Buffer.from(piece) : (piece as Uint8Array);
     })();
-    const run = await startCsvRun(engine, bytes, {
-      ...common, delimiter, file: '<stream>', collectRejects: options.onReject !== undefined,
-    });
-    yield run.header;
+    const runOptions = { ...common, delimiter, file: '<stream>', collectRejects: options.onReject !== undefined };
+    const run: CsvRun = options.input === 'jsonl'
+      ? await startBatchRun(engine, { path: undefined, bytes }, 'jsonl', { ...runOptions, outputEncoding: { encoding: 'jsonl', delimiter: ',' } })
+      : await startCsvRun(engine, bytes, runOptions);
+    if (run.header.length > 0) yield run.header;
     for await (const result of run.results) {
       for (const rejected of result.rejects) options.onReject?.(rejected);
       yield result.output;
@@ -88,7 +93,7 @@ export function gradientJob(engine: Engine, source: AsyncIterable<unknown> | Ite
     yield* arrowResults(engine, header, all, options, (summary) => settle.resolve(summary));
   }
 
-  const generate = options.input === 'csv' ? csv : options.input === 'arrow' ? arrowBatches : records;
+  const generate = options.input === 'csv' || options.input === 'jsonl' ? text : options.input === 'arrow' ? arrowBatches : records;
   return {
     summary,
     async *[Symbol.asyncIterator]() {

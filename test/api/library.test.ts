@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -75,6 +75,25 @@ describe('gradients(source) as an async iterable', () => {
     let text = '';
     for await (const piece of job) text += Buffer.from(piece).toString();
     expect(text).toBe(cliOutput);
+  });
+
+  it('takes JSON Lines bytes and gives exactly the CLI\'s JSON Lines, reporting bad lines by number', async () => {
+    const [names, ...lines] = readFileSync(INPUT, 'utf8').trimEnd().split('\n').map((line) => line.split(','));
+    const objects = lines.map((fields) => `{${fields.map((field, c) => `"${names![c]}":${field}`).join(',')}}`);
+    objects[4321] = '{"id": 4322, "x1": "oops"}';
+    writeFileSync(at('input.jsonl'), `${objects.join('\n')}\n`);
+    const cli = await runCli([at('input.jsonl'), '-o', at('cli.jsonl'), '--keep', 'id', '--on-error', 'skip']);
+    expect(cli.code).toBe(0);
+    const rejected: number[] = [];
+    const job = gradients(createReadStream(at('input.jsonl'), { highWaterMark: 1000 }), {
+      input: 'jsonl', keep: ['id'], batchSize: 777, threads: 2, onError: 'skip', onReject: (row) => rejected.push((row as { line: number }).line),
+    });
+    let text = '';
+    for await (const piece of job) text += Buffer.from(piece).toString();
+    expect(text).toBe(readFileSync(at('cli.jsonl'), 'utf8'));
+    expect(rejected).toEqual([4322]);
+    expect((await job.summary).rows).toEqual({ read: 20_000, written: 19_999, rejected: 1 });
+    expect(await collect(createReadStream(at('input.jsonl')).pipe(gradStream({ input: 'jsonl', keep: ['id'], onError: 'skip' })))).toBe(text);
   });
 
   it('refuses a delimiter that is not one ASCII character, when called', () => {
