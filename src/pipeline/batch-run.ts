@@ -7,7 +7,6 @@
 import { open } from 'node:fs/promises';
 import type { RecordBatch, Table as ArrowTable } from 'apache-arrow';
 import { arrow, userArrow } from '../compute/columnar/libraries.js';
-import { formatError, parquetFile } from '../compute/columnar/parquet-source.js';
 import type { Format } from '../compute/formats.js';
 import { summedColumnNames, type JobSpec } from '../compute/job.js';
 import type { BatchSource, BatchTask } from '../compute/process-batch.js';
@@ -16,6 +15,7 @@ import type { Engine } from '../engine/engine.js';
 import { BatchGradError } from '../errors.js';
 import { runJob, type CsvRun, type CsvRunOptions } from './csv-run.js';
 import { orderedMap } from './ordered-map.js';
+import { parquetFooter } from './parquet-footer.js';
 import { modelFacts, SummaryAccumulator } from './summary.js';
 
 /** A JSON Lines batch ends at the first line end past this many bytes (or after --batch-size lines). */
@@ -134,21 +134,12 @@ async function* jsonSources(first: LineBatch, cut: () => Promise<LineBatch>, fir
   }
 }
 
-/** One batch a row group, read by the worker; the calling thread reads only the footer. */
+/** One batch a row group, read by the worker; the calling thread reads only the footer (without parquet-wasm). */
 async function parquetRowGroups(path: string | undefined, range: { from: number; to: number } | undefined, options: CsvRunOptions): Promise<Batches> {
   if (path === undefined) {
     throw new BatchGradError('INVALID_OPTION', 'Parquet cannot be read from stdin: its index is at the end of the file; give the file', { option: 'from' });
   }
-  let groups: Array<{ rows: number; bytes: number }>;
-  let header: string[];
-  try {
-    const file = await parquetFile(path);
-    const metadata = file.metadata();
-    groups = metadata.rowGroups().map((group) => ({ rows: group.numRows(), bytes: group.compressedSize() }));
-    header = arrow().tableFromIPC(file.schema().intoIPCStream()).schema.fields.map((field) => field.name);
-  } catch (error) {
-    throw formatError(options.file, error);
-  }
+  const { columns: header, rowGroups: groups } = await parquetFooter(path);
   return {
     header,
     sources: (async function* () {

@@ -7,10 +7,10 @@
  */
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { formatError, parquetFile } from '../compute/columnar/parquet-source.js';
 import type { Format } from '../compute/formats.js';
 import { BatchGradError } from '../errors.js';
 import { formatOf } from './formats.js';
+import { parquetFooter } from './parquet-footer.js';
 import { recordStartAtOrAfter } from './record-start.js';
 
 export interface Shard {
@@ -129,11 +129,6 @@ async function lineStartAtOrAfter(handle: import('node:fs/promises').FileHandle,
 }
 
 async function rowGroupsOf(path: string, shard: Shard): Promise<{ from: number; to: number }> {
-  let groups: number;
-  try {
-    groups = (await parquetFile(path)).metadata().numRowGroups();
-  } catch (error) {
-    throw formatError(path, error);
-  }
+  const groups = (await parquetFooter(path)).rowGroups.length;
   return { from: Math.floor(((shard.index - 1) * groups) / shard.count), to: Math.floor((shard.index * groups) / shard.count) };
 }
