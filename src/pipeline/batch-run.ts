@@ -14,11 +14,15 @@ import type { ChunkResult } from '../compute/process-chunk.js';
 import type { Engine } from '../engine/engine.js';
 import { BatchGradError } from '../errors.js';
 import { runJob, type CsvRun, type CsvRunOptions } from './csv-run.js';
+import { PARQUET_BATCH_BYTES } from './options.js';
 import { orderedMap } from './ordered-map.js';
 import { parquetFooter } from './parquet-footer.js';
 import { modelFacts, SummaryAccumulator } from './summary.js';
 
-/** A JSON Lines batch ends at the first line end past this many bytes (or after --batch-size lines). */
+/**
+ * A JSON Lines batch ends at the first line end past this many bytes (or after --batch-size lines); a
+ * Parquet output's at PARQUET_BATCH_BYTES, its batches being its row groups.
+ */
 const JSONL_BATCH_BYTES = 1 << 20;
 
 interface Batches {
@@ -64,6 +68,7 @@ async function* results(engine: Engine, job: JobSpec, batches: Batches, summary:
 
 /** Whole lines, cut after about a megabyte or `batchSize` lines; the header is the first object's keys. */
 async function jsonLines(bytes: AsyncIterable<Uint8Array>, options: CsvRunOptions): Promise<Batches> {
+  const batchBytes = options.outputEncoding?.encoding === 'parquet' ? PARQUET_BATCH_BYTES : JSONL_BATCH_BYTES;
   const pieces = bytes[Symbol.asyncIterator]();
   let pending = new Uint8Array(0);
   let done = false;
@@ -86,7 +91,7 @@ async function jsonLines(bytes: AsyncIterable<Uint8Array>, options: CsvRunOption
       if (at >= 0) {
         end = at + 1;
         lines++;
-        if (lines >= options.batchSize || end >= JSONL_BATCH_BYTES) break;
+        if (lines >= options.batchSize || end >= batchBytes) break;
         continue;
       }
       if (!done && (done = !(await more())) === false) continue;

@@ -135,10 +135,21 @@ export const RANGE_BYTES = 4 << 20;
 export const QUOTED_RANGE_BYTES = 1 << 20;
 
 /**
- * A file's range bytes, from its rows' size and whether its first bytes hold quotes: as above, or
- * --batch-size rows' worth when it is given (at most RANGE_BYTES).
+ * Each batch of a Parquet output is one of its row groups (the workers write them), so without --batch-size
+ * a Parquet output's batches hold DuckDB's default row group of rows, up to PARQUET_BATCH_BYTES of input:
+ * readers want row groups of megabytes, not the few hundred kilobytes of a CSV job's batch.
  */
-export function rangeBytesOf(batchSize: unknown): (rowBytes: number, quoted: boolean) => number {
+export const PARQUET_ROW_GROUP_ROWS = 122_880;
+export const PARQUET_BATCH_BYTES = 32 << 20;
+
+/**
+ * A file's range bytes, from its rows' size and whether its first bytes hold quotes: as above, or
+ * --batch-size rows' worth when it is given (at most RANGE_BYTES), or a row group's for Parquet output.
+ */
+export function rangeBytesOf(batchSize: unknown, to: Format): (rowBytes: number, quoted: boolean) => number {
+  if (batchSize === undefined && to === 'parquet') {
+    return (rowBytes) => Math.max(RANGE_BYTES, Math.min(PARQUET_BATCH_BYTES, Math.round(PARQUET_ROW_GROUP_ROWS * rowBytes)));
+  }
   if (batchSize === undefined) return (_, quoted) => (quoted ? QUOTED_RANGE_BYTES : RANGE_BYTES);
   const rows = batchSizeOf(batchSize);
   return (rowBytes) => Math.max(1, Math.min(RANGE_BYTES, Math.round(rows * rowBytes)));
@@ -247,8 +258,8 @@ export function normaliseRunOptions(input: RunOptionsInput): RunOptions {
     columns,
     output: input.output,
     threads: threadsOf(input.threads),
-    batchSize: batchSizeOf(input.batchSize),
-    rangeBytes: rangeBytesOf(input.batchSize),
+    batchSize: input.batchSize === undefined && to === 'parquet' ? PARQUET_ROW_GROUP_ROWS : batchSizeOf(input.batchSize),
+    rangeBytes: rangeBytesOf(input.batchSize, to),
     expr: input.expr,
     keep,
     summary: input.summary,

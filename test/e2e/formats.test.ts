@@ -109,6 +109,23 @@ describe('writing every format', () => {
     expect(await rows(`SELECT count(*) FROM '${at('stitched.parquet')}' WHERE f >= ${threshold}`)).toEqual(await rows(`SELECT count(*) FROM read_csv('${at('ref.csv')}') WHERE f >= ${threshold}`));
   });
 
+  it('cuts a Parquet output into row groups of DuckDB\'s size by default, whatever the input', async () => {
+    await writeGeneratedCsv(at('rows150k.csv'), { rows: 150_000, features: 2, seed: 5 });
+    await db.run(`COPY (SELECT * FROM read_csv('${at('rows150k.csv')}')) TO '${at('rows150k.jsonl')}' (FORMAT json)`);
+    const groups = async (file: string): Promise<unknown[]> => (await rows(`SELECT DISTINCT row_group_id, row_group_num_rows FROM parquet_metadata('${file}') ORDER BY 1`)).map((r) => r[1]);
+    for (const [input, stdin] of [['rows150k.csv', false], ['rows150k.csv', true], ['rows150k.jsonl', false]] as const) {
+      const result = stdin
+        ? await runCli(['-', '-o', at('groups.parquet'), '--threads', '2'], { stdin: readFileSync(at(input)) })
+        : await runCli([at(input), '-o', at('groups.parquet'), '--threads', '2']);
+      expect(result.code).toBe(0);
+      const sizes = await groups(at('groups.parquet'));
+      // A file is cut by bytes, so its row groups come near 122,880 rows; a stream's and JSON Lines' exactly.
+      expect(sizes.length).toBe(2);
+      expect(Number(sizes[0])).toBeGreaterThan(100_000);
+      expect(sizes.reduce((total: number, n) => total + Number(n), 0)).toBe(150_000);
+    }
+  });
+
   it('writes Arrow files and streams, and JSON Lines, with the same values as CSV', async () => {
     const csv = await rows(`SELECT * FROM read_csv('${at('ref.csv')}') ORDER BY id`);
     for (const out of ['out.arrow', 'out.arrows']) {
