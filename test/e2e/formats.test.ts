@@ -61,6 +61,18 @@ describe('reading every format', () => {
     expect(parquet.stderr).toMatch(/Parquet cannot be read from stdin: its index is at the end of the file; give the file \[INVALID_OPTION\]/);
   });
 
+  it('reads a row group too large for one read in groups of columns, with the same result', async () => {
+    // 150,000 rows of 10 double columns in one row group: 12 MB of column chunks, read 8 MB at a time.
+    await writeGeneratedCsv(at('wide150k.csv'), { rows: 150_000, features: 4, seed: 9 });
+    await db.run(`COPY (SELECT * FROM read_csv('${at('wide150k.csv')}')) TO '${at('wide150k.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 150000)`);
+    expect(await rows(`SELECT count(DISTINCT row_group_id), sum(total_uncompressed_size) > 8 * 1024 * 1024 FROM parquet_metadata('${at('wide150k.parquet')}')`)).toEqual([[1n, true]]);
+    const parquet = await runCli([at('wide150k.parquet'), '-o', at('wide150k.out.csv'), '--keep', 'id']);
+    const csv = await runCli([at('wide150k.csv'), '-o', at('wide150k.ref.csv'), '--keep', 'id']);
+    expect(parquet.code).toBe(0);
+    expect(csv.code).toBe(0);
+    expect(read('wide150k.out.csv') === read('wide150k.ref.csv')).toBe(true);
+  });
+
   it('reads integer, float, decimal, nullable, required and dictionary-encoded columns as the nearest float64', async () => {
     await db.run(`COPY (SELECT i::INTEGER AS w1, (i * 0.25)::FLOAT AS x1, (i / 8)::DECIMAL(18,3) AS b, (i % 3)::BIGINT AS x2,
       ['a','b','c'][i % 3 + 1] AS tag, 1::DOUBLE AS w2 FROM range(1, 3001) t(i)) TO '${at('types.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 1000)`);

@@ -4,7 +4,7 @@
  * only the bytes asked for, so no thread ever holds more than the row groups it is working on.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import type { Table } from 'apache-arrow';
+import type { Table, Vector } from 'apache-arrow';
 import type { ParquetFile } from 'parquet-wasm';
 import { BatchGradError } from '../../errors.js';
 import { arrow, parquetWasm } from './libraries.js';
@@ -52,14 +52,47 @@ export function formatError(path: string, error: unknown): BatchGradError {
   return new BatchGradError('FORMAT_INVALID', `${path}: not a Parquet file, or damaged: ${error instanceof Error ? error.message : String(error)}`, { file: path });
 }
 
+/**
+ * A row group is read a few columns at a time, up to about this many bytes of column chunks: parquet-wasm's
+ * memory grows to several times what one read decodes and never shrinks, so a wide row group read whole
+ * would hold hundreds of megabytes in every thread.
+ */
+const READ_BYTES = 8 << 20;
+
 /** Row group `rowGroup` of `path`, only `columns`, as one Arrow table in JavaScript memory. */
 export async function readRowGroup(path: string, rowGroup: number, columns: readonly string[]): Promise<Table> {
   try {
     const file = await parquetFile(path);
-    const rows = file.metadata().rowGroup(rowGroup).numRows();
-    const table = await file.read({ rowGroups: [rowGroup], columns: [...columns], batchSize: Math.max(1, rows) });
-    return arrow().tableFromIPC(table.intoIPCStream());
+    const group = file.metadata().rowGroup(rowGroup);
+    const rows = group.numRows();
+    const sizes = new Map(group.columns().map((chunk) => [chunk.columnPath()[0]!, chunk.uncompressedSize()]));
+    const vectors: Record<string, Vector> = {};
+    for (const part of columnGroups(columns, (name) => sizes.get(name) ?? 0)) {
+      const read = await file.read({ rowGroups: [rowGroup], columns: part, batchSize: Math.max(1, rows) });
+      // The IPC stream is a copy in JavaScript memory: the table's vectors outlive the next read.
+      const table = arrow().tableFromIPC(read.intoIPCStream());
+      for (const name of part) {
+        const vector = table.getChild(name);
+        if (vector !== null) vectors[name] = vector;
+      }
+    }
+    return new (arrow().Table)(vectors);
   } catch (error) {
     throw error instanceof BatchGradError ? error : formatError(path, error);
   }
+}
+
+/** `columns` in order, cut into runs of at most READ_BYTES (a larger column is a run of its own). */
+function columnGroups(columns: readonly string[], bytes: (name: string) => number): string[][] {
+  const groups: string[][] = [];
+  let size = Number.POSITIVE_INFINITY;
+  for (const name of columns) {
+    if (size + bytes(name) > READ_BYTES) {
+      groups.push([]);
+      size = 0;
+    }
+    groups[groups.length - 1]!.push(name);
+    size += bytes(name);
+  }
+  return groups;
 }
