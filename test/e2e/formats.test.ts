@@ -61,6 +61,16 @@ describe('reading every format', () => {
     expect(parquet.stderr).toMatch(/Parquet cannot be read from stdin: its index is at the end of the file; give the file \[INVALID_OPTION\]/);
   });
 
+  it('gives every row for a model of parameters only, which reads no column', async () => {
+    const expected = (await runCli([at('data.csv'), '-o', '-', '-e', 'w*w', '--param', 'w=3'])).stdout;
+    expect(expected.trimEnd().split('\n')).toHaveLength(5001);
+    for (const file of ['data-snappy.parquet', 'data.jsonl', 'data.arrow']) {
+      const result = await runCli([at(file), '-o', '-', '-e', 'w*w', '--param', 'w=3']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(expected);
+    }
+  });
+
   it('reads a row group too large for one read in groups of columns, with the same result', async () => {
     // 150,000 rows of 10 double columns in one row group: 12 MB of column chunks, read 8 MB at a time.
     await writeGeneratedCsv(at('wide150k.csv'), { rows: 150_000, features: 4, seed: 9 });

@@ -66,15 +66,17 @@ export async function readRowGroup(path: string, rowGroup: number, columns: read
     const group = file.metadata().rowGroup(rowGroup);
     const rows = group.numRows();
     const sizes = new Map(group.columns().map((chunk) => [chunk.columnPath()[0]!, chunk.uncompressedSize()]));
-    const vectors: Record<string, Vector> = {};
+    const tables: Table[] = [];
     for (const part of columnGroups(columns, (name) => sizes.get(name) ?? 0)) {
       const read = await file.read({ rowGroups: [rowGroup], columns: part, batchSize: Math.max(1, rows) });
       // The IPC stream is a copy in JavaScript memory: the table's vectors outlive the next read.
-      const table = arrow().tableFromIPC(read.intoIPCStream());
-      for (const name of part) {
-        const vector = table.getChild(name);
-        if (vector !== null) vectors[name] = vector;
-      }
+      tables.push(arrow().tableFromIPC(read.intoIPCStream()));
+    }
+    // One read (no columns at all, for a model of parameters only, is one read too): its table has the rows.
+    if (tables.length === 1) return tables[0]!;
+    const vectors: Record<string, Vector> = {};
+    for (const table of tables) {
+      for (const field of table.schema.fields) vectors[field.name] = table.getChild(field.name)!;
     }
     return new (arrow().Table)(vectors);
   } catch (error) {
@@ -82,8 +84,9 @@ export async function readRowGroup(path: string, rowGroup: number, columns: read
   }
 }
 
-/** `columns` in order, cut into runs of at most READ_BYTES (a larger column is a run of its own). */
+/** `columns` in order, cut into runs of at most READ_BYTES (a larger column is a run of its own); one run if none. */
 function columnGroups(columns: readonly string[], bytes: (name: string) => number): string[][] {
+  if (columns.length === 0) return [[]];
   const groups: string[][] = [];
   let size = Number.POSITIVE_INFINITY;
   for (const name of columns) {
