@@ -40,7 +40,7 @@ const FORMAT_CHOICES = ['csv', 'tsv', 'jsonl', 'parquet', 'arrow', 'arrows'] as 
 /** The options that say what the model is and how the input is read: the same for a run and for fit. */
 const MODEL_AND_INPUT_OPTIONS = {
   threads: { alias: 't', type: 'string', describe: 'worker threads [default: available parallelism]', requiresArg: true },
-  'batch-size': { type: 'string', describe: `rows per task [default: ${DEFAULT_BATCH_SIZE}; a CSV file: 4 MiB ranges, 1 MiB with quotes]`, requiresArg: true },
+  'batch-size': { type: 'string', describe: `rows per task [default: ${DEFAULT_BATCH_SIZE}, Parquet output 122880; a CSV file: 4 MiB ranges, 1 MiB with quotes]`, requiresArg: true },
   expr: { alias: 'e', type: 'string', describe: 'a formula to use instead of the logistic model, e.g. "w*x1 + w*x2"', requiresArg: true },
   features: { type: 'string', describe: 'the logistic model over these columns, comma-separated, with parameters w_<feature> and b', requiresArg: true },
   params: { type: 'string', describe: 'a JSON file of parameter values (name -> number), e.g. a fit\'s model.json', requiresArg: true },

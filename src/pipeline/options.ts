@@ -35,7 +35,7 @@ export interface RunOptions {
   /**
    * A CSV file's byte ranges: --batch-size rows' worth (estimated) when it is given, else RANGE_BYTES
    * (QUOTED_RANGE_BYTES for text with quotes), larger than 8192 narrow rows because each range costs the
-   * coordinator the same.
+   * coordinator the same; for a Parquet output, a row group's worth (rangeBytesOf).
    */
   readonly rangeBytes: (rowBytes: number, quoted: boolean) => number;
   /** A formula instead of the logistic model. */
@@ -144,7 +144,8 @@ export const PARQUET_BATCH_BYTES = 32 << 20;
 
 /**
  * A file's range bytes, from its rows' size and whether its first bytes hold quotes: as above, or
- * --batch-size rows' worth when it is given (at most RANGE_BYTES), or a row group's for Parquet output.
+ * --batch-size rows' worth when it is given (at most RANGE_BYTES, or PARQUET_BATCH_BYTES for a Parquet output),
+ * or a row group's worth for a Parquet output.
  */
 export function rangeBytesOf(batchSize: unknown, to: Format): (rowBytes: number, quoted: boolean) => number {
   if (batchSize === undefined && to === 'parquet') {
@@ -152,7 +153,8 @@ export function rangeBytesOf(batchSize: unknown, to: Format): (rowBytes: number,
   }
   if (batchSize === undefined) return (_, quoted) => (quoted ? QUOTED_RANGE_BYTES : RANGE_BYTES);
   const rows = batchSizeOf(batchSize);
-  return (rowBytes) => Math.max(1, Math.min(RANGE_BYTES, Math.round(rows * rowBytes)));
+  const most = to === 'parquet' ? PARQUET_BATCH_BYTES : RANGE_BYTES;
+  return (rowBytes) => Math.max(1, Math.min(most, Math.round(rows * rowBytes)));
 }
 
 export function onErrorOf(value: unknown): OnError {
