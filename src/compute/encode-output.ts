@@ -4,7 +4,7 @@
  * Numbers are written as the shortest text that reads back as the same float64, as in CSV; in Arrow the
  * results are non-nullable float64 columns and kept columns keep their type when the input had one.
  */
-import type { DataType } from 'apache-arrow';
+import type { Data, DataType } from 'apache-arrow';
 import { parquetFileOf } from './columnar/encode-parquet.js';
 import { arrow } from './columnar/libraries.js';
 import { csvField } from './csv-field.js';
@@ -30,6 +30,8 @@ export interface OutputRows {
   readonly kept: readonly (readonly unknown[])[];
   /** The kept columns' Arrow types, when the input had them. */
   readonly keptTypes?: readonly DataType[] | undefined;
+  /** The kept columns as Arrow data of exactly these rows, where the input gave it: written as it is. */
+  readonly keptData?: ReadonlyArray<Data | undefined> | undefined;
   /** f, then the loss if any, then the gradients: output order, each at least `rows` long. */
   readonly columns: readonly Float64Array[];
 }
@@ -127,11 +129,13 @@ function jsonLines(job: JobSpec, { rows, kept, columns }: OutputRows): Uint8Arra
   return out.subarray(0, o);
 }
 
-function arrowBatch(job: JobSpec, { rows, kept, keptTypes, columns }: OutputRows): Uint8Array {
+function arrowBatch(job: JobSpec, { rows, kept, keptTypes, keptData: given, columns }: OutputRows): Uint8Array {
   const { Field, Float64, Utf8, Schema, RecordBatch, Struct, makeData, vectorFromArray, tableToIPC, Table } = arrow();
   const names = outputColumnNames(job);
   const keepCount = job.keepColumns.length;
   const keptData = job.keepColumns.map((_, c) => {
+    const data = given?.[c];
+    if (data !== undefined) return data;
     const type = keptTypes?.[c] ?? new Utf8();
     return vectorFromArray(kept.map((row) => row[c]), type).data[0]!;
   });

@@ -68,7 +68,7 @@ export async function processBatch(job: JobSpec, task: BatchTask): Promise<Chunk
   return {
     seq: task.seq,
     inputBytes: task.inputBytes,
-    output: encodeOutput(job, { rows: batch.rows, kept: batch.kept, keptTypes: batch.keptTypes, columns }),
+    output: encodeOutput(job, { rows: batch.rows, kept: batch.kept, keptTypes: batch.keptTypes, keptData: batch.keptData, columns }),
     read: batch.read,
     written: batch.rows,
     rejected: batch.problems.length,

@@ -3,7 +3,7 @@
  * read as the nearest float64; a null, NaN or infinity in a model input makes the row bad, located by its
  * row number (and its Parquet row group).
  */
-import type { DataType, Table, Vector } from 'apache-arrow';
+import type { Data, DataType, Table, Vector } from 'apache-arrow';
 import { BatchGradError, type ErrorCode } from '../../errors.js';
 import type { JobSpec } from '../job.js';
 import { binaryLabelReason, isBinaryLabel } from '../labels.js';
@@ -65,12 +65,17 @@ export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace):
   // columns are used as they are, with no pass over the rows.
   const clean = input.every(({ values, nullable }, k) => !nullable && (k === job.binaryLabel ? allBinary(values, rows) : allFinite(values, rows)));
   if (clean) {
-    return { read: rows, rows, columns: input.map(({ values }) => values), kept: Array.from({ length: rows }, (_, i) => keptOf(i)), keptTypes, problems: [] };
+    return {
+      read: rows, rows, columns: input.map(({ values }) => values), kept: Array.from({ length: rows }, (_, i) => keptOf(i)), keptTypes,
+      keptData: keptVectors.map((vector) => (vector.data.length === 1 ? vector.data[0] : gathered(vector, undefined, rows))),
+      problems: [],
+    };
   }
 
   const problems: BadRow[] = [];
   const columns = input.map(() => new Float64Array(rows));
   const kept: unknown[][] = [];
+  const goodRows = new Int32Array(rows);
   let good = 0;
   for (let i = 0; i < rows; i++) {
     let bad: { code: ErrorCode; reason: string; k: number } | undefined;
@@ -85,7 +90,7 @@ export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace):
     }
     if (bad === undefined) {
       kept.push(keptOf(i));
-      good++;
+      goodRows[good++] = i;
       continue;
     }
     const field = job.header[input[bad.k]!.c]!;
@@ -98,7 +103,41 @@ export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace):
     });
     if (job.onError === 'fail') break;
   }
-  return { read: rows, rows: good, columns, kept, keptTypes, problems };
+  return { read: rows, rows: good, columns, kept, keptTypes, keptData: keptVectors.map((vector) => gathered(vector, goodRows, good)), problems };
+}
+
+/**
+ * Rows `which[0..count)` (all rows if undefined) of a kept column, as Arrow data holding the stored values
+ * themselves, for a fixed-width type (integers, floats, decimals, dates, times, timestamps, durations,
+ * intervals, fixed-size binary); undefined for any other type, whose values JavaScript holds exactly.
+ * (JavaScript's view of a timestamp is a double of milliseconds: nanoseconds would not survive it.)
+ */
+function gathered(vector: Vector, which: Int32Array | undefined, count: number): Data | undefined {
+  const { DataType: Types, makeData } = arrow();
+  const type = vector.type as DataType;
+  const fixedWidth = Types.isInt(type) || Types.isFloat(type) || Types.isDecimal(type) || Types.isDate(type) || Types.isTime(type)
+    || Types.isTimestamp(type) || Types.isInterval(type) || Types.isDuration(type) || Types.isFixedSizeBinary(type);
+  const chunks = vector.data;
+  if (!fixedWidth || chunks.length === 0) return undefined;
+  const stride = chunks[0]!.stride;
+  const values = new (chunks[0]!.values.constructor as new (length: number) => ArrayLike<unknown> & { [i: number]: unknown })(count * stride);
+  const bitmap = vector.nullCount > 0 ? new Uint8Array((count + 7) >> 3) : undefined;
+  let nulls = 0;
+  let chunk = 0;
+  let base = 0;
+  for (let k = 0; k < count; k++) {
+    const row = which === undefined ? k : which[k]!;
+    while (row >= base + chunks[chunk]!.length) base += chunks[chunk++]!.length;
+    const data = chunks[chunk]!;
+    const i = row - base;
+    // A Data's values start at its own first row (slicing moves the buffers), in `stride` elements a row.
+    for (let e = 0; e < stride; e++) values[k * stride + e] = data.values[i * stride + e];
+    if (bitmap !== undefined) {
+      if (data.getValid(i)) bitmap[k >> 3]! |= 1 << (k & 7);
+      else nulls++;
+    }
+  }
+  return makeData({ type, length: count, nullCount: nulls, ...(bitmap === undefined ? {} : { nullBitmap: bitmap }), data: values } as never);
 }
 
 /** The kept values of a row when nothing is kept: one shared empty row. */

@@ -3,7 +3,7 @@
  * model inputs as float64 columns (good rows only, in order), each good row's kept values, and the bad rows.
  */
 import type { BatchGradErrorData } from '../../errors.js';
-import type { DataType } from 'apache-arrow';
+import type { Data, DataType } from 'apache-arrow';
 
 export interface BadRow {
   /** The row's number in the input (its line, for JSON Lines). */
@@ -24,6 +24,8 @@ export interface DecodedBatch {
   readonly kept: unknown[][];
   /** The kept columns' Arrow types, when the input had types (Arrow, Parquet). */
   readonly keptTypes?: DataType[];
+  /** The kept columns' good rows as Arrow data, exactly as stored, where the type allows (Arrow, Parquet). */
+  readonly keptData?: Array<Data | undefined>;
   /** Bad rows in input order; under --on-error fail, decoding stops at the first. */
   readonly problems: BadRow[];
 }
