@@ -6,6 +6,7 @@
  */
 import type { Data, DataType } from 'apache-arrow';
 import { parquetFileOf } from './columnar/encode-parquet.js';
+import { NumberText } from './columnar/kept-text.js';
 import { arrow } from './columnar/libraries.js';
 import { csvField } from './csv-field.js';
 import { outputColumnNames, type JobSpec } from './job.js';
@@ -21,8 +22,8 @@ const CLOSE_BRACE = 0x7d;
 const NULL = new TextEncoder().encode('null');
 const encoder = new TextEncoder();
 
-/** A kept value as JSON; a 64-bit integer as its exact digits (a JSON number, whatever its size). */
-const jsonKept = (value: unknown): string => (typeof value === 'bigint' ? value.toString() : JSON.stringify(value instanceof Date ? value.toISOString() : value ?? null));
+/** A kept value as JSON; a 64-bit integer or a decimal as its exact digits (a JSON number, whatever its size). */
+const jsonKept = (value: unknown): string => (typeof value === 'bigint' || value instanceof NumberText ? value.toString() : JSON.stringify(value instanceof Date ? value.toISOString() : value ?? null));
 
 export interface OutputRows {
   readonly rows: number;

@@ -127,6 +127,19 @@ describe('writing every format', () => {
     }
   });
 
+  it('writes kept decimals, dates, times and timestamps to text as their exact values, not as JavaScript numbers', async () => {
+    await db.run(`COPY (SELECT 1.0 AS w1, 2.0 AS x1, 0.5 AS b, (-5 / 100)::DECIMAL(18,3) AS dec, 12345678901234.5678::DECIMAL(38,4) AS big,
+      DATE '2020-01-02' AS d, TIME '12:34:56.789' AS t, TIMESTAMP '2024-01-01 00:00:01' AS ts, make_timestamp_ns(1704067200000000000 + 1000003) AS tsn,
+      TIMESTAMPTZ '2024-05-06 07:08:09.5+00' AS tz) TO '${at('typed.parquet')}' (FORMAT parquet)`);
+    const keep = 'dec,big,d,t,ts,tsn,tz';
+    const csv = await runCli([at('typed.parquet'), '-o', '-', '--keep', keep]);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.split('\n')[1]!.split(',').slice(0, 7)).toEqual(
+      ['-0.050', '12345678901234.5678', '2020-01-02', '12:34:56.789', '2024-01-01T00:00:01', '2024-01-01T00:00:00.001000003', '2024-05-06T07:08:09.5Z']);
+    const jsonl = await runCli([at('typed.parquet'), '-o', '-', '--to', 'jsonl', '--keep', keep]);
+    expect(jsonl.stdout).toMatch(/^\{"dec":-0\.050,"big":12345678901234\.5678,"d":"2020-01-02","t":"12:34:56\.789","ts":"2024-01-01T00:00:01","tsn":"2024-01-01T00:00:00\.001000003","tz":"2024-05-06T07:08:09\.5Z",/);
+  });
+
   it('stitches the workers\' row groups into one file whose footer DuckDB trusts: plain doubles, exact statistics', async () => {
     // 5000 JSON lines in batches of 700, on 3 threads: 8 row groups, each written by whichever thread computed it.
     const result = await runCli([at('data.jsonl'), '-o', at('stitched.parquet'), '--keep', 'id', '--batch-size', '700', '--threads', '3']);

@@ -8,6 +8,7 @@ import { BatchGradError, type ErrorCode } from '../../errors.js';
 import type { JobSpec } from '../job.js';
 import { binaryLabelReason, isBinaryLabel } from '../labels.js';
 import type { BadRow, DecodedBatch } from './decoded-batch.js';
+import { keptTextReader } from './kept-text.js';
 import { arrow } from './libraries.js';
 
 /** Where the batch is in the input: its first row's number (1-based) and, for Parquet, its row group. */
@@ -59,7 +60,8 @@ export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace):
   const where = (i: number): string => `row ${place.firstRow + i}${place.rowGroup === undefined ? '' : ` (row group ${place.rowGroup})`}`;
 
   const keptTypes = keptVectors.map((vector) => vector.type as DataType);
-  const keptOf = (i: number): unknown[] => (keptVectors.length === 0 ? NO_KEPT : keptVectors.map((vector) => vector.get(i)));
+  const keptReaders = keptVectors.map(keptTextReader);
+  const keptOf = (i: number): unknown[] => (keptReaders.length === 0 ? NO_KEPT : keptReaders.map((read) => read(i)));
 
   // The common case, checked a column at a time: no null, every value finite, every label 0 or 1. Then the
   // columns are used as they are, with no pass over the rows.

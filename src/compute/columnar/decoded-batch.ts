@@ -20,7 +20,7 @@ export interface DecodedBatch {
   readonly rows: number;
   /** One column per tape input read from the rows (JobSpec.inputColumns' order), `rows` long. */
   readonly columns: Float64Array[];
-  /** Each good row's kept values, in --keep order. */
+  /** Each good row's kept values, in --keep order, as a text output writes them (see kept-text.ts). */
   readonly kept: unknown[][];
   /** The kept columns' Arrow types, when the input had types (Arrow, Parquet). */
   readonly keptTypes?: DataType[];
