@@ -8,7 +8,7 @@ import { BatchGradError, type ErrorCode } from '../../errors.js';
 import type { JobSpec } from '../job.js';
 import { binaryLabelReason, isBinaryLabel } from '../labels.js';
 import type { BadRow, DecodedBatch } from './decoded-batch.js';
-import { keptTextReader } from './kept-text.js';
+import { keptTextReader, NumberText } from './kept-text.js';
 import { arrow } from './libraries.js';
 
 /** Where the batch is in the input: its first row's number (1-based) and, for Parquet, its row group. */
@@ -75,6 +75,12 @@ export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace):
   }
 
   const problems: BadRow[] = [];
+  // A bad row's text (for --rejects) holds every column as a text output would write it.
+  const readers: Array<((i: number) => unknown) | undefined> = [];
+  const textOf = (c: number): ((i: number) => unknown) => {
+    const vector = vectors[c];
+    return (readers[c] ??= vector === null || vector === undefined ? () => null : keptTextReader(vector));
+  };
   const columns = input.map(() => new Float64Array(rows));
   const kept: unknown[][] = [];
   const goodRows = new Int32Array(rows);
@@ -101,7 +107,7 @@ export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace):
     problems.push({
       line: row,
       error: { code: bad.code, message, context: { file: job.file, record: row, field, ...(place.rowGroup === undefined ? {} : { rowGroup: place.rowGroup }) } },
-      text: JSON.stringify(Object.fromEntries(job.header.map((name, c) => [name, jsonValue(vectors[c]?.get(i))]))),
+      text: JSON.stringify(Object.fromEntries(job.header.map((name, c) => [name, jsonValue(textOf(c)(i))]))),
     });
     if (job.onError === 'fail') break;
   }
@@ -155,7 +161,7 @@ function allBinary(values: Float64Array, rows: number): boolean {
   return true;
 }
 
-/** A value as JSON can hold it (a 64-bit integer as its digits). */
-export function jsonValue(value: unknown): unknown {
-  return typeof value === 'bigint' ? value.toString() : value instanceof Date ? value.toISOString() : value ?? null;
+/** A value as JSON can hold it (a 64-bit integer or a decimal as its digits). */
+function jsonValue(value: unknown): unknown {
+  return typeof value === 'bigint' || value instanceof NumberText ? value.toString() : value instanceof Date ? value.toISOString() : value ?? null;
 }
