@@ -226,6 +226,9 @@ describe('bad rows in every format', () => {
     expect(skipped.code).toBe(0);
     expect(read('bad.rej.csv')).toMatch(new RegExp(`^line,code,reason,row\n1500,FIELD_NULL,.*\n2600,FIELD_NAN,.*row 2600 \\(row group ${groupOf(2600)}\\), column ""x1"": not a finite number: NaN`));
     expect(read('bad.out.csv').trimEnd().split('\n')).toHaveLength(2999);
+    // The rejected row's text holds the columns read, as JSON (a 64-bit integer as its digits).
+    const row = read('bad.rej.csv').split('\n')[1]!;
+    expect(JSON.parse(row.slice(row.indexOf(',"{') + 2, -1).replaceAll('""', '"'))).toMatchObject({ w1: null, id: '1500' });
   });
 
   it('locates a missing key, a null, a non-number and a line that is not JSON, by line', async () => {

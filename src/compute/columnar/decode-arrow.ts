@@ -75,12 +75,10 @@ export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace):
   }
 
   const problems: BadRow[] = [];
-  // A bad row's text (for --rejects) holds every column as a text output would write it.
+  // A bad row's text (for --rejects) holds the columns read (a Parquet input's model inputs and kept
+  // columns), each as a text output would write it.
   const readers: Array<((i: number) => unknown) | undefined> = [];
-  const textOf = (c: number): ((i: number) => unknown) => {
-    const vector = vectors[c];
-    return (readers[c] ??= vector === null || vector === undefined ? () => null : keptTextReader(vector));
-  };
+  const textOf = (c: number): ((i: number) => unknown) => (readers[c] ??= keptTextReader(vectors[c]!));
   const columns = input.map(() => new Float64Array(rows));
   const kept: unknown[][] = [];
   const goodRows = new Int32Array(rows);
@@ -107,7 +105,7 @@ export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace):
     problems.push({
       line: row,
       error: { code: bad.code, message, context: { file: job.file, record: row, field, ...(place.rowGroup === undefined ? {} : { rowGroup: place.rowGroup }) } },
-      text: JSON.stringify(Object.fromEntries(job.header.map((name, c) => [name, jsonValue(textOf(c)(i))]))),
+      text: JSON.stringify(Object.fromEntries(job.header.flatMap((name, c) => (vectors[c] === null || vectors[c] === undefined ? [] : [[name, jsonValue(textOf(c)(i))]])))),
     });
     if (job.onError === 'fail') break;
   }
