@@ -62,17 +62,19 @@ export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace):
   const keptTypes = keptVectors.map((vector) => vector.type as DataType);
   const keptReaders = keptVectors.map(keptTextReader);
   const keptOf = (i: number): unknown[] => (keptReaders.length === 0 ? NO_KEPT : keptReaders.map((read) => read(i)));
+  // Kept values row by row are for text outputs, and for an Arrow or Parquet output's kept columns that
+  // cannot be passed on as Arrow data; otherwise they are not made.
+  const text = job.output.encoding === 'csv' || job.output.encoding === 'jsonl';
 
   // The common case, checked a column at a time: no null, every value finite, every label 0 or 1. Then the
   // columns are used as they are, with no pass over the rows.
   const clean = input.every(({ values, nullable }, k) => !nullable && (k === job.binaryLabel ? allBinary(values, rows) : allFinite(values, rows)));
   if (clean) {
-    return {
-      read: rows, rows, columns: input.map(({ values }) => values), kept: Array.from({ length: rows }, (_, i) => keptOf(i)), keptTypes,
-      keptData: keptVectors.map((vector) => (vector.data.length === 1 ? vector.data[0] : gathered(vector, undefined, rows))),
-      problems: [],
-    };
+    const keptData = keptVectors.map((vector) => (vector.data.length === 1 ? vector.data[0] : gathered(vector, undefined, rows)));
+    const keptRows = text || keptData.includes(undefined) ? Array.from({ length: rows }, (_, i) => keptOf(i)) : [];
+    return { read: rows, rows, columns: input.map(({ values }) => values), kept: keptRows, keptTypes, keptData, problems: [] };
   }
+  const keepRows = text || !keptVectors.every((vector) => isFixedWidth(vector.type as DataType));
 
   const problems: BadRow[] = [];
   // A bad row's text (for --rejects) holds the columns read (a Parquet input's model inputs and kept
@@ -95,7 +97,7 @@ export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace):
       columns[k]![good] = value;
     }
     if (bad === undefined) {
-      kept.push(keptOf(i));
+      if (keepRows) kept.push(keptOf(i));
       goodRows[good++] = i;
       continue;
     }
@@ -119,12 +121,10 @@ export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace):
  * (JavaScript's view of a timestamp is a double of milliseconds: nanoseconds would not survive it.)
  */
 function gathered(vector: Vector, which: Int32Array | undefined, count: number): Data | undefined {
-  const { DataType: Types, makeData } = arrow();
+  const { makeData } = arrow();
   const type = vector.type as DataType;
-  const fixedWidth = Types.isInt(type) || Types.isFloat(type) || Types.isDecimal(type) || Types.isDate(type) || Types.isTime(type)
-    || Types.isTimestamp(type) || Types.isInterval(type) || Types.isDuration(type) || Types.isFixedSizeBinary(type);
   const chunks = vector.data;
-  if (!fixedWidth || chunks.length === 0) return undefined;
+  if (!isFixedWidth(type) || chunks.length === 0) return undefined;
   const stride = chunks[0]!.stride;
   const values = new (chunks[0]!.values.constructor as new (length: number) => ArrayLike<unknown> & { [i: number]: unknown })(count * stride);
   const bitmap = vector.nullCount > 0 ? new Uint8Array((count + 7) >> 3) : undefined;
@@ -144,6 +144,13 @@ function gathered(vector: Vector, which: Int32Array | undefined, count: number):
     }
   }
   return makeData({ type, length: count, nullCount: nulls, ...(bitmap === undefined ? {} : { nullBitmap: bitmap }), data: values } as never);
+}
+
+/** Whether each value of `type` is a fixed number of elements of its data's values array. */
+function isFixedWidth(type: DataType): boolean {
+  const { DataType: Types } = arrow();
+  return Types.isInt(type) || Types.isFloat(type) || Types.isDecimal(type) || Types.isDate(type) || Types.isTime(type)
+    || Types.isTimestamp(type) || Types.isInterval(type) || Types.isDuration(type) || Types.isFixedSizeBinary(type);
 }
 
 /** The kept values of a row when nothing is kept: one shared empty row. */
