@@ -1,8 +1,8 @@
 /**
  * The stream form: a Node Transform for `pipeline(...)`. Object mode records in and result records out,
- * or (with `input: 'csv'` or `'jsonl'`) bytes in and bytes of the same format out. Both sides honour backpressure: a write is
- * acknowledged only when the job takes it, and the job produces only while the reader wants more.
- * `stream.summary` resolves with the totals, and a 'summary' event is emitted before 'end'.
+ * or (with `input: 'csv'` or `'jsonl'`) bytes in and bytes of the same format out. Both sides honour
+ * backpressure: a write is acknowledged only when the job takes it, and the job produces only while the
+ * reader wants more. `stream.summary` resolves with the totals, and a 'summary' event is emitted before 'end'.
  */
 import { Transform, type TransformCallback } from 'node:stream';
 import type { Engine } from '../engine/engine.js';

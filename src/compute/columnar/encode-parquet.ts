@@ -31,8 +31,9 @@ function writerProperties(compression: ParquetCompression, keptNames: readonly s
 }
 
 /**
- * `ipc`: the batch (`rows` rows) as one Arrow IPC stream, its columns named and typed as the output's. The batch is one
- * row group: the reader already bounds a batch (an input row group, a byte range, --batch-size rows).
+ * `ipc`: the batch (`rows` rows) as one Arrow IPC stream, its columns named and typed as the output's.
+ * The batch is one row group: the reader already bounds a batch (an input row group, a byte range,
+ * --batch-size rows).
  */
 export function parquetFileOf(ipc: Uint8Array, rows: number, compression: ParquetCompression, keptNames: readonly string[]): Uint8Array {
   const pw = parquetWasm();
