@@ -1,9 +1,10 @@
 /**
  * npm run bench [-- --quick]: whole-process throughput of batch-grad against its baselines, in one run,
  * on datasets generated here (never committed). Prints a markdown table, writes bench/results/latest.json
- * and bench/results/latest.svg. Every figure is a median of several runs, the compared tools taking turns;
+ * and bench/results/latest.svg, then runs bench/formats.ts (Parquet and JSON Lines). Every figure is a median of several runs, the compared tools taking turns;
  * compare ratios, not seconds.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,3 +141,8 @@ try {
 } finally {
   rmSync(folder, { recursive: true, force: true });
 }
+
+// The formats job (Parquet, JSON Lines) against DuckDB and the CSV job, in its own process and folder.
+console.log('\nFormats (bench/formats.ts):');
+const formats = spawnSync(process.execPath, [here('./formats.js'), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' });
+if (formats.status !== 0) process.exitCode = 1;
