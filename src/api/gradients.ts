@@ -7,7 +7,6 @@
 import { startBatchRun } from '../pipeline/batch-run.js';
 import { startCsvRun, type CsvRun } from '../pipeline/csv-run.js';
 import type { Engine } from '../engine/engine.js';
-import { BatchGradError } from '../errors.js';
 import { batchSizeOf, delimiterOf, onErrorOf, trainingOf, type TrainingInput } from '../pipeline/options.js';
 import type { RejectedRow } from '../compute/process-chunk.js';
 import { SummaryAccumulator, type RunSummary } from '../pipeline/summary.js';

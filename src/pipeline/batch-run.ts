@@ -37,7 +37,7 @@ export async function startBatchRun(
 ): Promise<CsvRun> {
   await engine.start();
   const batches = format === 'jsonl' ? await jsonLines(input.bytes, options)
-    : format === 'parquet' ? await parquetRowGroups(input.path, input.rowGroups, options)
+    : format === 'parquet' ? await parquetRowGroups(input.path, input.rowGroups)
     : await arrowBatches(input, format === 'arrow', options);
   return startRun(engine, batches, options);
 }
@@ -140,7 +140,7 @@ async function* jsonSources(first: LineBatch, cut: () => Promise<LineBatch>, fir
 }
 
 /** One batch a row group, read by the worker; the calling thread reads only the footer (without parquet-wasm). */
-async function parquetRowGroups(path: string | undefined, range: { from: number; to: number } | undefined, options: CsvRunOptions): Promise<Batches> {
+async function parquetRowGroups(path: string | undefined, range: { from: number; to: number } | undefined): Promise<Batches> {
   if (path === undefined) {
     throw new BatchGradError('INVALID_OPTION', 'Parquet cannot be read from stdin: its index is at the end of the file; give the file', { option: 'from' });
   }

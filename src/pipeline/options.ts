@@ -139,7 +139,7 @@ export const QUOTED_RANGE_BYTES = 1 << 20;
  * a Parquet output's batches hold DuckDB's default row group of rows, up to PARQUET_BATCH_BYTES of input:
  * readers want row groups of megabytes, not the few hundred kilobytes of a CSV job's batch.
  */
-export const PARQUET_ROW_GROUP_ROWS = 122_880;
+const PARQUET_ROW_GROUP_ROWS = 122_880;
 export const PARQUET_BATCH_BYTES = 32 << 20;
 
 /**

@@ -33,7 +33,7 @@ function fileBlob(fd: number, from = 0, to = fstatSync(fd).size): Blob {
   } as unknown as Blob;
 }
 
-export function parquetFile(path: string): Promise<ParquetFile> {
+function parquetFile(path: string): Promise<ParquetFile> {
   let entry = open.get(path);
   if (entry === undefined) {
     if (open.size >= MAX_OPEN) {
