@@ -35,9 +35,13 @@ export class Engine {
    * they boot while the caller reads what says where the work is.
    */
   async start(): Promise<void> {
+    await this.startedPool();
+  }
+
+  /** The pool, created on first call; an engine that was closed refuses. */
+  private startedPool(): Promise<Piscina> {
     this.assertOpen();
-    this.pool ??= createPool(this.threads);
-    await this.pool;
+    return (this.pool ??= createPool(this.threads));
   }
 
   /** One chunk of CSV bytes parsed, computed and formatted on a worker; its buffers are moved, not copied. */
@@ -70,12 +74,11 @@ export class Engine {
 
   /** Run one request on the pool (started on first use). A thread that fails becomes WORKER_FAILED. */
   private async run<R extends WorkerResponse>(request: WorkerRequest, transfer: ArrayBufferLike[], signal?: AbortSignal): Promise<R> {
-    this.assertOpen();
-    this.pool ??= createPool(this.threads);
+    const started = this.startedPool();
     if (signal !== undefined) this.allowListeners(signal);
     try {
       const options = { transferList: transfer as ArrayBuffer[], ...(signal ? { signal } : {}) };
-      const pool = await this.pool;
+      const pool = await started;
       return (await abortable(pool.run(request, options) as Promise<R>, signal));
     } catch (error) {
       if (error instanceof BatchGradError) throw error;

@@ -14,15 +14,12 @@ import type { ChunkResult } from '../compute/process-chunk.js';
 import type { Engine } from '../engine/engine.js';
 import { BatchGradError } from '../errors.js';
 import { runJob, type CsvRun, type CsvRunOptions } from './csv-run.js';
-import { PARQUET_BATCH_BYTES } from './options.js';
+import { batchBytesFor } from './options.js';
 import { orderedMap } from './ordered-map.js';
 import { parquetFooter } from './parquet-footer.js';
 import { modelFacts, SummaryAccumulator } from './summary.js';
 
-/**
- * A JSON Lines batch ends at the first line end past this many bytes (or after --batch-size lines); a
- * Parquet output's at PARQUET_BATCH_BYTES, its batches being its row groups.
- */
+/** A JSON Lines batch ends at the first line end past this many bytes (or after --batch-size lines). */
 const JSONL_BATCH_BYTES = 1 << 20;
 
 interface Batches {
@@ -68,7 +65,7 @@ async function* results(engine: Engine, job: JobSpec, batches: Batches, summary:
 
 /** Whole lines, cut after about a megabyte or `batchSize` lines; the header is the first object's keys. */
 async function jsonLines(bytes: AsyncIterable<Uint8Array>, options: CsvRunOptions): Promise<Batches> {
-  const batchBytes = options.outputEncoding?.encoding === 'parquet' ? PARQUET_BATCH_BYTES : JSONL_BATCH_BYTES;
+  const batchBytes = batchBytesFor(options.outputEncoding, JSONL_BATCH_BYTES);
   const pieces = bytes[Symbol.asyncIterator]();
   let pending = new Uint8Array(0);
   let done = false;

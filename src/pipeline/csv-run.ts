@@ -13,7 +13,7 @@ import { outputColumnNames, summedColumnNames, type JobSpec } from '../compute/j
 import type { ChunkResult } from '../compute/process-chunk.js';
 import { resolveJob } from '../compute/resolve-job.js';
 import { BatchGradError } from '../errors.js';
-import { PARQUET_BATCH_BYTES, type RunOptions } from './options.js';
+import { batchBytesFor, type RunOptions } from './options.js';
 import { abortable } from '../engine/abort.js';
 import { RecordChunker, type RecordChunk } from './chunker.js';
 import { parseHeader } from '../compute/parse-header.js';
@@ -88,8 +88,7 @@ export async function startCsvRun(engine: Engine, bytes: AsyncIterable<Uint8Arra
     header = parseHeader(headerChunk.bytes, options.delimiter, options.file);
   }
   const job = runJob(header, options);
-  // A Parquet output's batches are its row groups: they may be as large as readers want row groups.
-  const maxBytes = options.outputEncoding?.encoding === 'parquet' ? PARQUET_BATCH_BYTES : MAX_TASK_BYTES;
+  const maxBytes = batchBytesFor(options.outputEncoding, MAX_TASK_BYTES);
   const next = (): Promise<RecordChunk | undefined> => abortable(chunker.next(options.batchSize, maxBytes), options.signal);
   return csvRunOf(job, buffers, (summary) => results(engine, job, next, summary, buffers, options.signal));
 }

@@ -140,7 +140,12 @@ export const QUOTED_RANGE_BYTES = 1 << 20;
  * readers want row groups of megabytes, not the few hundred kilobytes of a CSV job's batch.
  */
 const PARQUET_ROW_GROUP_ROWS = 122_880;
-export const PARQUET_BATCH_BYTES = 32 << 20;
+const PARQUET_BATCH_BYTES = 32 << 20;
+
+/** A stream's batches end past `ordinary` input bytes, or PARQUET_BATCH_BYTES for a Parquet output (see above). */
+export function batchBytesFor(output: JobSpec['output'] | undefined, ordinary: number): number {
+  return output?.encoding === 'parquet' ? PARQUET_BATCH_BYTES : ordinary;
+}
 
 /**
  * A file's range bytes, from its rows' size and whether its first bytes hold quotes: as above, or
