@@ -65,9 +65,14 @@ export class ParquetStitcher {
   }
 }
 
+/**
+ * A batch file's metadata, read from a copy of its footer: nothing kept for the output's footer may be a
+ * view of the batch's buffer, which is handed back for reuse once its bytes are written.
+ */
 function metadataOf(file: Uint8Array): FileMetaData {
   try {
-    return parquetMetadata(file, { geoparquet: false });
+    const length = file.length >= 8 ? new DataView(file.buffer, file.byteOffset + file.length - 8, 4).getUint32(0, true) : 0;
+    return parquetMetadata(file.slice(Math.max(0, file.length - 8 - length)), { geoparquet: false });
   } catch (error) {
     throw new BatchGradError('WORKER_FAILED', `a batch of the Parquet output is not a Parquet file: ${(error as Error).message}`, {});
   }
