@@ -17,6 +17,13 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLI = os.path.join(ROOT, 'dist', 'src', 'cli', 'batch-grad.js')
 RUNNER = os.path.join(ROOT, 'runners', 'dask_shards.py')
+
+
+def results_folder():
+    """$BENCH_RESULTS, or bench/results/tmp/ (ignored by git): a run never rewrites the recorded results."""
+    folder = os.environ.get('BENCH_RESULTS') or os.path.join(ROOT, 'bench', 'results', 'tmp')
+    os.makedirs(folder, exist_ok=True)
+    return folder
 RUNS = 3
 
 
@@ -35,7 +42,7 @@ with tempfile.TemporaryDirectory() as folder:
     commands = {'plain run, 2 threads': ['node', CLI, data, '-o', os.path.join(folder, 'plain.csv'), '--threads', '2']}
     for shards in (1, 2, 4):
         commands[f'Dask, {shards} shard{"s" if shards > 1 else ""}'] = [
-            '/usr/bin/python3', RUNNER, data, '--shards', str(shards), '--workers', '2', '--out', os.path.join(folder, f'out{shards}'), '--', '--threads', '1']
+            '/usr/bin/python3', RUNNER, data, '--shards', str(shards), '--workers', '2', '--out', os.path.join(folder, f'out{shards}'), '--overwrite', '--', '--threads', '1']
     seconds = {name: [] for name in commands}
     shard_seconds = {name: [] for name in commands}
     for _ in range(RUNS):
@@ -52,5 +59,5 @@ with tempfile.TemporaryDirectory() as folder:
         results[name] = {'seconds': wall, 'ratio': wall / plain, 'shardSeconds': shard}
         print(f'| {name} | {wall:.2f} | {wall / plain:.2f}x | {"-" if shard is None else f"{shard:.2f}"} |')
     os.makedirs(os.path.join(ROOT, 'bench', 'results'), exist_ok=True)
-    with open(os.path.join(ROOT, 'bench', 'results', 'dask-shards.json'), 'w') as out:
+    with open(os.path.join(results_folder(), 'dask-shards.json'), 'w') as out:
         json.dump({'date': time.strftime('%Y-%m-%dT%H:%M:%S'), 'runs': RUNS, 'results': results}, out, indent=2)

@@ -12,9 +12,16 @@ where the task runs (`--shard k/N`), so every worker machine needs batch-grad in
 127.0.0.1 is started (and stopped). A shard whose process dies is retried by Dask; a shard that fails
 because of its input (batch-grad's exit code 1 or 2) fails the whole job with batch-grad's message.
 
+The --out folder must hold no parts of an earlier job (their names would mix with this job's, and `cat`
+would give wrong output): such a folder is refused, or with --overwrite its parts and summary are removed
+first. The shards write into a hidden folder inside it, whose files move into place only when every shard
+and the merge are done: a job that fails (or a shard that finishes after the job failed) leaves no parts.
+
 Needs Dask's distributed for the system interpreter: `apt-get install python3-distributed` on Debian.
 """
 import argparse
+import glob
+import json
 import os
 import shutil
 import subprocess
@@ -48,6 +55,21 @@ def run_shard(node, cli, source, index, count, out_dir, options):
     return {'index': index, 'ok': True, 'summary': summary, 'seconds': time.monotonic() - started}
 
 
+def job_files(out_dir):
+    """The files a job writes in its folder: the parts, their summaries, and the merged summary."""
+    found = glob.glob(os.path.join(out_dir, 'part-*.csv')) + glob.glob(os.path.join(out_dir, 'part-*.json'))
+    merged = os.path.join(out_dir, 'summary.json')
+    return sorted(found + ([merged] if os.path.exists(merged) else []))
+
+
+def remove(paths):
+    for path in paths:
+        try:
+            os.remove(path)
+        except FileNotFoundError:
+            pass
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], epilog='batch-grad options go after --')
     parser.add_argument('input', help='the input file (at the same path on every worker)')
@@ -58,6 +80,8 @@ def main():
     parser.add_argument('--cli', default=DEFAULT_CLI, help='the batch-grad CLI file on the workers')
     parser.add_argument('--node', default=shutil.which('node') or 'node', help='node on the workers')
     parser.add_argument('--retries', type=int, default=2, help='how often Dask retries a shard whose process died')
+    parser.add_argument('--overwrite', action='store_true',
+                        help='remove the parts and summary of an earlier job from the --out folder first')
     argv = sys.argv[1:]
     cut = argv.index('--') if '--' in argv else len(argv)
     args = parser.parse_args(argv[:cut])
@@ -67,6 +91,13 @@ def main():
     source = os.path.abspath(args.input)
     out_dir = os.path.abspath(args.out)
     os.makedirs(out_dir, exist_ok=True)
+    earlier = job_files(out_dir)
+    if earlier and not args.overwrite:
+        print(f'batch-grad-dask: {args.out} holds {len(earlier)} files of an earlier job ({os.path.basename(earlier[0])}, ...); '
+              'choose an empty folder, or give --overwrite to remove them first', file=sys.stderr)
+        sys.exit(2)
+    work_dir = os.path.join(out_dir, f'.batch-grad-dask-{os.getpid()}')
+    os.makedirs(work_dir)
 
     cluster = None
     if args.scheduler is None:
@@ -77,7 +108,7 @@ def main():
     summaries = []
     started = time.monotonic()
     try:
-        futures = [client.submit(run_shard, args.node, args.cli, source, k, args.shards, out_dir, args.options,
+        futures = [client.submit(run_shard, args.node, args.cli, source, k, args.shards, work_dir, args.options,
                                  key=f'batch-grad-shard-{k}-of-{args.shards}-{time.time_ns()}', retries=args.retries, pure=False)
                    for k in range(1, args.shards + 1)]
         for done, future in enumerate(as_completed(futures), 1):
@@ -91,16 +122,40 @@ def main():
         if failed is not None:
             for future in futures:
                 future.cancel()
+    except BaseException:
+        shutil.rmtree(work_dir, ignore_errors=True)
+        raise
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
     if failed is not None:
-        print(f'batch-grad-dask: shard {failed["index"]}/{args.shards} failed: {failed["message"]}', file=sys.stderr)
+        shutil.rmtree(work_dir, ignore_errors=True)
+        print(f'batch-grad-dask: shard {failed["index"]}/{args.shards} failed: {failed["message"]}; no parts were left',
+              file=sys.stderr)
         sys.exit(1)
-    merged = subprocess.run([args.node, args.cli, 'merge', *sorted(summaries), '--summary', os.path.join(out_dir, 'summary.json')])
+    merged = subprocess.run([args.node, args.cli, 'merge', '--quiet', *sorted(summaries), '--summary', os.path.join(work_dir, 'summary.json')])
+    if merged.returncode != 0:
+        shutil.rmtree(work_dir, ignore_errors=True)
+        sys.exit(merged.returncode)
+    publish(work_dir, out_dir, args.overwrite)
     print(f'batch-grad-dask: {args.shards} shards in {time.monotonic() - started:.2f} s', file=sys.stderr)
-    sys.exit(merged.returncode)
+
+
+def publish(work_dir, out_dir, overwrite):
+    """The finished job's files moved from the work folder into place; the summaries name them there."""
+    if overwrite:
+        remove(job_files(out_dir))
+    for name in sorted(os.listdir(work_dir)):
+        path = os.path.join(work_dir, name)
+        if name.endswith('.json'):
+            # A textual edit, so that every other byte stays batch-grad's own.
+            with open(path) as f:
+                text = f.read()
+            with open(path, 'w') as f:
+                f.write(text.replace(json.dumps(work_dir)[1:-1], json.dumps(out_dir)[1:-1]))
+        os.rename(path, os.path.join(out_dir, name))
+    os.rmdir(work_dir)
 
 
 if __name__ == '__main__':

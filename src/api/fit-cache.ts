@@ -61,7 +61,7 @@ export class InputCache {
   };
 
   /** A pass over the cached inputs with `params`: the summary a streamed pass would give. */
-  async pass(engine: Engine, params: Readonly<Record<string, number>>): Promise<RunSummary> {
+  async pass(engine: Engine, params: Readonly<Record<string, number>>, signal?: AbortSignal): Promise<RunSummary> {
     const job = this.job!;
     const first = job.tape.inputs.length - job.tape.params.length;
     const tape = { ...job.tape, params: job.tape.inputs.slice(first).map((name) => params[name] ?? 0) };
@@ -71,7 +71,7 @@ export class InputCache {
       yield* list.entries();
     })(this.batches);
     const compute = async ([k, batch]: [number, { columns: Float64Array[]; rows: number }]): Promise<void> => {
-      const response = await engine.runSums(tape, job.gradientOrder, batch.columns, batch.rows);
+      const response = await engine.runSums(tape, job.gradientOrder, batch.columns, batch.rows, signal);
       this.batches[k] = { columns: response.columns, rows: batch.rows };
       summary.add({ read: batch.rows, written: batch.rows, rejected: 0, sums: response.sums });
     };

@@ -87,6 +87,25 @@ export class ExactSum {
   }
 }
 
+/**
+ * The one list of partials that stands for this exact sum, whatever order its terms came in: the largest
+ * is the float64 nearest the sum, each next one the float64 nearest what remains, smallest first. Two
+ * states of the same exact sum (from any threads, batch sizes or shards) give the same list; -0 alone
+ * stays [-0], and a sum with an infinity or NaN keeps no partials, since they no longer count.
+ */
+export function canonicalState(state: ExactSumState): ExactSumState {
+  if (state.special !== 0) return { partials: [], special: state.special };
+  const rest = new ExactSum();
+  rest.addState(state);
+  const largestFirst: number[] = [];
+  for (let value = rest.value(); value !== 0; value = rest.value()) {
+    largestFirst.push(value);
+    rest.add(-value);
+  }
+  if (largestFirst.length === 0 && Object.is(rest.value(), -0)) return { partials: [-0], special: 0 };
+  return { partials: largestFirst.reverse(), special: 0 };
+}
+
 export interface ExactSumState {
   partials: number[];
   special: number;

@@ -5,9 +5,11 @@
  * shard 1..N present once.
  */
 import { readFile } from 'node:fs/promises';
-import { ExactSum } from '../compute/exact-sum.js';
+import type { Writable } from 'node:stream';
 import { BatchGradError } from '../errors.js';
-import { exactSumJson, exactSumState, type ColumnTotals, type RunSummary } from './summary.js';
+import { commitAll, openOutput } from './output.js';
+import { refuseClashingPaths } from './output-paths.js';
+import { exactSumState, summaryJson, SummaryAccumulator, type RunSummary } from './summary.js';
 
 interface Part {
   readonly path: string;
@@ -30,7 +32,14 @@ async function readPart(path: string): Promise<Part> {
   return { path, summary: summary as Part['summary'] };
 }
 
-export async function mergeSummaries(paths: readonly string[]): Promise<RunSummary> {
+export interface MergeOptions {
+  /** Also write the merged summary as JSON to this file, or '-' for stdout. */
+  readonly summary?: string;
+  /** Where '-' writes (process.stdout by default). */
+  readonly stdout?: Writable;
+}
+
+export async function mergeSummaries(paths: readonly string[], options: MergeOptions = {}): Promise<RunSummary> {
   if (paths.length === 0) throw new BatchGradError('INVALID_OPTION', 'merge needs the shards\' summaries', { option: 'parts' });
   const parts = await Promise.all(paths.map(readPart));
   const [first] = parts as [Part, ...Part[]];
@@ -56,20 +65,24 @@ export async function mergeSummaries(paths: readonly string[]): Promise<RunSumma
   }
 
   parts.sort((a, b) => a.summary.shard.index - b.summary.shard.index);
-  const rows = { read: 0, written: 0, rejected: 0 };
   const names = Object.keys(first.summary.columns);
-  const sums = names.map(() => new ExactSum());
-  for (const { summary } of parts) {
-    rows.read += summary.rows.read;
-    rows.written += summary.rows.written;
-    rows.rejected += summary.rows.rejected;
-    names.forEach((name, k) => sums[k]!.addState(exactSumState(summary.columns[name]!.exact)));
+  const { params, loss, fingerprint, input } = first.summary;
+  const totals = new SummaryAccumulator(names, { ...(params === undefined ? {} : { params }), ...(loss === undefined ? {} : { loss }) });
+  for (const { summary } of parts) totals.add({ ...summary.rows, sums: names.map((name) => exactSumState(summary.columns[name]!.exact)) });
+  const merged = totals.result(input, parts.map((part) => part.summary.output).join(', '), { fingerprint });
+  if (options.summary !== undefined) await writeSummary(merged, options.summary, paths, options.stdout ?? process.stdout);
+  return merged;
+}
+
+/** The merged summary, written as a run writes its own: atomically, never over one of the parts. */
+async function writeSummary(summary: RunSummary, path: string, parts: readonly string[], stdout: Writable): Promise<void> {
+  await refuseClashingPaths(parts, [['summary', path]]);
+  const output = await openOutput(path, stdout);
+  try {
+    await output.write(Buffer.from(summaryJson(summary)));
+    await commitAll([output]);
+  } catch (error) {
+    await output.abort();
+    throw error;
   }
-  const columns: Record<string, ColumnTotals> = {};
-  names.forEach((name, k) => {
-    const sum = sums[k]!.value();
-    columns[name] = { sum, mean: rows.written === 0 ? null : sum / rows.written, exact: exactSumJson(sums[k]!.state()) };
-  });
-  const { shard: _shard, rows: _rows, columns: _columns, output: _output, ...rest } = first.summary;
-  return { ...rest, output: parts.map((part) => part.summary.output).join(', '), rows, columns };
 }

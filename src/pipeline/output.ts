@@ -1,11 +1,15 @@
 /**
  * Where results go. A regular file is written under a temporary name beside the target and renamed into
  * place only when the run is complete, so a failed run never leaves an output that looks finished.
- * Anything else (stdout, /dev/full, a named pipe, a terminal) is written in place: renaming over a device
- * as root would replace the device itself. A name ending in `.gz` is written gzip-compressed.
+ * Anything else (stdout, /dev/full, a named pipe, a terminal) is written in place and never removed:
+ * renaming over a device as root would replace the device itself. A name ending in `.gz` is written
+ * gzip-compressed.
+ *
+ * Invariant: a run removes only files it created. A file it replaces is kept under a hard link until
+ * every output of the run is in place, and put back if one of them fails.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, link, lstat, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
@@ -21,6 +25,10 @@ export interface Output {
   finish(): Promise<void>;
   /** Move a finished file into place (nothing to do for a stream written in place). */
   publish(): Promise<void>;
+  /** Undo publish(): put back the file it replaced, or remove the one it created. Never throws. */
+  rollback(): Promise<void>;
+  /** After every output of the run is published: drop what rollback() would have needed. */
+  settle(): Promise<void>;
   /** finish(), then publish(). */
   commit(): Promise<void>;
   /** Give up: close and remove whatever was written to a temporary file. Never throws. */
@@ -92,6 +100,10 @@ class StreamOutput implements Output {
 
   async publish(): Promise<void> {}
 
+  async rollback(): Promise<void> {}
+
+  async settle(): Promise<void> {}
+
   async finish(): Promise<void> {
     this.check();
     if (this.ownsStream) {
@@ -123,6 +135,9 @@ class StreamOutput implements Output {
 
 /** A regular file, written as `.<name>.<pid>.tmp` in the same folder and renamed on commit. */
 class AtomicFileOutput extends StreamOutput {
+  /** Set by publish(): what rollback() restores. */
+  private replaced: { backup: string | undefined } | undefined;
+
   constructor(stream: Writable, file: WriteStream, private readonly target: string, private readonly temporary: string) {
     super(stream, target, true, file);
   }
@@ -137,10 +152,31 @@ class AtomicFileOutput extends StreamOutput {
   }
 
   override async publish(): Promise<void> {
-    await rename(this.temporary, this.target).catch(async (error: unknown) => {
+    const existing = await lstat(this.target).catch(() => undefined);
+    const backup = existing?.isFile() ? sidePathFor(this.target, 'bak') : undefined;
+    try {
+      if (backup !== undefined) await link(this.target, backup).catch(() => copyFile(this.target, backup));
+      await rename(this.temporary, this.target);
+    } catch (error) {
+      if (backup !== undefined) await unlink(backup).catch(() => undefined);
       await this.abort();
       throw outputError(this.target, error);
-    });
+    }
+    this.replaced = { backup };
+  }
+
+  override async rollback(): Promise<void> {
+    const replaced = this.replaced;
+    if (replaced === undefined) return;
+    this.replaced = undefined;
+    if (replaced.backup === undefined) await unlink(this.target).catch(() => undefined);
+    else await rename(replaced.backup, this.target).catch(() => undefined);
+  }
+
+  override async settle(): Promise<void> {
+    const backup = this.replaced?.backup;
+    this.replaced = undefined;
+    if (backup !== undefined) await unlink(backup).catch(() => undefined);
   }
 
   override async abort(): Promise<void> {
@@ -149,8 +185,36 @@ class AtomicFileOutput extends StreamOutput {
   }
 }
 
-function temporaryPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+/** `.<name>.<pid>.tmp` (the output being written) or `.bak` (the file it replaces, until the run commits). */
+function sidePathFor(target: string, kind: 'tmp' | 'bak'): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${kind}`);
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Whether a process with this id is running (EPERM: it is, as another user's). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The side files of `target` left by runs that were killed (SIGKILL, a power cut) and can no longer clean
+ * up: removed, since no one else will. A backup left there is never the only copy: it was made by link()
+ * before its rename.
+ */
+async function removeStaleSideFiles(target: string): Promise<void> {
+  const pattern = new RegExp(`^\\.${escapeRegExp(basename(target))}\\.(\\d+)\\.(?:tmp|bak)$`);
+  const folder = dirname(target);
+  const entries = await readdir(folder).catch(() => [] as string[]);
+  for (const entry of entries) {
+    const pid = Number(pattern.exec(entry)?.[1]);
+    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) await unlink(join(folder, entry)).catch(() => undefined);
+  }
 }
 
 /** Open the output: `-` is stdout (given as `stdout`); a path is a file, replaced atomically if regular. */
@@ -169,29 +233,31 @@ export async function openOutput(path: string, stdout: Writable): Promise<Output
   if (existing !== undefined && !existing.isFile()) {
     return openStream(path, path, (file) => new StreamOutput(compressing(file), path, true, file));
   }
-  const temporary = temporaryPathFor(path);
+  await removeStaleSideFiles(path);
+  const temporary = sidePathFor(path, 'tmp');
   return openStream(temporary, path, (file) => new AtomicFileOutput(compressing(file), file, path, temporary));
 }
 
 /**
  * Finish every output, then publish them all: a run's outputs (results, rejects, summary) appear
  * together or not at all. On any failure every one is aborted, and those already moved into place are
- * removed again.
+ * rolled back: a file they replaced is put back, one they created is removed, a pipe or device is left.
  */
-export async function commitAll(outputs: ReadonlyArray<Output | undefined>, targets: ReadonlyArray<string | undefined>): Promise<void> {
-  const present = outputs.flatMap((output, k) => (output === undefined ? [] : [{ output, target: targets[k] }]));
-  const published: string[] = [];
+export async function commitAll(outputs: ReadonlyArray<Output | undefined>): Promise<void> {
+  const present = outputs.filter((output): output is Output => output !== undefined);
+  const published: Output[] = [];
   try {
-    for (const { output } of present) await output.finish();
-    for (const { output, target } of present) {
+    for (const output of present) await output.finish();
+    for (const output of present) {
       await output.publish();
-      if (target !== undefined && target !== '-') published.push(target);
+      published.push(output);
     }
   } catch (error) {
-    for (const { output } of present) await output.abort();
-    for (const target of published) await unlink(target).catch(() => undefined);
+    for (const output of published.reverse()) await output.rollback();
+    for (const output of present) await output.abort();
     throw error;
   }
+  for (const output of present) await output.settle();
 }
 
 /** Open a write stream and wait until it is open, so that a bad path fails here with a clear message. */

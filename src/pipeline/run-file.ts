@@ -6,16 +6,15 @@
  * full, and adds every part into one summary. A failed or interrupted run removes its temporary outputs
  * and leaves nothing that looks finished.
  */
-import { open as openFile, realpath, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { open as openFile, stat } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { csvField } from '../compute/csv-field.js';
 import type { RejectedRow } from '../compute/process-chunk.js';
 import { startCsvRun } from './csv-run.js';
 import { startRangeRun } from './csv-range-run.js';
-import { Engine, withEngine } from '../engine/engine.js';
+import type { Engine } from '../engine/engine.js';
 import { BatchGradError } from '../errors.js';
-import { normaliseRunOptions, type RunOptions, type RunOptionsInput } from './options.js';
+import type { RunOptions } from './options.js';
 import { abortable } from '../engine/abort.js';
 import { openInput, type Input } from './input.js';
 import { startBatchRun } from './batch-run.js';
@@ -24,8 +23,9 @@ import { inputPlan, type InputPart } from './input-parts.js';
 import type { JobSpec } from '../compute/job.js';
 import { encodingOf } from '../compute/formats.js';
 import { commitAll, openOutput, type Output } from './output.js';
+import { refuseClashingPaths } from './output-paths.js';
 import { Progress } from './progress.js';
-import { jobFingerprint, modelFacts, SummaryAccumulator, type RunSummary } from './summary.js';
+import { jobFingerprint, modelFacts, summaryJson, SummaryAccumulator, type RunSummary } from './summary.js';
 
 export interface RunIo {
   readonly stdin: Readable;
@@ -36,16 +36,10 @@ export interface RunIo {
 
 const processIo = (): RunIo => ({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
 
-/** Run one file with a pool of its own (closed at the end). */
-export async function runFile(input: RunOptionsInput, io: RunIo = processIo()): Promise<RunSummary> {
-  const options = normaliseRunOptions(input);
-  return withEngine(options.threads, (engine) => runFileWith(engine, options, io));
-}
-
 /** Run one file (or several, or a shard) on an engine's pool (the engine's thread count wins over options.threads). */
 export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo = processIo()): Promise<RunSummary> {
   engine.assertOpen();
-  await refuseSameFile(options);
+  await refuseClashingPaths(options.inputs, [['out', options.discardOutput === true ? undefined : options.output], ['rejects', options.rejects], ['summary', options.summary]]);
   const plan = await inputPlan(options.inputs, options.fromGiven, options.shard, options.delimiter, options.header);
   // Every output is opened (as a temporary file beside its target) before anything is computed, so a
   // folder that cannot be written fails the run at once, and none of them is in place until all are done.
@@ -64,7 +58,7 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
     const rejects = await open(options.rejects);
     const summaryOutput = await open(options.summary);
     const write = (out: Output, bytes: Uint8Array, written?: () => void): Promise<void> => abortable(out.write(bytes, written), options.signal);
-    if (rejects) await write(rejects, Buffer.from('line,code,reason,row\n'));
+    if (rejects) await write(rejects, Buffer.from(rejectsHeader(plan.parts[0]?.format)));
     let first: { job: JobSpec; label: string } | undefined;
     let writer: FormatWriter | undefined;
     let totals: SummaryAccumulator | undefined;
@@ -112,8 +106,8 @@ export async function runFileWith(engine: Engine, options: RunOptions, io: RunIo
       ...(options.shard === undefined ? {} : { shard: options.shard }),
     };
     const summary = totals!.result(options.inputs.join(', ') === '-' ? '<stdin>' : options.inputs.join(', '), options.output === '-' ? '<stdout>' : options.output, partFacts);
-    if (summaryOutput) await write(summaryOutput, Buffer.from(`${JSON.stringify(summary, null, 2)}\n`));
-    await commitAll([output, rejects, summaryOutput], [options.output, options.rejects, options.summary]);
+    if (summaryOutput) await write(summaryOutput, Buffer.from(summaryJson(summary)));
+    await commitAll([output, rejects, summaryOutput]);
     return summary;
   } catch (error) {
     for (const output of outputs) await output.abort();
@@ -190,18 +184,14 @@ async function inputFile(path: string): Promise<Input> {
   return { name: path, bytes: (async function* () {})(), size: info.size, close: async () => {} };
 }
 
-/** Rejected rows as CSV: line, code, reason, row text. */
+/**
+ * A rejected row is located by its line in a text input, by its row (1-based, in the file) in a Parquet or
+ * Arrow input, which has no lines; its values are then the columns that were read.
+ */
+const rejectsHeader = (format: string | undefined): string =>
+  format === 'parquet' || format === 'arrow' || format === 'arrows' ? 'row,code,reason,values\n' : 'line,code,reason,row\n';
+
+/** Rejected rows as CSV: line (or row), code, reason, row text. */
 function rejectLines(rows: readonly RejectedRow[]): Uint8Array {
   return Buffer.from(rows.map((r) => `${r.line},${r.code},${csvField(r.reason, ',')},${csvField(r.text, ',')}\n`).join(''));
-}
-
-/** Writing over the input while reading it would destroy it. */
-async function refuseSameFile(options: RunOptions): Promise<void> {
-  const real = async (path: string): Promise<string> => realpath(path).catch(() => resolve(path));
-  const inputs = await Promise.all(options.inputs.filter((path) => path !== '-').map(real));
-  for (const [option, path] of [['out', options.output], ['rejects', options.rejects], ['summary', options.summary]] as const) {
-    if (path !== undefined && path !== '-' && inputs.includes(await real(path))) {
-      throw new BatchGradError('SAME_INPUT_OUTPUT', `--${option} ${path} is the input file; choose another path`, { option, file: path });
-    }
-  }
 }

@@ -5,7 +5,7 @@
  * job (shards, on one machine or many) can be added exactly (merge-summaries.ts).
  */
 import { createHash } from 'node:crypto';
-import { ExactSum, type ExactSumState } from '../compute/exact-sum.js';
+import { canonicalState, ExactSum, type ExactSumState } from '../compute/exact-sum.js';
 import { outputColumnNames, parametersOf, type JobSpec } from '../compute/job.js';
 
 /** An exact sum as JSON: non-overlapping float64 partials whose exact total it is, and any infinity or NaN. */
@@ -58,7 +58,9 @@ export function jobFingerprint(job: JobSpec, inputs: ReadonlyArray<{ readonly na
   return createHash('sha256').update(JSON.stringify(decisive)).digest('hex').slice(0, 32);
 }
 
-export function exactSumJson(state: ExactSumState): ExactSumJson {
+/** The sum's canonical partials: the same JSON for the same exact sum, however it was split. */
+export function exactSumJson(exact: ExactSumState): ExactSumJson {
+  const state = canonicalState(exact);
   const special = state.special === 0 ? undefined : (String(state.special) as ExactSumJson['special']);
   return { partials: state.partials.map((x) => (Object.is(x, -0) ? '-0' : x)), ...(special === undefined ? {} : { special }) };
 }
@@ -66,6 +68,9 @@ export function exactSumJson(state: ExactSumState): ExactSumJson {
 export function exactSumState(json: ExactSumJson): ExactSumState {
   return { partials: json.partials.map(Number), special: json.special === undefined ? 0 : Number(json.special) };
 }
+
+/** A summary as its file holds it. */
+export const summaryJson = (summary: RunSummary): string => `${JSON.stringify(summary, null, 2)}\n`;
 
 export class SummaryAccumulator {
   private read = 0;

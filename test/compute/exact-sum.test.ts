@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExactSum, exactSumOf } from '../../src/compute/exact-sum.js';
+import { canonicalState, ExactSum, exactSumOf } from '../../src/compute/exact-sum.js';
 import { referenceSum } from '../support/exact-reference.js';
 import { seededRandom } from '../support/random.js';
 
@@ -122,5 +122,30 @@ describe('exact sums', () => {
         expect(merged.value()).toBe(expected);
       }
     });
+  });
+});
+
+describe('canonicalState', () => {
+  it('gives one list of partials for the same exact sum, whatever the order and grouping of its terms', () => {
+    const random = seededRandom(41);
+    const terms = Array.from({ length: 2_000 }, () => (random() - 0.5) * 2 ** Math.floor(random() * 120 - 60));
+    const states = [1, 7, 333].map((size) => {
+      const total = new ExactSum();
+      for (let i = 0; i < terms.length; i += size) total.addState(exactSumOf(Float64Array.from(terms.slice(i, i + size)), Math.min(size, terms.length - i)));
+      return canonicalState(total.state());
+    });
+    const reversed = new ExactSum();
+    for (const x of [...terms].reverse()) reversed.add(x);
+    states.push(canonicalState(reversed.state()));
+    expect(states[0]!.partials.length).toBeGreaterThan(1);
+    for (const state of states) expect(state).toEqual(states[0]);
+    // Largest last, each the float64 nearest what remains: the last one is the sum's value.
+    expect(states[0]!.partials.at(-1)).toBe(reversed.value());
+  });
+
+  it('keeps -0 alone, drops an exact zero, and keeps no partials beside an infinity', () => {
+    expect(canonicalState({ partials: [-0], special: 0 })).toEqual({ partials: [-0], special: 0 });
+    expect(canonicalState({ partials: [1, -1], special: 0 })).toEqual({ partials: [], special: 0 });
+    expect(canonicalState({ partials: [1], special: Number.POSITIVE_INFINITY })).toEqual({ partials: [], special: Number.POSITIVE_INFINITY });
   });
 });

@@ -5,7 +5,7 @@
  * test is skipped, except under CI, where it must run.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeGeneratedCsv } from '../support/generate.js';
@@ -45,5 +45,26 @@ describe.skipIf(!hasDask)('the Dask runner', () => {
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/batch-grad-dask: shard \d\/2 failed: batch-grad: .*bad\.csv.*not a decimal number: "oops" \[FIELD_NOT_A_NUMBER\]/);
+    // The good shard's part is not left to look like a finished job.
+    expect(readdirSync(at('bad-out'))).toEqual([]);
   }, 180_000);
+
+  it('refuses a folder holding an earlier job\'s parts, and with --overwrite replaces them', async () => {
+    await writeGeneratedCsv(at('again.csv'), { rows: 9_000, features: 2, seed: 13 });
+    const runner = (shards: number, ...extra: string[]) => spawnSync(PYTHON, [join(ROOT, 'runners/dask_shards.py'), at('again.csv'), '--shards', String(shards), '--workers', '2', '--out', at('again'), ...extra], {
+      encoding: 'utf8', timeout: 120_000,
+    });
+    expect(runner(4).status).toBe(0);
+    const refused = runner(3);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/holds 9 files of an earlier job .*--overwrite/);
+    expect(readdirSync(at('again')).filter((name) => name.endsWith('.csv'))).toHaveLength(4);
+    expect(runner(3, '--overwrite').status).toBe(0);
+    const parts = readdirSync(at('again')).filter((name) => name.endsWith('.csv')).sort();
+    expect(parts).toEqual(['part-00001.csv', 'part-00002.csv', 'part-00003.csv']);
+    const single = await runCli([at('again.csv'), '-o', at('again-single.csv')]);
+    expect(single.code).toBe(0);
+    expect(parts.map((name) => readFileSync(join(at('again'), name), 'utf8')).join('')).toBe(readFileSync(at('again-single.csv'), 'utf8'));
+    expect(JSON.parse(readFileSync(join(at('again'), 'summary.json'), 'utf8')).output).toContain(join(at('again'), 'part-00001.csv'));
+  }, 240_000);
 });
