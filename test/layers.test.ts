@@ -28,7 +28,7 @@ function importsOf(file: string): string[] {
 }
 
 function layerOf(file: string): (typeof LAYERS)[number] | 'workers' | 'wasm' | 'test' | 'bench' {
-  if (file === 'src/errors.ts' || file === 'src/built-file.ts') return 'base';
+  if (file === 'src/errors.ts' || file === 'src/built-file.ts' || file === 'src/nearest-name.ts') return 'base';
   if (file === 'src/index.ts') return 'api';
   const [top, folder] = file.split('/');
   if (top === 'src') {

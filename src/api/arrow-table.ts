@@ -5,6 +5,7 @@
  */
 import type { RecordBatch, Table } from 'apache-arrow';
 import { userArrow } from '../compute/columnar/libraries.js';
+import { BatchGradError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import { startRecordBatchRun } from '../pipeline/batch-run.js';
 import { batchSizeOf, onErrorOf, trainingOf } from '../pipeline/options.js';
@@ -17,7 +18,7 @@ export async function* arrowResults(
   engine: Engine, header: readonly string[], batches: AsyncIterable<RecordBatch>, options: GradientOptions, done: (summary: RunSummary) => void,
 ): AsyncGenerator<RecordBatch> {
   const run = await startRecordBatchRun(engine, header, batches, {
-    expr: formulaOf(options.model), keep: options.keep ?? [], delimiter: ',', onError: onErrorOf(options.onError),
+    expr: formulaOf(options), keep: options.keep ?? [], delimiter: ',', onError: onErrorOf(options.onError),
     batchSize: batchSizeOf(options.batchSize), signal: options.signal, training: trainingOf(options),
     file: '<arrow>', collectRejects: options.onReject !== undefined, outputEncoding: { encoding: 'arrow', delimiter: ',' },
   });
@@ -29,9 +30,24 @@ export async function* arrowResults(
   done(run.summary.result('<arrow>', '<arrow>'));
 }
 
-/** A whole Arrow table of inputs to a table of results. */
-export async function tableOfGradients(engine: Engine, table: Table, options: GradientOptions = {}): Promise<Table> {
-  const { Table: ArrowTable } = await userArrow();
+/**
+ * A whole Arrow table of inputs to a table of results; or Arrow IPC bytes (a file or stream) to IPC stream
+ * bytes, which any version of apache-arrow, or another Arrow library, reads and writes.
+ */
+export async function tableOfGradients(engine: Engine, table: Table, options?: GradientOptions): Promise<Table>;
+export async function tableOfGradients(engine: Engine, table: Uint8Array, options?: GradientOptions): Promise<Uint8Array>;
+export async function tableOfGradients(engine: Engine, input: Table | Uint8Array, options: GradientOptions = {}): Promise<Table | Uint8Array> {
+  const { Table: ArrowTable, tableFromIPC, tableToIPC } = await userArrow();
+  if (input instanceof Uint8Array) return tableToIPC(await tableOfGradients(engine, tableFromIPC(input), options), 'stream');
+  if (!(input instanceof ArrowTable)) {
+    // Arrow objects work only with the functions of the apache-arrow that made them: another copy's Table
+    // would fail deep inside with a stack overflow.
+    const kind = typeof input === 'object' && input !== null ? (input as object).constructor?.name ?? 'object' : typeof input;
+    throw new BatchGradError('INVALID_OPTION', `gradientsTable() needs a Table made by batch-grad's own apache-arrow, or Arrow IPC bytes; got a ${kind} from another copy or version. Pass tableToIPC(table) from your apache-arrow, and read the result with tableFromIPC`, {
+      value: kind,
+    });
+  }
+  const table = input;
   const batches: RecordBatch[] = [];
   const header = table.schema.fields.map((field) => field.name);
   const source = (async function* () {

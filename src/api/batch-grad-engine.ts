@@ -8,8 +8,10 @@
  *   await engine.runFile({ input: 'data.csv', output: 'grads.csv' });
  */
 import { Engine } from '../engine/engine.js';
-import { normaliseRunOptions, threadsOf, type RunOptionsInput } from '../pipeline/options.js';
-import { runFileWith, type RunIo } from '../pipeline/run-file.js';
+import { threadsOf } from '../pipeline/options.js';
+import type { RunIo } from '../pipeline/run-file.js';
+import { runFileOn, type RunFileOptions } from './run-file.js';
+import { checkKeys } from './option-keys.js';
 import type { RunSummary } from '../pipeline/summary.js';
 import { GradTransform } from './grad-transform.js';
 import { gradientJob, type GradientJob, type GradientOptions } from './gradients.js';
@@ -27,6 +29,7 @@ export class BatchGradEngine implements AsyncDisposable {
   readonly #engine: Engine;
 
   constructor(options: EngineOptions = {}) {
+    checkKeys('createEngine()', options);
     this.#engine = new Engine(threadsOf(options.threads));
   }
 
@@ -39,22 +42,27 @@ export class BatchGradEngine implements AsyncDisposable {
   gradients(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options: GradientOptions & { input: 'csv' | 'jsonl' }): GradientJob<Uint8Array>;
   gradients(source: AsyncIterable<RecordBatch> | Iterable<RecordBatch>, options: GradientOptions & { input: 'arrow' }): GradientJob<RecordBatch>;
   gradients(source: AsyncIterable<unknown> | Iterable<unknown>, options: GradientOptions = {}): GradientJob<unknown> {
+    checkKeys('engine.gradients()', options);
     return gradientJob(this.#engine, source, options);
   }
 
-  /** An Arrow table of inputs to an Arrow table of results (kept columns, f, gradients). */
-  table(table: Table, options?: GradientOptions): Promise<Table> {
-    return tableOfGradients(this.#engine, table, options);
+  /** An Arrow table of inputs to an Arrow table of results (kept columns, f, gradients); IPC bytes to IPC bytes. */
+  table(table: Table, options?: GradientOptions): Promise<Table>;
+  table(table: Uint8Array, options?: GradientOptions): Promise<Uint8Array>;
+  table(table: Table | Uint8Array, options?: GradientOptions): Promise<Table | Uint8Array> {
+    checkKeys('engine.gradients()', options);
+    return tableOfGradients(this.#engine, table as Table, options);
   }
 
   /** A Transform for `stream.pipeline`: records to result records, or CSV bytes to CSV bytes. */
   gradStream(options: GradientOptions = {}): GradTransform {
+    checkKeys('engine.gradients()', options);
     return new GradTransform(this.#engine, options);
   }
 
   /** A file (or stdin) to a file (or stdout): exactly what the CLI does. */
-  runFile(options: Omit<RunOptionsInput, 'threads'>, io?: RunIo): Promise<RunSummary> {
-    return runFileWith(this.#engine, normaliseRunOptions({ ...options, threads: this.threads }), io);
+  runFile(options: Omit<RunFileOptions, 'threads'>, io?: RunIo): Promise<RunSummary> {
+    return runFileOn(this.#engine, options, io);
   }
 
   /** Stop the threads. Jobs still running fail; the engine cannot be used again. */
@@ -76,8 +84,10 @@ export function gradients(source: AsyncIterable<InputRecord> | Iterable<InputRec
 export function gradients(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options: GradientOptions & EngineOptions & { input: 'csv' | 'jsonl' }): GradientJob<Uint8Array>;
 export function gradients(source: AsyncIterable<RecordBatch> | Iterable<RecordBatch>, options: GradientOptions & EngineOptions & { input: 'arrow' }): GradientJob<RecordBatch>;
 export function gradients(source: AsyncIterable<unknown> | Iterable<unknown>, options: GradientOptions & EngineOptions = {}): GradientJob<unknown> {
-  const engine = createEngine(options);
-  const job = engine.gradients(source as Iterable<InputRecord>, options as GradientOptions & { input?: 'records' }) as GradientJob<unknown>;
+  checkKeys('gradients()', options);
+  const { threads, ...jobOptions } = options;
+  const engine = createEngine({ threads });
+  const job = engine.gradients(source as Iterable<InputRecord>, jobOptions as GradientOptions & { input?: 'records' }) as GradientJob<unknown>;
   return {
     summary: job.summary,
     async *[Symbol.asyncIterator]() {
@@ -90,11 +100,15 @@ export function gradients(source: AsyncIterable<unknown> | Iterable<unknown>, op
   };
 }
 
-/** An Arrow table of inputs to an Arrow table of results, on a pool of its own. */
-export async function gradientsTable(table: Table, options: GradientOptions & EngineOptions = {}): Promise<Table> {
-  const engine = createEngine(options);
+/** An Arrow table of inputs to an Arrow table of results, or IPC bytes to IPC bytes, on a pool of its own. */
+export async function gradientsTable(table: Table, options?: GradientOptions & EngineOptions): Promise<Table>;
+export async function gradientsTable(table: Uint8Array, options?: GradientOptions & EngineOptions): Promise<Uint8Array>;
+export async function gradientsTable(table: Table | Uint8Array, options: GradientOptions & EngineOptions = {}): Promise<Table | Uint8Array> {
+  checkKeys('gradients()', options);
+  const { threads, ...jobOptions } = options;
+  const engine = createEngine({ threads });
   try {
-    return await engine.table(table, options);
+    return await engine.table(table as Table, jobOptions);
   } finally {
     await engine.close();
   }
@@ -102,6 +116,7 @@ export async function gradientsTable(table: Table, options: GradientOptions & En
 
 /** A Transform with a pool of its own, closed when the stream finishes or fails. */
 export function gradStream(options: GradientOptions & EngineOptions = {}): GradTransform {
+  checkKeys('gradients()', options);
   const engine = new Engine(threadsOf(options.threads));
   return new GradTransform(engine, options, () => engine.close());
 }

@@ -8,12 +8,15 @@ import { resolveJob } from '../compute/resolve-job.js';
 import { BatchGradError } from '../errors.js';
 import { trainingOf, type TrainingInput } from '../pipeline/options.js';
 import { expectedFeatures, formulaOf, type ModelChoice } from './model-choice.js';
+import { checkKeys } from './option-keys.js';
 
 export type InputColumns = Readonly<Record<string, Float64Array | readonly number[]>>;
 
 /** A model choice, with the training options (`features`, `params`, `label`, `loss`, `weight`, `wrt`). */
 export interface ColumnsOptions extends TrainingInput {
   readonly model?: ModelChoice;
+  /** A formula (the same as `model: formula`). */
+  readonly expr?: string;
 }
 
 export interface ColumnsResult {
@@ -30,6 +33,7 @@ export interface ColumnsResult {
 function optionsOf(choice: ModelChoice | ColumnsOptions): ColumnsOptions {
   if (choice === undefined || typeof choice === 'string' || 'expr' in choice && Object.keys(choice).length === 1) return { model: choice as ModelChoice };
   if ('features' in choice && typeof choice.features === 'number') return { model: choice as ModelChoice };
+  checkKeys('computeColumns()', choice);
   return choice as ColumnsOptions;
 }
 
@@ -37,7 +41,7 @@ export function computeColumns(columns: InputColumns, modelOrOptions?: ModelChoi
   const options = optionsOf(modelOrOptions);
   const names = Object.keys(columns);
   const job = resolveJob(names, {
-    ...trainingOf(options), expr: formulaOf(options.model), keep: [], delimiter: ',', onError: 'fail', file: '<columns>', collectRejects: false,
+    ...trainingOf(options), expr: formulaOf(options), keep: [], delimiter: ',', onError: 'fail', file: '<columns>', collectRejects: false,
   });
   const features = expectedFeatures(options.model);
   if (features !== undefined && job.tape.model.kind === 'logistic' && job.tape.model.features !== features) {

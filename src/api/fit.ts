@@ -8,13 +8,17 @@
 import { lbfgs, type IterationLog, type LbfgsStatus } from '../core/optimize/lbfgs.js';
 import { Engine } from '../engine/engine.js';
 import { BatchGradError } from '../errors.js';
-import { fitSettingsOf, normaliseRunOptions, threadsOf, type FitSettingsInput, type RunOptions, type RunOptionsInput } from '../pipeline/options.js';
+import { fitSettingsOf, threadsOf, type FitSettingsInput, type RunOptions } from '../pipeline/options.js';
+import { runOptionsOf, type RunFileOptions } from './run-file.js';
 import { runFileWith, type RunIo } from '../pipeline/run-file.js';
 import { commitAll, openOutput } from '../pipeline/output.js';
+import { refuseClashingPaths } from '../pipeline/output-paths.js';
+import { interrupted } from '../engine/abort.js';
 import type { RunSummary } from '../pipeline/summary.js';
 import { InputCache, type CacheEstimate } from './fit-cache.js';
+import { checkKeys } from './option-keys.js';
 
-export type FitOptions = Omit<RunOptionsInput, 'output' | 'summary' | 'wrt' | 'to' | 'shard'> & FitSettingsInput & {
+export type FitOptions = Omit<RunFileOptions, 'output' | 'summary' | 'wrt' | 'to' | 'shard' | 'keep' | 'compression'> & FitSettingsInput & {
   /** Where to write the result as JSON (model.json), or '-' for stdout. */
   readonly out?: string;
   /** Called after every iteration, e.g. for a progress line. */
@@ -47,17 +51,20 @@ export interface FitResult {
 const isPenalised = (name: string): boolean => name !== 'b';
 
 export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
-  const settings = fitSettingsOf(input);
-  const { out, onIteration } = input;
-  const options: RunOptions = { ...normaliseRunOptions({ ...input, output: '-' }), discardOutput: true };
+  const { out, onIteration, onCacheEstimate, l2, maxIterations, tolerance, history, cache: cacheChoice, ...runInput } = input;
+  checkKeys('fit()', input);
+  const settings = fitSettingsOf({ l2, maxIterations, tolerance, history, cache: cacheChoice });
+  const options: RunOptions = { ...runOptionsOf('runFile()', { ...runInput, output: '-' }), discardOutput: true };
   if (options.training.loss === undefined) throw new BatchGradError('INVALID_OPTION', 'fit needs a loss to minimise: give --label and --loss', { option: 'loss' });
   if (options.training.wrt !== undefined) throw new BatchGradError('INVALID_OPTION', 'fit takes the gradient with respect to every parameter; --wrt does not apply', { option: 'wrt' });
+  await refuseClashingPaths(options.inputs, [['out', out], ['rejects', options.rejects]]);
+  const { signal } = options;
   const engine = new Engine(threadsOf(input.threads));
   const output = out === undefined ? undefined : await openOutput(out, (io ?? { stdout: process.stdout }).stdout);
   try {
     // Pass 1 at the starting values: it names the parameters, counts the rows, writes any rejects, and with
     // `cache` keeps each batch's model inputs for the passes after it.
-    const cache = settings.cache ? await InputCache.forInputs(options, input.onCacheEstimate) : undefined;
+    const cache = settings.cache ? await InputCache.forInputs(options, onCacheEstimate) : undefined;
     const first = await runFileWith(engine, { ...options, ...(cache ? { onInputs: cache.add } : {}) }, io);
     const names = Object.keys(first.params ?? {});
     if (names.length === 0) {
@@ -68,7 +75,8 @@ export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
 
     const passAt = async (x: Float64Array): Promise<RunSummary> => {
       const params = { ...options.training.params, ...Object.fromEntries(names.map((name, k) => [name, x[k]!])) };
-      if (cache !== undefined) return cache.pass(engine, params);
+      if (signal?.aborted) throw interrupted(signal);
+      if (cache !== undefined) return cache.pass(engine, params, signal);
       // Rows are rejected (and counted) by the first pass; later ones skip the same rows silently.
       return runFileWith(engine, { ...options, rejects: undefined, training: { ...options.training, params } }, io);
     };
@@ -109,7 +117,7 @@ export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
     };
     if (output !== undefined) {
       await output.write(Buffer.from(`${JSON.stringify(fitted, null, 2)}\n`));
-      await commitAll([output], [out]);
+      await commitAll([output]);
     }
     return fitted;
   } catch (error) {

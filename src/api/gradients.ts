@@ -18,6 +18,8 @@ import type { RecordBatch } from 'apache-arrow';
 export interface GradientOptions extends TrainingInput {
   /** The logistic model (default; n from the columns, or `{ features: n }`), or a formula. */
   readonly model?: ModelChoice;
+  /** A formula (the same as `model: formula`). */
+  readonly expr?: string;
   /** Columns copied to each result. */
   readonly keep?: readonly string[];
   readonly onError?: 'fail' | 'skip';
@@ -49,7 +51,7 @@ export function gradientJob(engine: Engine, source: AsyncIterable<unknown> | Ite
   const batchSize = batchSizeOf(options.batchSize);
   const delimiter = delimiterOf(options.delimiter);
   const common = {
-    expr: formulaOf(options.model), keep: options.keep ?? [], onError: onErrorOf(options.onError), batchSize, signal: options.signal,
+    expr: formulaOf(options), keep: options.keep ?? [], onError: onErrorOf(options.onError), batchSize, signal: options.signal,
     training: trainingOf(options),
   };
 

@@ -83,7 +83,7 @@ export interface TrainingInput {
   readonly wrt?: readonly string[] | string;
 }
 
-export type RunOptionsInput = Partial<Omit<RunOptions, 'inputs' | 'keep' | 'training' | 'outputDelimiter' | 'fromGiven' | 'shard' | 'columns'>> & TrainingInput & {
+export type RunOptionsInput = Partial<Pick<RunOptions, 'threads' | 'batchSize' | 'expr' | 'summary' | 'delimiter' | 'onError' | 'rejects' | 'progress' | 'signal' | 'from' | 'to' | 'compression' | 'header'>> & TrainingInput & {
   /** A path, '-' for stdin, or several paths (files or folders) read as one dataset. */
   input: string | readonly string[];
   output: string;
@@ -250,6 +250,7 @@ export function normaliseRunOptions(input: RunOptionsInput): RunOptions {
   if (input.compression !== undefined && !(PARQUET_COMPRESSIONS as readonly unknown[]).includes(input.compression)) {
     invalid('compression', PARQUET_COMPRESSIONS.join(', '), input.compression);
   }
+  if (input.compression !== undefined && to !== 'parquet') invalid('compression', 'a Parquet output (a .parquet name or --to parquet)', input.compression);
   // TSV is tab-delimited unless -d says otherwise. CSV output keeps the input's delimiter when the input is
   // CSV, or TSV written to stdout with no --to (the output mirrors the input, as it always has).
   const delimiter = input.delimiter === undefined && from === 'tsv' ? '\t' : delimiterOf(input.delimiter);
