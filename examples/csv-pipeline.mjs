@@ -1,12 +1,13 @@
 // A data pipeline step: CSV file -> csv-parse -> batch-grad -> JSON Lines file.
-// Usage: node examples/csv-pipeline.mjs data/sample.csv grads.jsonl
+// Usage: node examples/csv-pipeline.mjs [input.csv] [output.jsonl] (by default the package's data/sample.csv)
 // csv-parse comes with batch-grad; nothing else is needed.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse';
 import { gradStream } from 'batch-grad';
 
-const [input = 'data/sample.csv', output = 'grads.jsonl'] = process.argv.slice(2);
+const [input = fileURLToPath(new URL('../data/sample.csv', import.meta.url)), output = 'grads.jsonl'] = process.argv.slice(2);
 
 // Records in (objects keyed by the header), result records out, in input order, on all cores.
 const grads = gradStream({ keep: ['id'] });

@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   FORMULA_UNKNOWN_FUNCTION: { exit: 2, summary: 'the formula calls a function batch-grad does not know' },
   FORMULA_UNSUPPORTED: { exit: 2, summary: 'the formula uses syntax batch-grad does not compute (e.g. a non-constant exponent)' },
   SAME_INPUT_OUTPUT: { exit: 2, summary: 'the output path is the input file itself' },
+  SAME_OUTPUT: { exit: 2, summary: 'two outputs of one run (--out, --rejects, --summary) have the same path, or both are stdout' },
   // Input: the data cannot be read as asked (exit 1).
   INPUT_NOT_FOUND: { exit: 1, summary: 'the input file does not exist or cannot be read' },
   INPUT_COMPRESSED_INVALID: { exit: 1, summary: 'the input starts as gzip but does not decompress (truncated or corrupt)' },
@@ -31,6 +32,7 @@ export const ERROR_CODES = {
   MERGE_PART_FOREIGN: { exit: 1, summary: 'the summaries given to merge are not all of one job (model, columns, options or inputs differ)' },
   MERGE_PART_MISSING: { exit: 1, summary: 'a shard of the job has no summary among those given to merge' },
   MERGE_PART_REPEATED: { exit: 1, summary: 'a shard of the job is given to merge more than once' },
+  FIT_NOT_CONVERGED: { exit: 3, summary: 'fit stopped before converging (max-iterations, line-search-failed, no-progress); its model is written, with the reason' },
   CACHE_TOO_LARGE: { exit: 1, summary: 'fit --cache would need more memory than is free; fit streams the data without it' },
   // Output and environment (exit 1).
   OUTPUT_FAILED: { exit: 1, summary: 'the output could not be written (no space, no permission, missing folder)' },

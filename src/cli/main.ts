@@ -6,9 +6,11 @@
  * than the dozens of modules it replaces (docs/performance.md has the start-up figures).
  */
 import { readFileSync } from 'node:fs';
-import yargs from 'yargs';
-import { writeFileSync } from 'node:fs';
-import { BatchGradError, DEFAULT_BATCH_SIZE, ERROR_CODES, fit, formatSummaryTable, mergeSummaries, runFile, type RunSummary } from '../index.js';
+import yargs, { type Options } from 'yargs';
+import {
+  BatchGradError, DEFAULT_BATCH_SIZE, ERROR_CODES, fit, FORMATS, formatSummaryTable, LOSSES, mergeSummaries, PARQUET_COMPRESSIONS, runFile,
+} from '../index.js';
+import { unknownOptionMessage } from './suggest.js';
 
 
 // No V8 flags are set from here: flags set after start miss the heap already running this thread, and
@@ -35,10 +37,15 @@ function joinExprValues(args: readonly string[]): string[] {
   return joined;
 }
 
-const FORMAT_CHOICES = ['csv', 'tsv', 'jsonl', 'parquet', 'arrow', 'arrows'] as const;
+/** Options every command takes. */
+const COMMON_OPTIONS = {
+  quiet: { alias: 'q', type: 'boolean', describe: 'print nothing but errors: no summary table, no iteration lines, no progress' },
+} as const;
 
 /** The options that say what the model is and how the input is read: the same for a run and for fit. */
 const MODEL_AND_INPUT_OPTIONS = {
+  ...COMMON_OPTIONS,
+  progress: { type: 'boolean', describe: 'show a progress bar on stderr within each pass [default: on when stderr is a terminal]' },
   threads: { alias: 't', type: 'string', describe: 'worker threads [default: available parallelism]', requiresArg: true },
   'batch-size': { type: 'string', describe: `rows per task [default: ${DEFAULT_BATCH_SIZE}, Parquet output 122880; a CSV file: 4 MiB ranges, 1 MiB with quotes]`, requiresArg: true },
   expr: { alias: 'e', type: 'string', describe: 'a formula to use instead of the logistic model, e.g. "w*x1 + w*x2"', requiresArg: true },
@@ -46,9 +53,9 @@ const MODEL_AND_INPUT_OPTIONS = {
   params: { type: 'string', describe: 'a JSON file of parameter values (name -> number), e.g. a fit\'s model.json', requiresArg: true },
   param: { type: 'string', array: true, describe: 'a parameter, name=value (repeatable; wins over --params)', requiresArg: true },
   label: { type: 'string', describe: 'the column holding each row\'s target (needs --loss)', requiresArg: true },
-  loss: { choices: ['bce', 'squared'] as const, describe: 'bce: cross-entropy on the logit, labels 0 or 1; squared: (f - label)^2' },
+  loss: { choices: LOSSES, describe: 'bce: cross-entropy on the logit, labels 0 or 1; squared: (f - label)^2' },
   weight: { type: 'string', describe: 'a column multiplying each row\'s loss', requiresArg: true },
-  from: { choices: FORMAT_CHOICES, describe: 'the input format [default: by extension; csv for stdin]' },
+  from: { choices: FORMATS, describe: 'the input format [default: by extension; csv for stdin]' },
   header: { type: 'boolean', default: true, describe: 'the CSV input starts with a header row (--no-header: it does not; give --columns)' },
   columns: { type: 'string', describe: 'with --no-header: the column names, comma-separated', requiresArg: true },
   delimiter: { alias: 'd', type: 'string', describe: 'field delimiter, one ASCII character (\\t or tab for a tab) [default: "," or a tab for TSV]', requiresArg: true },
@@ -69,14 +76,15 @@ function modelAndInput(argv: { [key: string]: unknown }, args: readonly string[]
     params: argv.params as string | undefined,
     param: argv.param as string[] | undefined,
     label: argv.label as string | undefined,
-    loss: argv.loss as 'bce' | 'squared' | undefined,
+    loss: argv.loss as (typeof LOSSES)[number] | undefined,
     weight: argv.weight as string | undefined,
-    from: argv.from as (typeof FORMAT_CHOICES)[number] | undefined,
+    from: argv.from as (typeof FORMATS)[number] | undefined,
     header: argv.header as boolean | undefined,
     columns: argv.columns as string | undefined,
     delimiter: argv.delimiter as string | undefined,
     onError: argv['on-error'] as 'fail' | 'skip',
     rejects: argv.rejects as string | undefined,
+    progress: argv.quiet === true ? false : (argv.progress as boolean | undefined) ?? process.stderr.isTTY === true,
   };
 }
 
@@ -89,93 +97,30 @@ function usageFailure(hint: string) {
   };
 }
 
-/** A subcommand's yargs, in English, strict, with --help and usage errors like every other error. */
-function subcommand(args: readonly string[], name: string, usage: string) {
-  return yargs(args).scriptName(`batch-grad ${name}`).locale('en').usage(usage).help().strict().fail(usageFailure(''));
+/**
+ * A command's yargs, in English (batch-grad's own messages are English; yargs' would follow LANG, and the
+ * bundle does not carry its locale files), strict, with --help, -h and --version, and usage errors like
+ * every other error. A mistyped option is named, with the nearest known one, before yargs would report a
+ * missing required option instead.
+ */
+function command<O extends Record<string, Options>>(args: readonly string[], name: string, usage: string, options: O, hint: string) {
+  const unknown = unknownOptionMessage(args, options);
+  if (unknown !== undefined) usageFailure(hint)(unknown, undefined);
+  return yargs(args).scriptName(name).locale('en').usage(usage).options(options).version(packageJson.version).help().alias('help', 'h')
+    .strict().wrap(Math.min(110, process.stdout.columns ?? 110)).fail(usageFailure(hint));
 }
 
 /** yargs would turn "abc" into NaN; keep what the user typed so the message can show it. */
 const integerOrText = (value: string | undefined): number | string | undefined =>
   value === undefined ? undefined : /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+const numberOrText = (value: string | undefined): number | string | undefined =>
+  value === undefined ? undefined : /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(value) ? Number(value) : value;
 
-function exitWith(code: number): never {
-  process.exit(code);
-}
-
-/** `batch-grad merge part-*.json [--summary total.json]`: the shards' summaries added into the job's. */
-async function merge(args: readonly string[]): Promise<void> {
-  const argv = await subcommand(args, 'merge', '$0 <part.json..> [--summary total.json]\n\nAdds the summaries of a job\'s shards (each from --shard k/N --summary) into the summary of the whole job: the same sums, to the bit, as one run.')
-    .command('$0 <parts..>', false, (y) => y.positional('parts', { type: 'string', array: true, describe: 'the shards\' summaries' }))
-    .option('summary', { type: 'string', describe: 'write the merged summary as JSON to this file', requiresArg: true })
-    .parseAsync();
-  const summary: RunSummary = await mergeSummaries((argv.parts as string[]).map(String));
-  if (argv.summary !== undefined) writeFileSync(argv.summary, `${JSON.stringify(summary, null, 2)}\n`);
-  process.stderr.write(formatSummaryTable(summary));
-}
-
-/** `batch-grad fit data.csv --features a,b --label y --loss bce --out model.json`: L-BFGS over passes of the data. */
-async function fitCommand(args: readonly string[]): Promise<void> {
-  const argv = await subcommand(args, 'fit', '$0 <input..> --label <column> --loss bce|squared (--features <columns> | --expr <formula> --param name=start ...) [--out model.json]\n\nFits the parameters by minimising mean loss + (l2/2)||weights||^2 with L-BFGS; each evaluation is one pass over the data.')
-    .command('$0 <input..>', false, (y) => y.positional('input', { type: 'string', array: true, describe: 'input file(s) or folder(s), or - for stdin' }))
-    .options(MODEL_AND_INPUT_OPTIONS)
-    .option('out', { alias: 'o', type: 'string', describe: 'write the fitted model (parameters, loss, gradient, iterations, why it stopped) as JSON here', requiresArg: true })
-    .option('l2', { type: 'number', describe: 'L2 penalty on every parameter but b [default: 0]', requiresArg: true })
-    .option('max-iter', { type: 'number', describe: 'iterations at most [default: 100]', requiresArg: true })
-    .option('tol', { type: 'number', describe: 'stop when the gradient\'s largest component is at most this [default: 1e-8]', requiresArg: true })
-    .option('history', { type: 'number', describe: 'L-BFGS curvature pairs kept [default: 10]', requiresArg: true })
-    .option('cache', { type: 'boolean', describe: 'keep the parsed model inputs in memory after the first pass (refused when they would not fit)' })
-    .example('$0 clicks.csv --features age,income --label clicked --loss bce --l2 1e-4 --out model.json', 'logistic regression; then batch-grad clicks.csv --params model.json ... for predictions')
-    .example('$0 decay.csv -e "a*exp(-k*t) + c" --param a=1 --param k=0.1 --param c=0 --label y --loss squared', 'nonlinear least squares')
-    .parseAsync();
-  const result = await fit({
-    ...modelAndInput(argv, args),
-    out: argv.out,
-    l2: argv.l2,
-    maxIterations: argv['max-iter'],
-    tolerance: argv.tol,
-    history: argv.history,
-    cache: argv.cache,
-    onCacheEstimate: ({ rows, bytes }) => process.stderr.write(`cache: about ${(bytes / 2 ** 20).toFixed(0)} MiB for about ${rows.toLocaleString('en')} rows\n`),
-    onIteration: ({ iteration, value, gradientNorm, step }) =>
-      process.stderr.write(`iteration ${iteration}: loss ${value}, gradient ${gradientNorm.toExponential(3)}, step ${step.toPrecision(4)}\n`),
-  });
-  const params = Object.entries(result.params).map(([name, value]) => `  ${name} = ${value}`).join('\n');
-  process.stderr.write(`${result.status}: ${result.message}\nloss ${result.loss} (mean loss ${result.meanLoss}) after ${result.iterations} iterations, ${result.evaluations} passes over ${result.rows.used.toLocaleString('en')} rows\n${params}\n`);
-}
-
-async function main(): Promise<void> {
-  // What yargs' hideBin does for plain Node, without importing yargs/helpers (slow to load).
-  const args = joinExprValues(process.argv.slice(2));
-  const argv = await yargs(args)
-    .scriptName('batch-grad')
-    // batch-grad's own messages are English; yargs' would follow LANG and mix two languages in one
-    // message (and the bundle does not carry yargs' locale files).
-    .locale('en')
-    .usage('$0 <input> --out <output> [options]\n\nValues and gradients of a function, row by row, over CSV, TSV, JSON Lines, Parquet or Arrow files, on all cores.\nAlso: batch-grad fit (train the parameters), batch-grad merge (add the summaries of shards); each has --help.\nBy default the function is the logistic model f = 1/(1+exp(-(w1*x1 + ... + wn*xn + b))), n from the header.')
-    .command('$0 <input..>', false, (y) => y.positional('input', { type: 'string', array: true, describe: 'input file(s) or folder(s), or - for stdin' }))
-    .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output file (its format by extension), or - for stdout', requiresArg: true })
-    .options(MODEL_AND_INPUT_OPTIONS)
-    .option('wrt', { type: 'string', describe: 'the inputs whose gradients are written, comma-separated [default: the parameters, else every model input]', requiresArg: true })
-    .option('to', { choices: FORMAT_CHOICES, describe: 'the output format [default: by extension; csv for stdout]' })
-    .option('compression', { choices: ['snappy', 'zstd', 'gzip', 'brotli', 'lz4', 'none'] as const, describe: 'Parquet output compression [default: snappy]' })
-    .option('shard', { type: 'string', describe: 'k/N: process the k-th of N parts of the input (shard 1 writes the header)', requiresArg: true })
-    .option('keep', { alias: 'k', type: 'string', describe: 'input columns to copy to the output, comma-separated (e.g. an id)', requiresArg: true })
-    .option('summary', { type: 'string', describe: 'also write the summary (counts, sums, means) as JSON to this file', requiresArg: true })
-    .option('progress', { type: 'boolean', describe: 'show progress on stderr [default: on when stderr is a terminal]' })
-    .example('$0 data.csv --out grads.csv', 'the logistic model; n is read from the header (w1..wn, x1..xn, b)')
-    .example('$0 data.csv -o grads.csv --keep id --summary totals.json', 'copy the id column, and write sums and means as JSON')
-    .example('$0 data.csv -o - --expr "w*x1 + w*x2"', 'any formula over the columns, written to stdout')
-    .example('$0 data.csv -o g.csv --features age,income --label clicked --loss bce --summary s.json', 'per-row loss gradients of a logistic model; the exact batch gradient in s.json')
-    .example('cat data.csv | $0 - -o grads.csv --on-error skip --rejects bad.csv', 'read stdin; skip bad rows and list them')
-    .epilogue(`Exit codes: 0 done; 1 bad input, output or worker failure; 2 bad usage; 130/143 interrupted; 141 output pipe closed.\nOutput: the kept columns, f, then df_d<name> for each model input in header order; with a loss, f, loss, then dloss_d<name>.`)
-    .version(packageJson.version)
-    .help()
-    .alias('help', 'h')
-    .strict()
-    .wrap(Math.min(110, process.stdout.columns ?? 110))
-    .fail(usageFailure('Run batch-grad --help for the options.\n'))
-    .parseAsync();
-
+/**
+ * Runs a command with SIGINT and SIGTERM turned into INTERRUPTED: the run stops, removes its temporary
+ * outputs, and the process exits 130 or 143. Every failure ends in fail().
+ */
+async function withSignals(run: (signal: AbortSignal) => Promise<void>): Promise<void> {
   const controller = new AbortController();
   const onSignal = (signal: 'SIGINT' | 'SIGTERM', code: number) => () => {
     controller.abort(new BatchGradError('INTERRUPTED', `interrupted by ${signal}`, { value: signal }));
@@ -185,24 +130,108 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', onSignal('SIGINT', 130));
   process.once('SIGTERM', onSignal('SIGTERM', 143));
-
   try {
-    const summary = await runFile({
-      ...modelAndInput(argv, args),
-      shard: argv.shard,
-      output: argv.out,
-      wrt: argv.wrt,
-      to: argv.to,
-      compression: argv.compression,
-      keep: argv.keep,
-      summary: argv.summary,
-      progress: argv.progress ?? process.stderr.isTTY === true,
-      signal: controller.signal,
-    });
-    process.stderr.write(formatSummaryTable(summary));
+    await run(controller.signal);
   } catch (error) {
     fail(error);
   }
+}
+
+function exitWith(code: number): never {
+  process.exit(code);
+}
+
+const MERGE_OPTIONS = {
+  ...COMMON_OPTIONS,
+  summary: { type: 'string', describe: 'write the merged summary as JSON to this file, or - for stdout', requiresArg: true },
+} as const;
+
+/** `batch-grad merge part-*.json [--summary total.json]`: the shards' summaries added into the job's. */
+async function merge(args: readonly string[]): Promise<void> {
+  const argv = await command(args, 'batch-grad merge', '$0 <part.json..> [--summary total.json]\n\nAdds the summaries of a job\'s shards (each from --shard k/N --summary) into the summary of the whole job: the same sums, to the bit, as one run.', MERGE_OPTIONS, 'Run batch-grad merge --help for the options.\n')
+    .command('$0 <parts..>', false, (y) => y.positional('parts', { type: 'string', array: true, describe: 'the shards\' summaries' }))
+    .parseAsync();
+  const summary = await mergeSummaries((argv.parts as string[]).map(String), { ...(argv.summary === undefined ? {} : { summary: argv.summary }) });
+  if (argv.quiet !== true) process.stderr.write(formatSummaryTable(summary));
+}
+
+const FIT_OPTIONS = {
+  ...MODEL_AND_INPUT_OPTIONS,
+  out: { alias: 'o', type: 'string', describe: 'write the fitted model (parameters, loss, gradient, iterations, why it stopped) as JSON here', requiresArg: true },
+  l2: { type: 'string', describe: 'L2 penalty on every parameter but b [default: 0]', requiresArg: true },
+  'max-iter': { type: 'string', describe: 'iterations at most [default: 100]', requiresArg: true },
+  tol: { type: 'string', describe: 'stop when the gradient\'s largest component is at most this [default: 1e-8]', requiresArg: true },
+  history: { type: 'string', describe: 'L-BFGS curvature pairs kept [default: 10]', requiresArg: true },
+  cache: { type: 'boolean', describe: 'keep the parsed model inputs in memory after the first pass (refused when they would not fit)' },
+} as const;
+
+/** `batch-grad fit data.csv --features a,b --label y --loss bce --out model.json`: L-BFGS over passes of the data. */
+async function fitCommand(args: readonly string[], signal: AbortSignal): Promise<void> {
+  const argv = await command(args, 'batch-grad fit', '$0 <input..> --label <column> --loss bce|squared (--features <columns> | --expr <formula> --param name=start ...) [--out model.json]\n\nFits the parameters by minimising mean loss + (l2/2)||weights||^2 with L-BFGS; each evaluation is one pass over the data.\nExits 3 when it stops without converging (the model is still written, with the reason).', FIT_OPTIONS, 'Run batch-grad fit --help for the options.\n')
+    .command('$0 <input..>', false, (y) => y.positional('input', { type: 'string', array: true, describe: 'input file(s) or folder(s), or - for stdin' }))
+    .example('$0 clicks.csv --features age,income --label clicked --loss bce --l2 1e-4 --out model.json', 'logistic regression; then batch-grad clicks.csv --params model.json ... for predictions')
+    .example('$0 decay.csv -e "a*exp(-k*t) + c" --param a=1 --param k=0.1 --param c=0 --label y --loss squared', 'nonlinear least squares')
+    .parseAsync();
+  const quiet = argv.quiet === true;
+  const result = await fit({
+    ...modelAndInput(argv, args),
+    out: argv.out,
+    l2: numberOrText(argv.l2) as number | undefined,
+    maxIterations: integerOrText(argv['max-iter']) as number | undefined,
+    tolerance: numberOrText(argv.tol) as number | undefined,
+    history: integerOrText(argv.history) as number | undefined,
+    cache: argv.cache,
+    signal,
+    ...(quiet ? {} : {
+      onCacheEstimate: ({ rows, bytes }: { rows: number; bytes: number }) => process.stderr.write(`cache: about ${(bytes / 2 ** 20).toFixed(0)} MiB for about ${rows.toLocaleString('en')} rows\n`),
+      onIteration: ({ iteration, value, gradientNorm, step }: { iteration: number; value: number; gradientNorm: number; step: number }) =>
+        process.stderr.write(`iteration ${iteration}: loss ${value}, gradient ${gradientNorm.toExponential(3)}, step ${step.toPrecision(4)}\n`),
+    }),
+  });
+  if (!quiet) {
+    const params = Object.entries(result.params).map(([name, value]) => `  ${name} = ${value}`).join('\n');
+    process.stderr.write(`${result.status}: ${result.message}\nloss ${result.loss} (mean loss ${result.meanLoss}) after ${result.iterations} iterations, ${result.evaluations} passes over ${result.rows.used.toLocaleString('en')} rows\n${params}\n`);
+  }
+  if (result.status !== 'converged') {
+    throw new BatchGradError('FIT_NOT_CONVERGED', `fit stopped without converging (${result.status}): ${result.message}${argv.out === undefined ? '' : `; ${argv.out} holds where it stopped`}`, {});
+  }
+}
+
+const RUN_OPTIONS = {
+  out: { alias: 'o', type: 'string', demandOption: true, describe: 'output file (its format by extension), or - for stdout', requiresArg: true },
+  ...MODEL_AND_INPUT_OPTIONS,
+  wrt: { type: 'string', describe: 'the inputs whose gradients are written, comma-separated [default: the parameters, else every model input]', requiresArg: true },
+  to: { choices: FORMATS, describe: 'the output format [default: by extension; csv for stdout]' },
+  compression: { choices: PARQUET_COMPRESSIONS, describe: 'Parquet output compression [default: snappy]' },
+  shard: { type: 'string', describe: 'k/N: process the k-th of N parts of the input (shard 1 writes the header); stdin is taken as that part, already cut', requiresArg: true },
+  keep: { alias: 'k', type: 'string', describe: 'input columns to copy to the output, comma-separated (e.g. an id)', requiresArg: true },
+  summary: { type: 'string', describe: 'also write the summary (counts, sums, means) as JSON to this file, or - for stdout', requiresArg: true },
+} as const;
+
+async function main(signal: AbortSignal): Promise<void> {
+  // What yargs' hideBin does for plain Node, without importing yargs/helpers (slow to load).
+  const args = joinExprValues(process.argv.slice(2));
+  const argv = await command(args, 'batch-grad', '$0 <input> --out <output> [options]\n\nValues and gradients of a function, row by row, over CSV, TSV, JSON Lines, Parquet or Arrow files, on all cores.\nAlso: batch-grad fit (train the parameters), batch-grad merge (add the summaries of shards); each has --help.\nBy default the function is the logistic model f = 1/(1+exp(-(w1*x1 + ... + wn*xn + b))), n from the header.', RUN_OPTIONS, 'Run batch-grad --help for the options.\n')
+    .command('$0 <input..>', false, (y) => y.positional('input', { type: 'string', array: true, describe: 'input file(s) or folder(s), or - for stdin' }))
+    .example('$0 data.csv --out grads.csv', 'the logistic model; n is read from the header (w1..wn, x1..xn, b)')
+    .example('$0 data.csv -o grads.csv --keep id --summary totals.json', 'copy the id column, and write sums and means as JSON')
+    .example('$0 data.csv -o - --expr "w1*x1 + w2*x2"', 'any formula over the columns, written to stdout')
+    .example('$0 data.csv -o g.csv --features age,income --label clicked --loss bce --summary s.json', 'per-row loss gradients of a logistic model; the exact batch gradient in s.json')
+    .example('cat data.csv | $0 - -o grads.csv --on-error skip --rejects bad.csv', 'read stdin; skip bad rows and list them')
+    .epilogue(`Exit codes: 0 done; 1 bad input, output or worker failure; 2 bad usage; 3 fit did not converge; 130/143 interrupted; 141 output pipe closed.\nOutput: the kept columns, f, then df_d<name> for each model input in header order; with a loss, f, loss, then dloss_d<name>.`)
+    .parseAsync();
+  const summary = await runFile({
+    ...modelAndInput(argv, args),
+    shard: argv.shard,
+    output: argv.out,
+    wrt: argv.wrt,
+    to: argv.to,
+    compression: argv.compression,
+    keep: argv.keep,
+    summary: argv.summary,
+    signal,
+  });
+  if (argv.quiet !== true) process.stderr.write(formatSummaryTable(summary));
 }
 
 /** Every failure's last words: the message and its stable code, and the code's exit status. */
@@ -220,7 +249,7 @@ function fail(error: unknown): never {
   exitWith(1);
 }
 
-const command = process.argv[2];
-if (command === 'merge') await merge(process.argv.slice(3)).catch(fail);
-else if (command === 'fit') await fitCommand(process.argv.slice(3)).catch(fail);
-else await main();
+const subcommand = process.argv[2];
+if (subcommand === 'merge') await withSignals(() => merge(process.argv.slice(3)));
+else if (subcommand === 'fit') await withSignals((signal) => fitCommand(joinExprValues(process.argv.slice(3)), signal));
+else await withSignals(main);

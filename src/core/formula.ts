@@ -113,6 +113,25 @@ function rejectAmbiguousPower(text: string): void {
   }
 }
 
+/**
+ * jsep reads `w1 x1` or `a; b` as several expressions; a formula is one. Say where the second begins, in
+ * the formula's own terms.
+ */
+function rejectCompound(text: string, original: string): never {
+  const adjacent = /[\w)\]]\s+(?=[\w(`"])/.exec(text);
+  if (adjacent !== null) {
+    const position = adjacent.index + 2;
+    throw new BatchGradError('FORMULA_SYNTAX', `formula: two terms with no operator between them at position ${position} of "${original}"; write * for a product, e.g. w1*x1`, {
+      position, value: original,
+    });
+  }
+  const separator = /[;,]/.exec(text);
+  const position = (separator?.index ?? 0) + 1;
+  throw new BatchGradError('FORMULA_SYNTAX', `formula: more than one expression (a "${separator?.[0] ?? ' '}" at position ${position} of "${original}"); a formula is one expression`, {
+    position, value: original,
+  });
+}
+
 export function compileFormula(text: string): Formula {
   const quoted = replaceQuotedNames(text);
   const positionOf = (name: string): number => quoted.positions.get(name) ?? positionOfWord(quoted.text, name) ?? 0;
@@ -130,6 +149,7 @@ export function compileFormula(text: string): Formula {
     throw new BatchGradError('FORMULA_SYNTAX', 'formula: it is empty', { position: 1, value: text });
   }
   rejectAmbiguousPower(quoted.text);
+  if (tree.type === 'Compound') rejectCompound(quoted.text, text);
 
   const variables = new Map<string, Variable>();
   const unsupported = (what: string, name?: string): never => {
@@ -197,6 +217,12 @@ export function compileFormula(text: string): Formula {
         if (args.length !== arity) return unsupported(`${name} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${args.length}`, name);
         return new OpNode(op, args.map(build));
       }
+      case 'MemberExpression':
+        return unsupported('a name with a dot or brackets must be quoted in backticks, e.g. `Sepal.Length`');
+      case 'ArrayExpression':
+        return unsupported('brackets [ ] are not part of the formula language; group with parentheses');
+      case 'ConditionalExpression':
+        return unsupported('a conditional (a ? b : c) is not supported; min(x, y) and max(x, y) are');
       default:
         return unsupported(`${expr.type} is not supported in a formula`);
     }

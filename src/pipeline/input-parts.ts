@@ -73,8 +73,11 @@ async function partsOf(
     return [{ ...whole(first), range: { start: first.size ?? 0, end: first.size ?? 0, headerEnd: await headerEnd(first.path, first.format, delimiter, header) } }];
   }
   const file = sized[0]!;
-  if (file.path === '-' || file.size === undefined) {
-    throw new BatchGradError('INVALID_OPTION', '--shard needs a file (or files) to cut, not stdin', { option: 'shard' });
+  // stdin arrives already cut (a partition piped by Spark or Hadoop Streaming): --shard only says which
+  // part it is, for the header and for merge.
+  if (file.path === '-') return [whole(file)];
+  if (file.size === undefined) {
+    throw new BatchGradError('INVALID_OPTION', `--shard needs a regular file to cut; ${file.path} is not one`, { option: 'shard', file: file.path });
   }
   if (file.format === 'parquet') return [{ ...whole(file), rowGroups: await rowGroupsOf(file.path, shard) }];
   if (file.format === 'arrow' || file.format === 'arrows') {

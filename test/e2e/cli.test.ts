@@ -253,7 +253,7 @@ describe('usage', () => {
     [['data/notebook.csv', '-o', '-', '--delimiter', ';;'], /--delimiter needs one ASCII character/],
     [['data/notebook.csv', '-o', '-', '--delimiter', '§'], /--delimiter needs one ASCII character other than a quote/],
     [['data/notebook.csv', '-o', '-', '--rejects', 'r.csv'], /--rejects needs --on-error skip/],
-    [['data/notebook.csv', '-o', '-', '--frobnicate'], /Unknown argument: frobnicate/],
+    [['data/notebook.csv', '-o', '-', '--frobnicate'], /unknown option --frobnicate \[INVALID_OPTION\]/],
     [['data/notebook.csv', '-o', '-', '--expr', 'w1 +* x1'], /formula: Expected expression after \+ at position 5/],
     [['data/notebook.csv', '-o', 'data/notebook.csv'], /--out data\/notebook.csv is the input file/],
   ])('refuses %j with exit code 2 and a message naming the option', async (args, message) => {

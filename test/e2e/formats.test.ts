@@ -224,7 +224,7 @@ describe('bad rows in every format', () => {
     expect(failed.stderr).toContain(`bad.parquet: row 1500 (row group ${groupOf(1500)}), column "w1": null [FIELD_NULL]`);
     const skipped = await runCli([at('bad.parquet'), '-o', at('bad.out.csv'), '--on-error', 'skip', '--rejects', at('bad.rej.csv'), '--keep', 'id']);
     expect(skipped.code).toBe(0);
-    expect(read('bad.rej.csv')).toMatch(new RegExp(`^line,code,reason,row\n1500,FIELD_NULL,.*\n2600,FIELD_NAN,.*row 2600 \\(row group ${groupOf(2600)}\\), column ""x1"": not a finite number: NaN`));
+    expect(read('bad.rej.csv')).toMatch(new RegExp(`^row,code,reason,values\n1500,FIELD_NULL,.*\n2600,FIELD_NAN,.*row 2600 \\(row group ${groupOf(2600)}\\), column ""x1"": not a finite number: NaN`));
     expect(read('bad.out.csv').trimEnd().split('\n')).toHaveLength(2999);
     // The rejected row's text holds the columns read, as JSON (a 64-bit integer as its digits).
     const row = read('bad.rej.csv').split('\n')[1]!;

@@ -27,7 +27,7 @@ describe('the command line', () => {
   it.each([
     [[], /Not enough non-option arguments/],
     [[NOTEBOOK], /Missing required argument: out/],
-    [[NOTEBOOK, '-o', '-', '--colour'], /Unknown argument: colour/],
+    [[NOTEBOOK, '-o', '-', '--colour'], /unknown option --colour \[INVALID_OPTION\]/],
   ])('gives usage errors %j the code every error has', async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);
@@ -125,7 +125,7 @@ describe('the package', () => {
     // The build itself ran before the tests (npm test); packing here must not rebuild under other tests.
     const [packed] = JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'])) as Array<{ files: Array<{ path: string }> }>;
     const files = packed!.files.map((f) => f.path);
-    for (const needed of ['LICENSE', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/batch-grad.js', 'dist/workers/thread-entry.cjs', 'dist/wasm/numbers.wasm', 'examples/csv-pipeline.mjs']) {
+    for (const needed of ['LICENSE', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/batch-grad.js', 'dist/workers/thread-entry.cjs', 'dist/wasm/numbers.wasm', 'examples/csv-pipeline.mjs', 'examples/columns.mjs', 'data/sample.csv', 'docs/library.md', 'docs/training.md']) {
       expect(files).toContain(needed);
     }
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
@@ -138,7 +138,7 @@ describe('the package', () => {
     const unpacked = join(project, 'node_modules/batch-grad');
     mkdirSync(unpacked);
     expect(spawnSync('tar', ['xzf', join(project, tarball), '-C', unpacked, '--strip-components=1']).status).toBe(0);
-    for (const dependency of ['piscina', 'csv-parse', 'yargs', 'jsep', 'apache-arrow', 'parquet-wasm', '@stdlib', 'flatbuffers', 'tslib', 'json-with-bigint', '@types']) {
+    for (const dependency of ['piscina', 'csv-parse', 'yargs', 'jsep', 'apache-arrow', 'parquet-wasm', 'hyparquet', 'hyparquet-writer', '@stdlib', 'flatbuffers', 'tslib', 'json-with-bigint', '@types']) {
       symlinkSync(join(ROOT, 'node_modules', dependency), join(project, 'node_modules', dependency));
     }
     writeFileSync(join(project, 'package.json'), '{ "type": "module" }\n');
@@ -157,6 +157,13 @@ describe('the package', () => {
       expect(`${tsc}: ${result.stdout}${result.stderr}`).toBe(`${tsc}: `);
       expect(result.status).toBe(0);
     }
+    // The examples run from the installed package, as its README tells a user.
+    for (const example of ['columns.mjs', 'csv-pipeline.mjs']) {
+      const run = spawnSync(process.execPath, [join(unpacked, 'examples', example)], { cwd: project, encoding: 'utf8' });
+      expect(`${example}: ${run.stderr}`).toBe(`${example}: `);
+      expect(run.status).toBe(0);
+    }
+    expect(readFileSync(join(project, 'grads.jsonl'), 'utf8').split('\n')).toHaveLength(1_001);
   });
 });
 

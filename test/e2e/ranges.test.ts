@@ -23,7 +23,7 @@ interface Outcome { code: number | null; output: string; rejects: string; totals
 
 /** One run: by path (ranges), or with the file's bytes on stdin (the stream path). */
 async function run(name: string, args: readonly string[], via: 'path' | 'stdin', tag: string): Promise<Outcome> {
-  const out = at(`${tag}.out`);
+  const out = at(`${tag}.csv`);
   const input = via === 'path' ? at(name) : '-';
   const skip = args.includes('skip');
   const rejects = skip ? ['--rejects', at(`${tag}.rej`)] : [];
