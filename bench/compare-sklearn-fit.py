@@ -72,6 +72,13 @@ def peak_rss_run(command):
     return time.monotonic() - started, peak / 1024
 
 
+def results_folder():
+    """$BENCH_RESULTS, or bench/results/tmp/ (ignored by git): a run never rewrites the recorded results."""
+    folder = os.environ.get('BENCH_RESULTS') or os.path.join(ROOT, 'bench', 'results', 'tmp')
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--rows', type=int, default=1_000_000)
@@ -146,7 +153,7 @@ def main():
     print(f"exponential decay, 100,000 rows: largest relative difference from scipy's curve_fit {results['curveFit']['largestRelativeDifference']:.3e}")
     m = results['memory']
     print(f"streamed fit, 3 iterations: peak RSS {m['oneX']['peakMiB']:.0f} MiB (1M rows), {m['tenX']['peakMiB']:.0f} MiB (10M rows): {m['ratio']:.2f}x")
-    with open(os.path.join(ROOT, 'bench', 'results', 'sklearn-fit.json'), 'w') as f:
+    with open(os.path.join(results_folder(), 'sklearn-fit.json'), 'w') as f:
         json.dump(results, f, indent=2)
 
 

@@ -3,7 +3,7 @@
  * Parquet job and against batch-grad's own CSV job on the same rows, 2 threads, tools in turns (median of
  * 5, 3 with --quick). Also a 10x larger Parquet file's peak memory against the 1x file's. The inputs are
  * the bench's narrow and wide datasets, converted by DuckDB (Parquet: SNAPPY, its default row groups).
- * Writes bench/results/formats.json.
+ * Writes (to $BENCH_RESULTS, else bench/results/tmp/) formats.json.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,13 +13,14 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { writeGeneratedCsv } from '../test/support/generate.js';
 import { DATASETS } from './support/datasets.js';
 import { measureProcess, median } from './support/measure.js';
+import { resultsFolder } from './support/results.js';
 
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 3 : 5;
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 const CLI = here('../src/cli/batch-grad.js');
 const DUCKDB = here('./baselines/duckdb-parquet-job.js');
-const RESULTS = join(here('.'), '..', '..', 'bench', 'results');
+const RESULTS = resultsFolder();
 const folder = mkdtempSync(join(tmpdir(), 'batch-grad-formats-'));
 const at = (name: string): string => join(folder, name);
 

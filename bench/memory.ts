@@ -2,7 +2,7 @@
  * Memory under load (a program, not a test): peak RSS of whole batch-grad processes on a ~100 MB input and
  * on a ~2 GB one (flat memory means within 10%), and with stdout read by a deliberately slow consumer
  * (backpressure means no growth). `node dist/bench/memory.js [--quick]` (quick: 20 MB and 400 MB).
- * Writes bench/results/memory.json. Generating the large file takes a minute; it is deleted afterwards.
+ * Writes (to $BENCH_RESULTS, else bench/results/tmp/) memory.json. Generating the large file takes a minute; it is deleted afterwards.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -11,11 +11,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeGeneratedCsv } from '../test/support/generate.js';
 import { highWaterMark, measureProcess } from './support/measure.js';
+import { resultsFolder } from './support/results.js';
 
 const quick = process.argv.includes('--quick');
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 const CLI = here('../src/cli/batch-grad.js');
-const RESULTS = join(here('.'), '..', '..', 'bench', 'results');
+const RESULTS = resultsFolder();
 const ROWS_PER_100MB = 965_000; // n = 2 rows of the generator are about 103.6 bytes
 
 /** Peak RSS of the CLI writing to stdout, read by a consumer that takes `bytesPerTick` every 10 ms. */

@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --quick]: whole-process throughput of batch-grad against its baselines, in one run,
- * on datasets generated here (never committed). Prints a markdown table, writes bench/results/latest.json
+ * on datasets generated here (never committed). Prints a markdown table, writes (to $BENCH_RESULTS, else bench/results/tmp/) latest.json
  * and bench/results/latest.svg, then runs bench/formats.ts (Parquet and JSON Lines). Every figure is a median of several runs, the compared tools taking turns;
  * compare ratios, not seconds.
  */
@@ -14,6 +14,7 @@ import { DATASETS } from './support/datasets.js';
 import { measureProcess, median, type ProcessMeasurement } from './support/measure.js';
 import { throughputChart } from './support/chart.js';
 import { runTapeBenchmark } from './tape.js';
+import { resultsFolder } from './support/results.js';
 
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 3 : 5;
@@ -21,7 +22,7 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 const CLI = here('../src/cli/batch-grad.js');
 const DUCKDB = here('./baselines/duckdb-job.js');
 const NOTEBOOK = here('./baselines/notebook-way.js');
-const RESULTS = join(here('.'), '..', '..', 'bench', 'results');
+const RESULTS = resultsFolder();
 
 interface Dataset { readonly name: string; readonly rows: number; readonly features: number; readonly seed: number; path: string; bytes: number }
 interface Row { readonly dataset: string; readonly tool: string; readonly seconds: number; readonly rowsPerSecond: number; readonly mbPerSecond: number; readonly peakRssMiB: number }
