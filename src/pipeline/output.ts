@@ -152,10 +152,11 @@ class AtomicFileOutput extends StreamOutput {
   }
 
   override async publish(): Promise<void> {
+    // A symbolic link is kept as itself: link() does not follow it.
     const existing = await lstat(this.target).catch(() => undefined);
-    const backup = existing?.isFile() ? sidePathFor(this.target, 'bak') : undefined;
+    const backup = existing !== undefined && !existing.isDirectory() ? sidePathFor(this.target, 'bak') : undefined;
     try {
-      if (backup !== undefined) await link(this.target, backup).catch(() => copyFile(this.target, backup));
+      if (backup !== undefined) await link(this.target, backup).catch((error: unknown) => (existing!.isFile() ? copyFile(this.target, backup) : Promise.reject(error)));
       await rename(this.temporary, this.target);
     } catch (error) {
       if (backup !== undefined) await unlink(backup).catch(() => undefined);
@@ -203,12 +204,12 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * The side files of `target` left by runs that were killed (SIGKILL, a power cut) and can no longer clean
- * up: removed, since no one else will. A backup left there is never the only copy: it was made by link()
- * before its rename.
+ * The temporaries of `target` left by runs that were killed (SIGKILL, a power cut) and can no longer clean
+ * up: removed, since no one else will. A backup (`.bak`) is left: a run killed between publishing and
+ * settling may have kept the only copy of the file it replaced there.
  */
 async function removeStaleSideFiles(target: string): Promise<void> {
-  const pattern = new RegExp(`^\\.${escapeRegExp(basename(target))}\\.(\\d+)\\.(?:tmp|bak)$`);
+  const pattern = new RegExp(`^\\.${escapeRegExp(basename(target))}\\.(\\d+)\\.tmp$`);
   const folder = dirname(target);
   const entries = await readdir(folder).catch(() => [] as string[]);
   for (const entry of entries) {

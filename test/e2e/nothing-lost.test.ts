@@ -4,7 +4,7 @@
  * every command, and clears the temporaries of runs that were killed outright.
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeGeneratedCsv } from '../support/generate.js';
@@ -137,15 +137,26 @@ describe('fit on a signal', () => {
 });
 
 describe('temporaries of killed runs', () => {
-  it('are cleared by a later run to the same output; a live process\'s are left', async () => {
+  it('are cleared by a later run to the same output; a live process\'s, and a backup, are left', async () => {
     const dead = spawnSync('true').pid!;
-    const stale = [`.cleared.csv.${dead}.tmp`, `.cleared.csv.${dead}.bak`];
-    for (const name of stale) writeFileSync(at(name), 'half-written');
+    writeFileSync(at(`.cleared.csv.${dead}.tmp`), 'half-written');
+    // A backup may be the only copy of a replaced file, if its run was killed between publish and settle.
+    const backup = `.cleared.csv.${dead}.bak`;
+    writeFileSync(at(backup), 'the file it replaced');
     const live = `.cleared.csv.${process.pid}.tmp`;
     writeFileSync(at(live), 'another run, still going');
     const result = await runCli([at('rows.csv'), '-o', at('cleared.csv')]);
     expect(result.code).toBe(0);
-    expect(readdirSync(folder.path).filter((name) => name.startsWith('.cleared.csv'))).toEqual([live]);
+    expect(readdirSync(folder.path).filter((name) => name.startsWith('.cleared.csv')).sort()).toEqual([live, backup].sort());
+  });
+
+  it('a symbolic link given as an output and rolled back is put back as the link it was', async () => {
+    writeFileSync(at('link-target.csv'), 'precious\n');
+    symlinkSync(at('link-target.csv'), at('linked.csv'));
+    const result = await runWhoseSummaryFails(at('linked.csv'), at('s5.json'));
+    expect(result.code).toBe(1);
+    expect(lstatSync(at('linked.csv')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(at('linked.csv'), 'utf8')).toBe('precious\n');
   });
 
   it('a run killed with SIGKILL leaves one, and the next run removes it', async () => {
