@@ -5,7 +5,7 @@
  * the bench's narrow and wide datasets, converted by DuckDB (Parquet: SNAPPY, its default row groups).
  * Writes (to $BENCH_RESULTS, else bench/results/tmp/) formats.json.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,7 +76,6 @@ try {
     console.log(`${name}: Parquet job / DuckDB ${r.parquetOverDuckdb.toFixed(2)}x, / CSV job ${r.parquetOverCsv.toFixed(2)}x; JSON Lines job / CSV job ${r.jsonlOverCsv.toFixed(2)}x`);
   }
   console.log(`10x Parquet file: peak RSS ${ten!.peakMiB.toFixed(0)} MiB against ${one!.peakMiB.toFixed(0)} MiB (${(ten!.peakMiB / one!.peakMiB).toFixed(2)}x)`);
-  mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, quick ? 'formats-quick.json' : 'formats.json'), `${JSON.stringify({ date: new Date().toISOString(), runs: RUNS, results }, null, 2)}\n`);
 } finally {
   rmSync(folder, { recursive: true, force: true });

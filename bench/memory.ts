@@ -5,7 +5,7 @@
  * Writes (to $BENCH_RESULTS, else bench/results/tmp/) memory.json. Generating the large file takes a minute; it is deleted afterwards.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,7 +67,6 @@ try {
   for (const run of runs) console.log(`| ${run.label} | ${run.seconds.toFixed(1)} | ${run.peakRssMiB.toFixed(0)} |`);
   const flat = large.peakRssMiB / small.peakRssMiB;
   console.log(`\nlarge / small peak RSS: ${flat.toFixed(2)} (flat if <= 1.10: ${flat <= 1.1 ? 'yes' : 'no'}); slow reader / small: ${(slow.peakRssMiB / small.peakRssMiB).toFixed(2)}`);
-  mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, quick ? 'memory-quick.json' : 'memory.json'), `${JSON.stringify({ date: new Date().toISOString(), runs, flat }, null, 2)}\n`);
 } finally {
   rmSync(folder, { recursive: true, force: true });

@@ -5,7 +5,7 @@
  * compare ratios, not seconds.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,7 +135,6 @@ try {
   ];
   console.log(lines.join('\n'));
 
-  mkdirSync(RESULTS, { recursive: true });
   const name = quick ? 'latest-quick' : 'latest';
   writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify({ machine, date: new Date().toISOString(), datasets, rows, ratios, targets, largeRun: { rows: largeRows, seconds: largeRun.seconds, peakRssMiB: largeRssMiB }, startup: { node: nodeStart.seconds, tiny: tinyRun.seconds }, tape }, null, 2)}\n`);
   writeFileSync(join(RESULTS, `${name}.svg`), throughputChart(rows, machine));

@@ -51,10 +51,10 @@ export interface FitResult {
 const isPenalised = (name: string): boolean => name !== 'b';
 
 export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
-  const { out, onIteration, onCacheEstimate, l2, maxIterations, tolerance, history, cache: cacheChoice, ...runInput } = input;
   checkKeys('fit()', input);
+  const { out, onIteration, onCacheEstimate, l2, maxIterations, tolerance, history, cache: cacheChoice, ...runInput } = input;
   const settings = fitSettingsOf({ l2, maxIterations, tolerance, history, cache: cacheChoice });
-  const options: RunOptions = { ...runOptionsOf('runFile()', { ...runInput, output: '-' }), discardOutput: true };
+  const options: RunOptions = { ...runOptionsOf({ ...runInput, output: '-' }), discardOutput: true };
   if (options.training.loss === undefined) throw new BatchGradError('INVALID_OPTION', 'fit needs a loss to minimise: give --label and --loss', { option: 'loss' });
   if (options.training.wrt !== undefined) throw new BatchGradError('INVALID_OPTION', 'fit takes the gradient with respect to every parameter; --wrt does not apply', { option: 'wrt' });
   await refuseClashingPaths(options.inputs, [['out', out], ['rejects', options.rejects]]);

@@ -8,28 +8,28 @@ import { normaliseRunOptions, type RunOptions, type RunOptionsInput } from '../p
 import { runFileWith, type RunIo } from '../pipeline/run-file.js';
 import type { RunSummary } from '../pipeline/summary.js';
 import { formulaOf, type ModelChoice } from './model-choice.js';
-import { checkKeys, type Entry } from './option-keys.js';
+import { checkKeys } from './option-keys.js';
 
 export interface RunFileOptions extends RunOptionsInput {
   /** A formula (the same as `expr`). */
   readonly model?: ModelChoice;
 }
 
-/** The options of runFile (or engine.runFile, or fit's passes), checked and settled. */
-export function runOptionsOf(entry: Entry, options: RunFileOptions): RunOptions {
-  checkKeys(entry, options);
+/** The options of runFile, engine.runFile or fit's passes, settled (each entry point checks its keys first). */
+export function runOptionsOf(options: RunFileOptions): RunOptions {
   const { model: _model, ...rest } = options;
   return normaliseRunOptions({ ...rest, expr: formulaOf(options) });
 }
 
 /** Run on a pool of its own, closed at the end. */
 export async function runFile(options: RunFileOptions, io?: RunIo): Promise<RunSummary> {
-  const settled = runOptionsOf('runFile()', options);
+  checkKeys('runFile()', options);
+  const settled = runOptionsOf(options);
   return withEngine(settled.threads, (engine) => runFileWith(engine, settled, io));
 }
 
 /** Run on an engine's pool (whose thread count wins). */
 export async function runFileOn(engine: Engine, options: RunFileOptions, io?: RunIo): Promise<RunSummary> {
   checkKeys('engine.runFile()', options);
-  return runFileWith(engine, { ...runOptionsOf('runFile()', options), threads: engine.threads }, io);
+  return runFileWith(engine, { ...runOptionsOf(options), threads: engine.threads }, io);
 }

@@ -151,7 +151,7 @@ async function merge(args: readonly string[]): Promise<void> {
   const argv = await command(args, 'batch-grad merge', '$0 <part.json..> [--summary total.json]\n\nAdds the summaries of a job\'s shards (each from --shard k/N --summary) into the summary of the whole job: the same sums, to the bit, as one run.', MERGE_OPTIONS, 'Run batch-grad merge --help for the options.\n')
     .command('$0 <parts..>', false, (y) => y.positional('parts', { type: 'string', array: true, describe: 'the shards\' summaries' }))
     .parseAsync();
-  const summary = await mergeSummaries((argv.parts as string[]).map(String), { ...(argv.summary === undefined ? {} : { summary: argv.summary }) });
+  const summary = await mergeSummaries((argv.parts as string[]).map(String), { summary: argv.summary });
   if (argv.quiet !== true) process.stderr.write(formatSummaryTable(summary));
 }
 

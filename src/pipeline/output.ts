@@ -10,6 +10,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { copyFile, link, lstat, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
@@ -186,9 +187,13 @@ class AtomicFileOutput extends StreamOutput {
   }
 }
 
-/** `.<name>.<pid>.tmp` (the output being written) or `.bak` (the file it replaces, until the run commits). */
+/**
+ * `.<name>.<host>.<pid>.tmp` (the output being written) or `.bak` (the file it replaces, until the run
+ * commits). The host is in the name because a folder may be shared between machines, where a process id
+ * says nothing about another machine's processes.
+ */
 function sidePathFor(target: string, kind: 'tmp' | 'bak'): string {
-  return join(dirname(target), `.${basename(target)}.${process.pid}.${kind}`);
+  return join(dirname(target), `.${basename(target)}.${hostname()}.${process.pid}.${kind}`);
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -204,12 +209,12 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * The temporaries of `target` left by runs that were killed (SIGKILL, a power cut) and can no longer clean
- * up: removed, since no one else will. A backup (`.bak`) is left: a run killed between publishing and
+ * The temporaries of `target` left by runs on this machine that were killed (SIGKILL, a power cut) and can
+ * no longer clean up: removed, since no one else will. Another machine's are left to it. A backup (`.bak`) is left: a run killed between publishing and
  * settling may have kept the only copy of the file it replaced there.
  */
 async function removeStaleSideFiles(target: string): Promise<void> {
-  const pattern = new RegExp(`^\\.${escapeRegExp(basename(target))}\\.(\\d+)\\.tmp$`);
+  const pattern = new RegExp(`^\\.${escapeRegExp(basename(target))}\\.${escapeRegExp(hostname())}\\.(\\d+)\\.tmp$`);
   const folder = dirname(target);
   const entries = await readdir(folder).catch(() => [] as string[]);
   for (const entry of entries) {

@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeGeneratedCsv } from '../support/generate.js';
@@ -137,17 +138,20 @@ describe('fit on a signal', () => {
 });
 
 describe('temporaries of killed runs', () => {
-  it('are cleared by a later run to the same output; a live process\'s, and a backup, are left', async () => {
+  it('are cleared by a later run to the same output; a live process\'s, another host\'s and a backup are left', async () => {
     const dead = spawnSync('true').pid!;
-    writeFileSync(at(`.cleared.csv.${dead}.tmp`), 'half-written');
+    writeFileSync(at(`.cleared.csv.${hostname()}.${dead}.tmp`), 'half-written');
     // A backup may be the only copy of a replaced file, if its run was killed between publish and settle.
-    const backup = `.cleared.csv.${dead}.bak`;
+    const backup = `.cleared.csv.${hostname()}.${dead}.bak`;
     writeFileSync(at(backup), 'the file it replaced');
-    const live = `.cleared.csv.${process.pid}.tmp`;
+    const live = `.cleared.csv.${hostname()}.${process.pid}.tmp`;
     writeFileSync(at(live), 'another run, still going');
+    // In a folder shared between machines, a process id of another host says nothing here.
+    const elsewhere = `.cleared.csv.another-host.${dead}.tmp`;
+    writeFileSync(at(elsewhere), 'another machine\'s run');
     const result = await runCli([at('rows.csv'), '-o', at('cleared.csv')]);
     expect(result.code).toBe(0);
-    expect(readdirSync(folder.path).filter((name) => name.startsWith('.cleared.csv')).sort()).toEqual([live, backup].sort());
+    expect(readdirSync(folder.path).filter((name) => name.startsWith('.cleared.csv')).sort()).toEqual([live, backup, elsewhere].sort());
   });
 
   it('a symbolic link given as an output and rolled back is put back as the link it was', async () => {
