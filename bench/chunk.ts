@@ -5,8 +5,8 @@
  */
 import { DecimalReader } from '../src/compute/numbers/decimal-reader.js';
 import { LineWriter } from '../src/compute/numbers/line-writer.js';
-import { processChunk, type ParserChoice } from '../src/compute/process-chunk.js';
-import { resolveJob } from '../src/compute/resolve-job.js';
+import { processChunk, type ParserChoice } from '../src/compute/csv/process-chunk.js';
+import { resolveJob } from '../src/compute/job/resolve-job.js';
 import { generatedChunk } from '../test/support/generate.js';
 import { median } from './support/measure.js';
 

@@ -6,9 +6,9 @@
  * the medians. Usage: build each version (e.g. `git stash && npm run build && cp -r dist /tmp/before &&
  * git stash pop && npm run build`), then `node dist/bench/compare-builds.js /tmp/before dist`.
  *
- * Whole runs: `node dist/bench/compare-builds.js --whole narrow|wide <dist A> <dist B>` runs each build's
- * CLI on the bench's narrow or wide file (2 threads), seven times each in turns, and prints the median wall
- * time and peak memory. A CLI needs its checkout around it (node_modules, package.json), so each dist
+ * Whole runs: `node dist/bench/compare-builds.js --whole narrow|wide [--parquet] <dist A> <dist B>` runs each
+ * build's CLI on the bench's narrow or wide file (2 threads; with --parquet, the file converted to Parquet by
+ * DuckDB and written as Parquet), seven times each in turns, and prints the median wall time and peak memory. A CLI needs its checkout around it (node_modules, package.json), so each dist
  * folder must be a built checkout's own: for the old version, e.g. `git worktree add /tmp/before <commit>
  * && cd /tmp/before && npm ci && npm run build`, then compare /tmp/before/dist with dist.
  */
@@ -23,11 +23,12 @@ import { measureProcess, median } from './support/measure.js';
 const CHUNK_ROWS = 400_000;
 const WHOLE_RUNS = 7;
 
-const args = process.argv.slice(2);
+const args = process.argv.slice(2).filter((arg) => arg !== '--parquet');
+const parquet = process.argv.includes('--parquet');
 const whole = args[0] === '--whole' ? (args[1] as DatasetName) : undefined;
 const [before, after] = whole === undefined ? args : args.slice(2);
 if (before === undefined || after === undefined || (whole !== undefined && !(whole in DATASETS))) {
-  console.error('usage: node dist/bench/compare-builds.js [--whole narrow|wide] <dist folder A> <dist folder B>');
+  console.error('usage: node dist/bench/compare-builds.js [--whole narrow|wide [--parquet]] <dist folder A> <dist folder B>');
   process.exit(2);
 }
 
@@ -45,8 +46,8 @@ async function perChunk(): Promise<void> {
   /** processChunk from one build's dist folder, bound to the generated chunk. */
   const chunkRunner = async (dist: string): Promise<() => void> => {
     const load = (path: string): Promise<Record<string, unknown>> => import(pathToFileURL(resolve(dist, path)).href);
-    const { processChunk } = (await load('src/compute/process-chunk.js')) as typeof import('../src/compute/process-chunk.js');
-    const { resolveJob } = (await load('src/compute/resolve-job.js')) as typeof import('../src/compute/resolve-job.js');
+    const { processChunk } = (await load('src/compute/process-chunk.js')) as typeof import('../src/compute/csv/process-chunk.js');
+    const { resolveJob } = (await load('src/compute/resolve-job.js')) as typeof import('../src/compute/job/resolve-job.js');
     const job = resolveJob(header, { keep: [], delimiter: ',', onError: 'fail', file: 'bench', collectRejects: false });
     return () => void processChunk(job, { seq: 0, bytes: body, firstLine: 2 });
   };
@@ -65,17 +66,25 @@ async function perChunk(): Promise<void> {
 async function wholeRuns(name: DatasetName): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'batch-grad-compare-'));
   try {
-    const input = join(folder, `${name}.csv`);
-    await writeGeneratedCsv(input, DATASETS[name]);
+    const csv = join(folder, `${name}.csv`);
+    await writeGeneratedCsv(csv, DATASETS[name]);
+    const input = parquet ? join(folder, `${name}.parquet`) : csv;
+    if (parquet) {
+      const { DuckDBInstance } = await import('@duckdb/node-api');
+      const db = await (await DuckDBInstance.create(':memory:')).connect();
+      await db.run(`COPY (SELECT * FROM read_csv('${csv}')) TO '${input}' (FORMAT parquet, COMPRESSION snappy)`);
+      db.closeSync();
+    }
+    const out = join(folder, parquet ? 'out.parquet' : 'out.csv');
     const cli = { A: resolve(before!, 'src/cli/batch-grad.js'), B: resolve(after!, 'src/cli/batch-grad.js') };
     const runs = await inTurns(WHOLE_RUNS, async (build) => {
-      const result = await measureProcess(process.execPath, [cli[build], input, '--out', join(folder, 'out.csv'), '--threads', '2']);
+      const result = await measureProcess(process.execPath, [cli[build], input, '--out', out, '--threads', '2']);
       if (result.code !== 0) throw new Error(`${cli[build]} failed (${result.code}): ${result.stderr}`);
       return result;
     });
     const seconds = (build: 'A' | 'B'): number => median(runs[build].map((r) => r.seconds));
     const mib = (build: 'A' | 'B'): string => (median(runs[build].map((r) => r.peakRssBytes)) / 2 ** 20).toFixed(0);
-    console.log(`${name}, 2 threads, median of ${WHOLE_RUNS} in turns: A (${before}) ${seconds('A').toFixed(3)} s, ${mib('A')} MiB; `
+    console.log(`${name}${parquet ? ' Parquet' : ' CSV'}, 2 threads, median of ${WHOLE_RUNS} in turns: A (${before}) ${seconds('A').toFixed(3)} s, ${mib('A')} MiB; `
       + `B (${after}) ${seconds('B').toFixed(3)} s, ${mib('B')} MiB: B/A ${(seconds('B') / seconds('A')).toFixed(3)}`);
   } finally {
     rmSync(folder, { recursive: true, force: true });

@@ -11,20 +11,12 @@
  */
 export { computeColumns, type ColumnsResult, type InputColumns } from './api/columns.js';
 export { createEngine, gradients, gradientsTable, gradStream, BatchGradEngine, type EngineOptions } from './api/batch-grad-engine.js';
-export type { GradientJob, GradientOptions } from './api/gradients.js';
+export type { GradientJob, GradientOptions, InputRecord, OutputRecord, RejectedRecord, RejectedRow } from './api/gradients.js';
 export type { GradTransform } from './api/grad-transform.js';
-export type { InputRecord, OutputRecord, RejectedRecord } from './api/record-run.js';
-export type { ModelChoice } from './api/model-choice.js';
-export { runFile, type RunFileOptions } from './api/run-file.js';
-export type { RunIo } from './pipeline/run-file.js';
-export { mergeSummaries } from './api/merge.js';
-export type { MergeOptions } from './pipeline/merge-summaries.js';
-export { fit, type FitOptions, type FitResult } from './api/fit.js';
-export type { IterationLog } from './core/optimize/lbfgs.js';
-export type { RunSummary, ColumnTotals } from './pipeline/summary.js';
-export { formatSummaryTable } from './pipeline/summary-table.js';
-export type { RejectedRow } from './compute/process-chunk.js';
-export { DEFAULT_BATCH_SIZE, type RunOptionsInput } from './pipeline/options.js';
-export { FORMATS, PARQUET_COMPRESSIONS, type Format, type ParquetCompression } from './compute/formats.js';
+export type { ModelChoice } from './api/options/model-choice.js';
+export { runFile, formatSummaryTable, type RunFileOptions, type RunIo, type RunOptionsInput, type RunSummary, type ColumnTotals } from './api/run-file.js';
+export { mergeSummaries, type MergeOptions } from './api/merge.js';
+export { fit, type FitOptions, type FitResult, type IterationLog } from './api/fit.js';
+export { DEFAULT_BATCH_SIZE, FORMATS, PARQUET_COMPRESSIONS, TASK_SIZES, type Format, type ParquetCompression } from './api/choices.js';
 export { BatchGradError, ERROR_CODES, isBatchGradError, type ErrorCode, type ErrorContext } from './errors.js';
 export * from './core/index.js';

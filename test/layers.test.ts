@@ -58,6 +58,39 @@ function violations(): string[] {
   return found;
 }
 
+/** Import cycles among `files` (static imports, type-only included): each as the list of its modules. */
+function cycles(files: readonly string[], importsOfFile: (file: string) => string[] = importsOf): string[][] {
+  const known = new Set(files);
+  const edges = new Map(files.map((file) => [file, importsOfFile(file).filter((target) => known.has(target))]));
+  // Tarjan's strongly connected components; a component of more than one module is a cycle.
+  let index = 0;
+  const order = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const found: string[][] = [];
+  const visit = (file: string): void => {
+    order.set(file, index);
+    low.set(file, index++);
+    stack.push(file);
+    for (const next of edges.get(file)!) {
+      if (!order.has(next)) {
+        visit(next);
+        low.set(file, Math.min(low.get(file)!, low.get(next)!));
+      } else if (stack.includes(next)) low.set(file, Math.min(low.get(file)!, order.get(next)!));
+    }
+    if (low.get(file) === order.get(file)) {
+      const component: string[] = [];
+      for (let top = stack.pop()!; ; top = stack.pop()!) {
+        component.push(top);
+        if (top === file) break;
+      }
+      if (component.length > 1 || edges.get(file)!.includes(file)) found.push(component.sort());
+    }
+  };
+  for (const file of files) if (!order.has(file)) visit(file);
+  return found;
+}
+
 describe('the layers', () => {
   it('point one way: no module imports a layer above its own', () => {
     expect(violations()).toEqual([]);
@@ -66,7 +99,25 @@ describe('the layers', () => {
   it('are checked on real imports (the reader finds the ones it must refuse)', () => {
     expect(importsOf('src/cli/main.ts')).toContain('src/index.ts');
     expect(importsOf('workers/thread-entry.cts')).toEqual(expect.arrayContaining(['src/engine/protocol.ts', 'workers/grad-worker.ts']));
-    expect(importsOf('src/pipeline/csv-run.ts')).toContain('src/compute/process-chunk.ts');
+    expect(importsOf('src/pipeline/sources/csv-stream.ts')).toContain('src/compute/csv/process-chunk.ts');
     expect(layerOf('src/compute/numbers/grammar.ts')).toBe('compute');
+    const graph: Record<string, string[]> = { a: ['b'], b: ['c'], c: ['a'], d: ['a'], e: ['e'] };
+    expect(cycles(Object.keys(graph), (file) => graph[file]!)).toEqual([['a', 'b', 'c'], ['e']]);
+  });
+
+  it('give the package entry the api, the core and the error table only: nothing from below the api', () => {
+    const below = importsOf('src/index.ts').filter((target) => !(target.startsWith('src/api/') || target.startsWith('src/core/') || target === 'src/errors.ts'));
+    expect(below).toEqual([]);
+  });
+
+  it('are rooms of at most a dozen modules: no folder of src/ holds more than 12 source files directly', () => {
+    const byFolder = new Map<string, number>();
+    for (const file of filesUnder('src')) byFolder.set(dirname(file), (byFolder.get(dirname(file)) ?? 0) + 1);
+    const crowded = [...byFolder].filter(([, count]) => count > 12).map(([folder, count]) => `${folder}: ${count}`);
+    expect(crowded).toEqual([]);
+  });
+
+  it('have no import circle anywhere in src/ or workers/', () => {
+    expect(cycles(['src', 'workers'].flatMap(filesUnder))).toEqual([]);
   });
 });

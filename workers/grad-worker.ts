@@ -5,11 +5,11 @@
  * between threads.
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { runModel } from '../src/compute/model-tape.js';
+import { runModel } from '../src/compute/job/model-tape.js';
 import { exactSumOf } from '../src/compute/exact-sum.js';
 import { openSync, closeSync, readSync } from 'node:fs';
-import { processChunk } from '../src/compute/process-chunk.js';
-import { processRange } from '../src/compute/process-range.js';
+import { processChunk } from '../src/compute/csv/process-chunk.js';
+import { processRange } from '../src/compute/csv/process-range.js';
 import { injectedFault } from './fault-injection.js';
 import type { ChunkRequest, ColumnsRequest, ColumnsResponse, RangeRequest, WorkerRequest } from '../src/engine/protocol.js';
 import { detachEarly } from './detach-early.js';
@@ -20,7 +20,7 @@ export default function gradWorker(request: WorkerRequest): unknown {
   if (request.kind === 'batch') {
     injectedFault(request.task.seq);
     // The columnar decoders are loaded with the first batch: a CSV run's threads start without them.
-    return import('../src/compute/process-batch.js')
+    return import('../src/compute/columnar/process-batch.js')
       .then(({ processBatch }) => processBatch(request.job, request.task))
       .then((result) => transferring(result, [result.output.buffer, ...(result.inputs ?? []).map((c) => c.buffer)]));
   }

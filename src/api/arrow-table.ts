@@ -7,24 +7,22 @@ import type { RecordBatch, Table } from 'apache-arrow';
 import { userArrow } from '../compute/columnar/libraries.js';
 import { BatchGradError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
-import { startRecordBatchRun } from '../pipeline/batch-run.js';
-import { batchSizeOf, onErrorOf, trainingOf } from '../pipeline/options.js';
+import { jobFor, startRun } from '../pipeline/run.js';
+import { recordBatches } from '../pipeline/sources/arrow.js';
 import type { RunSummary } from '../pipeline/summary.js';
-import type { GradientOptions } from './gradients.js';
-import { formulaOf } from './model-choice.js';
+import { gradientChoices, type GradientChoices, type GradientOptions } from './gradient-options.js';
 
 /** The result batches for `batches` (all with `schema`'s columns), in order, and the summary at the end. */
 export async function* arrowResults(
-  engine: Engine, header: readonly string[], batches: AsyncIterable<RecordBatch>, options: GradientOptions, done: (summary: RunSummary) => void,
+  engine: Engine, header: readonly string[], batches: AsyncIterable<RecordBatch>, choices: GradientChoices, signal: AbortSignal | undefined, done: (summary: RunSummary) => void,
 ): AsyncGenerator<RecordBatch> {
-  const run = await startRecordBatchRun(engine, header, batches, {
-    expr: formulaOf(options), keep: options.keep ?? [], delimiter: ',', onError: onErrorOf(options.onError),
-    batchSize: batchSizeOf(options.batchSize), signal: options.signal, training: trainingOf(options),
-    file: '<arrow>', collectRejects: options.onReject !== undefined, outputEncoding: { encoding: 'arrow', delimiter: ',' },
-  });
+  engine.assertOpen();
+  void engine.start().catch(() => undefined);
+  const source = await recordBatches(engine, header, batches, { file: '<arrow>', batchSize: choices.batchSize, signal });
+  const run = startRun(engine, source, jobFor(header, { ...choices, file: '<arrow>', delimiter: ',', outputEncoding: { encoding: 'arrow', delimiter: ',' } }), signal);
   const { tableFromIPC } = await userArrow();
   for await (const result of run.results) {
-    for (const rejected of result.rejects) options.onReject?.(rejected);
+    for (const rejected of result.rejects) choices.onReject?.(rejected);
     yield* tableFromIPC(result.output).batches;
   }
   done(run.summary.result('<arrow>', '<arrow>'));
@@ -53,6 +51,6 @@ export async function tableOfGradients(engine: Engine, input: Table | Uint8Array
   const source = (async function* () {
     yield* table.batches;
   })();
-  for await (const batch of arrowResults(engine, header, source, options, () => undefined)) batches.push(batch);
+  for await (const batch of arrowResults(engine, header, source, gradientChoices(options), options.signal, () => undefined)) batches.push(batch);
   return batches.length > 0 ? new ArrowTable(batches) : new ArrowTable();
 }

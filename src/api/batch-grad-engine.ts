@@ -8,14 +8,14 @@
  *   await engine.runFile({ input: 'data.csv', output: 'grads.csv' });
  */
 import { Engine } from '../engine/engine.js';
-import { threadsOf } from '../pipeline/options.js';
+import { threadsOf } from './options/checks.js';
 import type { RunIo } from '../pipeline/run-file.js';
 import { runFileOn, type RunFileOptions } from './run-file.js';
-import { checkKeys } from './option-keys.js';
+import { checkKeys } from './options/option-keys.js';
 import type { RunSummary } from '../pipeline/summary.js';
 import { GradTransform } from './grad-transform.js';
 import { gradientJob, type GradientJob, type GradientOptions } from './gradients.js';
-import type { InputRecord, OutputRecord } from './record-run.js';
+import type { InputRecord, OutputRecord } from './gradients.js';
 import type { RecordBatch, Table } from 'apache-arrow';
 import { tableOfGradients } from './arrow-table.js';
 

@@ -2,13 +2,13 @@
  * Values and gradients over columns already in memory, computed on the calling thread with the compiled
  * tape: for small data, tests and notebooks. The same tape and numbers as the CLI.
  */
-import { binaryLabelReason, isBinaryLabel } from '../compute/labels.js';
-import { runModel } from '../compute/model-tape.js';
-import { resolveJob } from '../compute/resolve-job.js';
+import { binaryLabelReason, isBinaryLabel } from '../compute/job/labels.js';
+import { runModel } from '../compute/job/model-tape.js';
+import { resolveJob } from '../compute/job/resolve-job.js';
 import { BatchGradError } from '../errors.js';
-import { trainingOf, type TrainingInput } from '../pipeline/options.js';
-import { expectedFeatures, formulaOf, type ModelChoice } from './model-choice.js';
-import { checkKeys } from './option-keys.js';
+import { trainingOf, type TrainingInput } from './options/training.js';
+import { expectedFeatures, formulaOf, type ModelChoice } from './options/model-choice.js';
+import { checkKeys } from './options/option-keys.js';
 
 export type InputColumns = Readonly<Record<string, Float64Array | readonly number[]>>;
 

@@ -6,17 +6,23 @@
  * same bits for any thread count, batch size or shard split.
  */
 import { lbfgs, type IterationLog, type LbfgsStatus } from '../core/optimize/lbfgs.js';
+import { interrupted } from '../engine/abort.js';
 import { Engine } from '../engine/engine.js';
 import { BatchGradError } from '../errors.js';
-import { fitSettingsOf, threadsOf, type FitSettingsInput, type RunOptions } from '../pipeline/options.js';
-import { runOptionsOf, type RunFileOptions } from './run-file.js';
+import { commitAll, openOutput } from '../pipeline/io/output.js';
+import { refuseClashingPaths } from '../pipeline/io/output-paths.js';
 import { runFileWith, type RunIo } from '../pipeline/run-file.js';
-import { commitAll, openOutput } from '../pipeline/output.js';
-import { refuseClashingPaths } from '../pipeline/output-paths.js';
-import { interrupted } from '../engine/abort.js';
+import type { RunPlan } from '../pipeline/run-plan.js';
+import { startRun } from '../pipeline/run.js';
+import type { CachedColumns } from '../pipeline/sources/cached-columns.js';
 import type { RunSummary } from '../pipeline/summary.js';
-import { InputCache, type CacheEstimate } from './fit-cache.js';
-import { checkKeys } from './option-keys.js';
+import { cacheFor, type CacheEstimate } from './fit-cache.js';
+import { checkKeys } from './options/option-keys.js';
+import { fitSettingsOf, type FitSettingsInput } from './options/fit-settings.js';
+import { runPlanOf, type RunFileOptions } from './run-file.js';
+
+export type { CacheEstimate } from './fit-cache.js';
+export type { IterationLog } from '../core/optimize/lbfgs.js';
 
 export type FitOptions = Omit<RunFileOptions, 'output' | 'summary' | 'wrt' | 'to' | 'shard' | 'keep' | 'compression'> & FitSettingsInput & {
   /** Where to write the result as JSON (model.json), or '-' for stdout. */
@@ -54,17 +60,17 @@ export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
   checkKeys('fit()', input);
   const { out, onIteration, onCacheEstimate, l2, maxIterations, tolerance, history, cache: cacheChoice, ...runInput } = input;
   const settings = fitSettingsOf({ l2, maxIterations, tolerance, history, cache: cacheChoice });
-  const options: RunOptions = { ...runOptionsOf({ ...runInput, output: '-' }), discardOutput: true };
+  const options: RunPlan = { ...(await runPlanOf({ ...runInput, output: '-' })), discardOutput: true };
   if (options.training.loss === undefined) throw new BatchGradError('INVALID_OPTION', 'fit needs a loss to minimise: give --label and --loss', { option: 'loss' });
   if (options.training.wrt !== undefined) throw new BatchGradError('INVALID_OPTION', 'fit takes the gradient with respect to every parameter; --wrt does not apply', { option: 'wrt' });
   await refuseClashingPaths(options.inputs, [['out', out], ['rejects', options.rejects]]);
   const { signal } = options;
-  const engine = new Engine(threadsOf(input.threads));
+  const engine = new Engine(options.threads);
   const output = out === undefined ? undefined : await openOutput(out, (io ?? { stdout: process.stdout }).stdout);
   try {
     // Pass 1 at the starting values: it names the parameters, counts the rows, writes any rejects, and with
     // `cache` keeps each batch's model inputs for the passes after it.
-    const cache = settings.cache ? await InputCache.forInputs(options, onCacheEstimate) : undefined;
+    const cache = settings.cache ? await cacheFor(options, onCacheEstimate) : undefined;
     const first = await runFileWith(engine, { ...options, ...(cache ? { onInputs: cache.add } : {}) }, io);
     const names = Object.keys(first.params ?? {});
     if (names.length === 0) {
@@ -76,7 +82,7 @@ export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
     const passAt = async (x: Float64Array): Promise<RunSummary> => {
       const params = { ...options.training.params, ...Object.fromEntries(names.map((name, k) => [name, x[k]!])) };
       if (signal?.aborted) throw interrupted(signal);
-      if (cache !== undefined) return cache.pass(engine, params, signal);
+      if (cache !== undefined) return cachedPass(engine, cache, params, signal);
       // Rows are rejected (and counted) by the first pass; later ones skip the same rows silently.
       return runFileWith(engine, { ...options, rejects: undefined, training: { ...options.training, params } }, io);
     };
@@ -126,4 +132,11 @@ export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
   } finally {
     await engine.close();
   }
+}
+
+/** A pass over the cached inputs with `params`: the summary a streamed pass would give. */
+async function cachedPass(engine: Engine, cache: CachedColumns, params: Readonly<Record<string, number>>, signal: AbortSignal | undefined): Promise<RunSummary> {
+  const run = startRun(engine, cache.source(engine, signal), cache.jobWith(params), signal);
+  for await (const _ of run.results) void _;
+  return run.summary.result('<cache>', '<none>');
 }

@@ -4,39 +4,23 @@
  * (exactly the CLI's output); with `input: 'arrow'`, record batches in give record batches out.
  * The dataset's totals are `job.summary`, settled when the iteration ends.
  */
-import { startBatchRun } from '../pipeline/batch-run.js';
-import { startCsvRun, type CsvRun } from '../pipeline/csv-run.js';
-import type { Engine } from '../engine/engine.js';
-import { batchSizeOf, delimiterOf, onErrorOf, trainingOf, type TrainingInput } from '../pipeline/options.js';
-import type { RejectedRow } from '../compute/process-chunk.js';
-import { SummaryAccumulator, type RunSummary } from '../pipeline/summary.js';
-import { formulaOf, type ModelChoice } from './model-choice.js';
-import { RecordRun, type InputRecord, type OutputRecord, type RejectedRecord } from './record-run.js';
-import { arrowResults } from './arrow-table.js';
 import type { RecordBatch } from 'apache-arrow';
+import { headerLine } from '../compute/output-header.js';
+import type { TaskResult } from '../compute/task-result.js';
+import type { Engine } from '../engine/engine.js';
+import type { Source } from '../pipeline/source.js';
+import { jobFor, startRun } from '../pipeline/run.js';
+import { csvStream } from '../pipeline/sources/csv-stream.js';
+import { jsonLines } from '../pipeline/sources/jsonl.js';
+import { records as recordSource, type InputRecord, type OutputRecord } from '../pipeline/sources/records.js';
+import { taskBytesFor } from '../pipeline/sizing.js';
+import { SummaryAccumulator, type RunSummary } from '../pipeline/summary.js';
+import { arrowResults } from './arrow-table.js';
+import { gradientChoices, type GradientOptions } from './gradient-options.js';
 
-export interface GradientOptions extends TrainingInput {
-  /** The logistic model (default; n from the columns, or `{ features: n }`), or a formula. */
-  readonly model?: ModelChoice;
-  /** A formula (the same as `model: formula`). */
-  readonly expr?: string;
-  /** Columns copied to each result. */
-  readonly keep?: readonly string[];
-  readonly onError?: 'fail' | 'skip';
-  /** Called for each record skipped under `onError: 'skip'`. */
-  readonly onReject?: (rejected: RejectedRecord | RejectedRow) => void;
-  /** Rows per task sent to a worker. */
-  readonly batchSize?: number;
-  readonly signal?: AbortSignal;
-  /**
-   * `records` (default): objects or arrays in, objects out. `csv`: bytes or strings in, CSV bytes out.
-   * `jsonl`: JSON Lines bytes or strings in, JSON Lines bytes out. `arrow`: apache-arrow RecordBatches in
-   * (all of one schema), RecordBatches of results out. (Parquet needs its footer first: use runFile.)
-   */
-  readonly input?: 'records' | 'csv' | 'jsonl' | 'arrow';
-  /** For `input: 'csv'`: the field delimiter (default `,`). */
-  readonly delimiter?: string;
-}
+export type { InputRecord, OutputRecord, RejectedRecord } from '../pipeline/sources/records.js';
+export type { RejectedRow } from '../compute/task-result.js';
+export type { GradientOptions } from './gradient-options.js';
 
 export interface GradientJob<T> extends AsyncIterable<T> {
   /** Counts, sums and means over all rows; resolves when the iteration has finished. */
@@ -48,30 +32,34 @@ export function gradientJob(engine: Engine, source: AsyncIterable<unknown> | Ite
   const summary = new Promise<RunSummary>((resolve, reject) => (settle = { resolve, reject }));
   // Nobody has to await the summary; a failure is also thrown by the iteration itself.
   summary.catch(() => undefined);
-  const batchSize = batchSizeOf(options.batchSize);
-  const delimiter = delimiterOf(options.delimiter);
-  const common = {
-    expr: formulaOf(options), keep: options.keep ?? [], onError: onErrorOf(options.onError), batchSize, signal: options.signal,
-    training: trainingOf(options),
-  };
+  const { signal } = options;
+  // Checked when the job is made, not when it is first iterated.
+  const choices = gradientChoices(options);
 
   async function* records(): AsyncGenerator<OutputRecord> {
-    const run = new RecordRun(engine, { ...common, onReject: options.onReject });
-    yield* run.run(toAsync(source) as AsyncIterable<InputRecord>);
-    const totals = run.totals ?? new SummaryAccumulator([]);
-    settle.resolve(totals.result('<records>', '<records>'));
+    engine.assertOpen();
+    const input = await recordSource(engine, toAsync(source) as AsyncIterable<InputRecord>, { batchSize: choices.batchSize, onReject: options.onReject, signal });
+    if (input === undefined) {
+      settle.resolve(new SummaryAccumulator([]).result('<records>', '<records>'));
+      return;
+    }
+    const run = startRun(engine, input, jobFor(input.header, { ...choices, file: '<records>', delimiter: ',', collectRejects: false }), signal);
+    for await (const result of run.results) yield* result.records;
+    settle.resolve(run.summary.result('<records>', '<records>'));
   }
 
   /** Bytes in, bytes of the same text format out: the CLI's pipeline on a stream. */
   async function* text(): AsyncGenerator<Uint8Array> {
+    const jsonl = options.input === 'jsonl';
+    const job = { ...choices, file: '<stream>', ...(jsonl ? { outputEncoding: { encoding: 'jsonl' as const, delimiter: ',' } } : {}) };
     const bytes = (async function* () {
       for await (const piece of toAsync(source)) yield typeof piece === 'string' ? Buffer.from(piece) : (piece as Uint8Array);
     })();
-    const runOptions = { ...common, delimiter, file: '<stream>', collectRejects: options.onReject !== undefined };
-    const run: CsvRun = options.input === 'jsonl'
-      ? await startBatchRun(engine, { path: undefined, bytes }, 'jsonl', { ...runOptions, outputEncoding: { encoding: 'jsonl', delimiter: ',' } })
-      : await startCsvRun(engine, bytes, runOptions);
-    if (run.header.length > 0) yield run.header;
+    engine.assertOpen();
+    const opened = { file: job.file, batchSize: choices.batchSize, taskBytes: taskBytesFor(job.outputEncoding), signal };
+    const input: Source<unknown, unknown, TaskResult> = jsonl ? await jsonLines(engine, bytes, opened) : await csvStream(engine, bytes, { ...opened, delimiter: choices.delimiter });
+    const run = startRun(engine, input, jobFor(input.header, job), signal);
+    if (!jsonl) yield headerLine(run.job);
     for await (const result of run.results) {
       for (const rejected of result.rejects) options.onReject?.(rejected);
       yield result.output;
@@ -91,7 +79,7 @@ export function gradientJob(engine: Engine, source: AsyncIterable<unknown> | Ite
       yield first.value;
       yield* batches;
     })();
-    yield* arrowResults(engine, header, all, options, (summary) => settle.resolve(summary));
+    yield* arrowResults(engine, header, all, choices, signal, (done) => settle.resolve(done));
   }
 
   const generate = options.input === 'csv' || options.input === 'jsonl' ? text : options.input === 'arrow' ? arrowBatches : records;

@@ -4,11 +4,17 @@
  */
 import type { Engine } from '../engine/engine.js';
 import { withEngine } from '../engine/engine.js';
-import { normaliseRunOptions, type RunOptions, type RunOptionsInput } from '../pipeline/options.js';
 import { runFileWith, type RunIo } from '../pipeline/run-file.js';
+import type { RunPlan } from '../pipeline/run-plan.js';
 import type { RunSummary } from '../pipeline/summary.js';
-import { formulaOf, type ModelChoice } from './model-choice.js';
-import { checkKeys } from './option-keys.js';
+import { formulaOf, type ModelChoice } from './options/model-choice.js';
+import { checkKeys } from './options/option-keys.js';
+import { settleRunOptions, type RunOptionsInput } from './options/run-options.js';
+
+export type { RunIo } from '../pipeline/run-file.js';
+export { formatSummaryTable } from '../pipeline/summary-table.js';
+export type { ColumnTotals, RunSummary } from '../pipeline/summary.js';
+export type { RunOptionsInput } from './options/run-options.js';
 
 export interface RunFileOptions extends RunOptionsInput {
   /** A formula (the same as `expr`). */
@@ -16,20 +22,20 @@ export interface RunFileOptions extends RunOptionsInput {
 }
 
 /** The options of runFile, engine.runFile or fit's passes, settled (each entry point checks its keys first). */
-export function runOptionsOf(options: RunFileOptions): RunOptions {
+export function runPlanOf(options: RunFileOptions): Promise<RunPlan> {
   const { model: _model, ...rest } = options;
-  return normaliseRunOptions({ ...rest, expr: formulaOf(options) });
+  return settleRunOptions({ ...rest, expr: formulaOf(options) });
 }
 
 /** Run on a pool of its own, closed at the end. */
 export async function runFile(options: RunFileOptions, io?: RunIo): Promise<RunSummary> {
   checkKeys('runFile()', options);
-  const settled = runOptionsOf(options);
-  return withEngine(settled.threads, (engine) => runFileWith(engine, settled, io));
+  const plan = await runPlanOf(options);
+  return withEngine(plan.threads, (engine) => runFileWith(engine, plan, io));
 }
 
 /** Run on an engine's pool (whose thread count wins). */
 export async function runFileOn(engine: Engine, options: RunFileOptions, io?: RunIo): Promise<RunSummary> {
   checkKeys('engine.runFile()', options);
-  return runFileWith(engine, { ...runOptionsOf(options), threads: engine.threads }, io);
+  return runFileWith(engine, { ...(await runPlanOf(options)), threads: engine.threads }, io);
 }

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type Options } from 'yargs';
 import {
-  BatchGradError, DEFAULT_BATCH_SIZE, ERROR_CODES, fit, FORMATS, formatSummaryTable, LOSSES, mergeSummaries, PARQUET_COMPRESSIONS, runFile,
+  BatchGradError, DEFAULT_BATCH_SIZE, ERROR_CODES, fit, FORMATS, formatSummaryTable, LOSSES, mergeSummaries, PARQUET_COMPRESSIONS, runFile, TASK_SIZES,
 } from '../index.js';
 import { unknownOptionMessage } from './suggest.js';
 
@@ -16,6 +16,8 @@ import { unknownOptionMessage } from './suggest.js';
 // No V8 flags are set from here: flags set after start miss the heap already running this thread, and
 // Node documents them as unsafe (what was tried is in docs/performance.md). Memory is kept flat by the
 // workers' own young-generation cap (engine/pool.ts).
+
+const mib = (bytes: number): number => bytes / 2 ** 20;
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -47,7 +49,7 @@ const MODEL_AND_INPUT_OPTIONS = {
   ...COMMON_OPTIONS,
   progress: { type: 'boolean', describe: 'show a progress bar on stderr within each pass [default: on when stderr is a terminal]' },
   threads: { alias: 't', type: 'string', describe: 'worker threads [default: available parallelism]', requiresArg: true },
-  'batch-size': { type: 'string', describe: `rows per task [default: ${DEFAULT_BATCH_SIZE}, Parquet output 122880; a CSV file: 4 MiB ranges, 1 MiB with quotes]`, requiresArg: true },
+  'batch-size': { type: 'string', describe: `rows per task [default: ${DEFAULT_BATCH_SIZE}, Parquet output ${TASK_SIZES.parquetRows}; a CSV file: ${mib(TASK_SIZES.rangeBytes)} MiB ranges, ${mib(TASK_SIZES.quotedRangeBytes)} MiB with quotes]`, requiresArg: true },
   expr: { alias: 'e', type: 'string', describe: 'a formula to use instead of the logistic model, e.g. "w*x1 + w*x2"', requiresArg: true },
   features: { type: 'string', describe: 'the logistic model over these columns, comma-separated, with parameters w_<feature> and b', requiresArg: true },
   params: { type: 'string', describe: 'a JSON file of parameter values (name -> number), e.g. a fit\'s model.json', requiresArg: true },

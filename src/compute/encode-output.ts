@@ -8,8 +8,8 @@ import type { Data, DataType } from 'apache-arrow';
 import { parquetFileOf } from './columnar/encode-parquet.js';
 import { NumberText } from './columnar/kept-text.js';
 import { arrow } from './columnar/libraries.js';
-import { csvField } from './csv-field.js';
-import { outputColumnNames, type JobSpec } from './job.js';
+import { csvField } from './csv/csv-field.js';
+import { outputColumnNames, type JobSpec } from './job/job.js';
 import { LineWriter } from './numbers/line-writer.js';
 
 /** A kept value as CSV text: strings as they are, other values as JavaScript writes them, null as empty. */

@@ -8,10 +8,11 @@ import { getMaxListeners, setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import type { Piscina } from 'piscina';
 import { BatchGradError } from '../errors.js';
-import type { ChunkResult, ChunkTask } from '../compute/process-chunk.js';
-import type { BatchTask } from '../compute/process-batch.js';
-import type { RangeResult, RangeTask } from '../compute/process-range.js';
-import type { JobSpec, TapeSpec } from '../compute/job.js';
+import type { ChunkTask } from '../compute/csv/process-chunk.js';
+import type { TaskResult } from '../compute/task-result.js';
+import type { BatchTask } from '../compute/columnar/process-batch.js';
+import type { RangeResult, RangeTask } from '../compute/csv/process-range.js';
+import type { JobSpec, TapeSpec } from '../compute/job/job.js';
 import type { ColumnsResponse, SumsResponse, WorkerRequest, WorkerResponse } from './protocol.js';
 import { createPool } from './pool.js';
 import { abortable, interrupted } from './abort.js';
@@ -45,9 +46,9 @@ export class Engine {
   }
 
   /** One chunk of CSV bytes parsed, computed and formatted on a worker; its buffers are moved, not copied. */
-  runChunk(job: JobSpec, task: ChunkTask, signal?: AbortSignal): Promise<ChunkResult> {
+  runChunk(job: JobSpec, task: ChunkTask, signal?: AbortSignal): Promise<TaskResult> {
     const transfer = [task.bytes.buffer, ...(task.outputBuffer ? [task.outputBuffer] : [])];
-    return this.run<ChunkResult>({ kind: 'chunk', job, task }, transfer, signal);
+    return this.run<TaskResult>({ kind: 'chunk', job, task }, transfer, signal);
   }
 
   /** One byte range of a CSV file, read by the worker itself: only the output crosses between threads. */
@@ -56,10 +57,10 @@ export class Engine {
   }
 
   /** One batch of a JSON Lines, Arrow or Parquet input, decoded, computed and encoded on a worker. */
-  runBatch(job: JobSpec, task: BatchTask, signal?: AbortSignal): Promise<ChunkResult> {
+  runBatch(job: JobSpec, task: BatchTask, signal?: AbortSignal): Promise<TaskResult> {
     const source = task.source;
     const transfer = source.kind === 'jsonl' ? [source.bytes.buffer] : source.kind === 'arrow' ? [source.ipc.buffer] : [];
-    return this.run<ChunkResult>({ kind: 'batch', job, task }, transfer, signal);
+    return this.run<TaskResult>({ kind: 'batch', job, task }, transfer, signal);
   }
 
   /** The tape over cached model inputs on a worker: exact sums back, and the columns for the next pass. */

@@ -2,10 +2,11 @@
  * The only shapes that cross between the coordinator and a worker thread. The worker file imports this
  * module and the pure compute code, never the coordinator.
  */
-import type { ChunkResult, ChunkTask } from '../compute/process-chunk.js';
-import type { BatchTask } from '../compute/process-batch.js';
-import type { RangeTask } from '../compute/process-range.js';
-import type { JobSpec, TapeSpec } from '../compute/job.js';
+import type { ChunkTask } from '../compute/csv/process-chunk.js';
+import type { TaskResult } from '../compute/task-result.js';
+import type { BatchTask } from '../compute/columnar/process-batch.js';
+import type { RangeTask } from '../compute/csv/process-range.js';
+import type { JobSpec, TapeSpec } from '../compute/job/job.js';
 import type { ExactSumState } from '../compute/exact-sum.js';
 
 /** CSV bytes to parse, compute and format. */
@@ -63,4 +64,4 @@ export interface SumsResponse {
 }
 
 export type WorkerRequest = ChunkRequest | RangeRequest | BatchRequest | ColumnsRequest | SumsRequest;
-export type WorkerResponse = ChunkResult | ColumnsResponse | SumsResponse;
+export type WorkerResponse = TaskResult | ColumnsResponse | SumsResponse;

@@ -7,8 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { BatchGradError } from '../errors.js';
-import { commitAll, openOutput } from './output.js';
-import { refuseClashingPaths } from './output-paths.js';
+import { commitAll, openOutput } from './io/output.js';
+import { refuseClashingPaths } from './io/output-paths.js';
 import { exactSumState, summaryJson, SummaryAccumulator, type RunSummary } from './summary.js';
 
 interface Part {

@@ -1,4 +1,4 @@
-import { count } from './progress.js';
+import { count } from './io/progress.js';
 import type { RunSummary } from './summary.js';
 
 /** The short table printed on stderr at the end of a run. */

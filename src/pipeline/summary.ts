@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalState, ExactSum, type ExactSumState } from '../compute/exact-sum.js';
-import { outputColumnNames, parametersOf, type JobSpec } from '../compute/job.js';
+import { outputColumnNames, parametersOf, summedColumnNames, type JobSpec } from '../compute/job/job.js';
 
 /** An exact sum as JSON: non-overlapping float64 partials whose exact total it is, and any infinity or NaN. */
 export interface ExactSumJson {
@@ -80,6 +80,11 @@ export class SummaryAccumulator {
 
   constructor(readonly columnNames: readonly string[], private readonly facts: ModelFacts = {}) {
     this.sums = columnNames.map(() => new ExactSum());
+  }
+
+  /** An accumulator for a job's summed columns, with its model's facts. */
+  static forJob(job: JobSpec): SummaryAccumulator {
+    return new SummaryAccumulator(summedColumnNames(job), modelFacts(job));
   }
 
   add(part: { read: number; written: number; rejected: number; sums: readonly ExactSumState[] }): void {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { JobSpec } from '../../src/compute/job.js';
-import { processChunk } from '../../src/compute/process-chunk.js';
+import type { JobSpec } from '../../src/compute/job/job.js';
+import { processChunk } from '../../src/compute/csv/process-chunk.js';
 import { DecimalReader, DECIMAL_EMPTY, DECIMAL_OVERFLOW, DECIMAL_SYNTAX } from '../../src/compute/numbers/decimal-reader.js';
 import { readNumber } from '../../src/compute/numbers/grammar.js';
-import { resolveJob } from '../../src/compute/resolve-job.js';
+import { resolveJob } from '../../src/compute/job/resolve-job.js';
 import { seededRandom } from '../support/random.js';
 
 /** One field read on its own: the chunk is the field. */

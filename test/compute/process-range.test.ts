@@ -3,11 +3,12 @@
  * as the coordinator does, must give exactly the bytes, sums and error lines of one pass over the whole.
  */
 import { describe, expect, it } from 'vitest';
-import type { JobSpec } from '../../src/compute/job.js';
-import { processChunk, type ChunkResult } from '../../src/compute/process-chunk.js';
-import { locatedFrom, processRange, type RangeResult } from '../../src/compute/process-range.js';
-import type { Parity } from '../../src/compute/record-boundary.js';
-import { resolveJob } from '../../src/compute/resolve-job.js';
+import type { JobSpec } from '../../src/compute/job/job.js';
+import { processChunk } from '../../src/compute/csv/process-chunk.js';
+import type { TaskResult } from '../../src/compute/task-result.js';
+import { locatedFrom, processRange, type RangeResult } from '../../src/compute/csv/process-range.js';
+import type { Parity } from '../../src/compute/csv/record-boundary.js';
+import { resolveJob } from '../../src/compute/job/resolve-job.js';
 import { BatchGradError } from '../../src/errors.js';
 import { ExactSum } from '../../src/compute/exact-sum.js';
 import { randomCsv } from '../support/random-csv.js';
@@ -18,7 +19,7 @@ const jobFor = (text: string, onError: 'fail' | 'skip' = 'fail'): JobSpec =>
   });
 
 interface Ranged {
-  readonly results: ChunkResult[];
+  readonly results: TaskResult[];
   /** Ranges whose guessed parity was wrong, and were cut again. */
   readonly recuts: number;
 }
@@ -30,7 +31,7 @@ function byRanges(job: JobSpec, bytes: Uint8Array, base: number, size: number, m
     into.set(piece);
     return piece.length;
   };
-  const results: ChunkResult[] = [];
+  const results: TaskResult[] = [];
   let parity: Parity = 0;
   let line = 2;
   let recuts = 0;
@@ -49,8 +50,8 @@ function byRanges(job: JobSpec, bytes: Uint8Array, base: number, size: number, m
   return { results, recuts };
 }
 
-const joined = (results: readonly ChunkResult[]): string => Buffer.concat(results.map((r) => r.output)).toString('utf8');
-const counts = (results: readonly ChunkResult[]): number[] =>
+const joined = (results: readonly TaskResult[]): string => Buffer.concat(results.map((r) => r.output)).toString('utf8');
+const counts = (results: readonly TaskResult[]): number[] =>
   ['read', 'written', 'rejected'].map((key) => results.reduce((total, r) => total + (r[key as 'read'] as number), 0));
 
 describe('a file cut into byte ranges by its workers', () => {

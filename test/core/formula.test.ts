@@ -1,4 +1,4 @@
-import { resolveJob } from '../../src/compute/resolve-job.js';
+import { resolveJob } from '../../src/compute/job/resolve-job.js';
 import { describe, expect, it } from 'vitest';
 import { compileFormula, compileTape, OpNode, Sigmoid } from '../../src/core/index.js';
 import { BatchGradError } from '../../src/errors.js';

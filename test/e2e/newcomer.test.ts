@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/index.js';
-import { progressLine } from '../../src/pipeline/progress.js';
+import { progressLine } from '../../src/pipeline/io/progress.js';
 import { runCli, temporaryFolder, ROOT } from '../support/cli.js';
 
 const folder = temporaryFolder();

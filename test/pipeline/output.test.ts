@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { openOutput } from '../../src/pipeline/output.js';
+import { openOutput } from '../../src/pipeline/io/output.js';
 
 describe('an output stream', () => {
   it('waits for drain on every full write without leaving listeners behind', async () => {

@@ -8,7 +8,7 @@ import { Table, Utf8, tableFromArrays, tableFromIPC, tableToIPC, vectorFromArray
 import { readParquet } from 'parquet-wasm';
 import { describe, expect, it } from 'vitest';
 import { parquetFileOf } from '../../src/compute/columnar/encode-parquet.js';
-import { ParquetStitcher } from '../../src/pipeline/parquet-stitcher.js';
+import { ParquetStitcher } from '../../src/pipeline/io/parquet-stitcher.js';
 
 /** A batch as a worker writes it: a kept text column and two doubles. */
 function batchFile(first: number, rows: number, compression: 'snappy' | 'zstd' = 'snappy'): Uint8Array {

@@ -1,7 +1,7 @@
 import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { recordStartAtOrAfter } from '../../src/pipeline/record-start.js';
+import { recordStartAtOrAfter } from '../../src/pipeline/shards/record-start.js';
 import { temporaryFolder } from '../support/cli.js';
 import { seededRandom } from '../support/random.js';
 

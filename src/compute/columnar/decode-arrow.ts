@@ -5,8 +5,8 @@
  */
 import type { Data, DataType, Table, Vector } from 'apache-arrow';
 import { BatchGradError, type ErrorCode } from '../../errors.js';
-import type { JobSpec } from '../job.js';
-import { binaryLabelReason, isBinaryLabel } from '../labels.js';
+import type { JobSpec } from '../job/job.js';
+import { binaryLabelReason, isBinaryLabel } from '../job/labels.js';
 import type { BadRow, DecodedBatch } from './decoded-batch.js';
 import { keptTextReader, NumberText } from './kept-text.js';
 import { arrow } from './libraries.js';

@@ -4,8 +4,8 @@
  * row, located by its line.
  */
 import { BatchGradError, type ErrorCode } from '../../errors.js';
-import type { JobSpec } from '../job.js';
-import { binaryLabelReason, isBinaryLabel } from '../labels.js';
+import type { JobSpec } from '../job/job.js';
+import { binaryLabelReason, isBinaryLabel } from '../job/labels.js';
 import type { BadRow, DecodedBatch } from './decoded-batch.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatDouble, LineWriter } from '../../../src/compute/numbers/line-writer.js';
-import type { JobSpec } from '../../../src/compute/job.js';
-import { runModel } from '../../../src/compute/model-tape.js';
-import { processChunk } from '../../../src/compute/process-chunk.js';
-import { resolveJob } from '../../../src/compute/resolve-job.js';
+import type { JobSpec } from '../../../src/compute/job/job.js';
+import { runModel } from '../../../src/compute/job/model-tape.js';
+import { processChunk } from '../../../src/compute/csv/process-chunk.js';
+import { resolveJob } from '../../../src/compute/job/resolve-job.js';
 import { generateCsv } from '../../support/generate.js';
 import { seededRandom } from '../../support/random.js';
 

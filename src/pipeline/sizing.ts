@@ -1,0 +1,56 @@
+/**
+ * How big a task is: the sizes a run's work is cut into, chosen where throughput has stopped growing and
+ * memory has not yet started to (docs/performance.md has the measurements and the benches that make them).
+ */
+import type { JobSpec } from '../compute/job/job.js';
+import type { Format } from '../compute/formats.js';
+
+/** Rows a task. */
+export const DEFAULT_BATCH_SIZE = 8192;
+
+/** The most --batch-size may say. */
+export const MAX_BATCH_SIZE = 10_000_000;
+
+/**
+ * A stream's task also ends at the first record past this many input bytes, whatever --batch-size says:
+ * wide rows would otherwise make tasks of several megabytes and raise peak memory.
+ */
+export const TASK_BYTES = 1 << 20;
+
+/**
+ * The nominal bytes of a CSV file's ranges: few enough that one coordinator feeds many workers, small
+ * enough that memory stays flat. Text with quotes is parsed by csv-parse, slower a byte and with garbage
+ * that grows with what it holds at once, so its ranges are smaller.
+ */
+export const RANGE_BYTES = 4 << 20;
+export const QUOTED_RANGE_BYTES = 1 << 20;
+
+/**
+ * Each batch of a Parquet output is one of its row groups (the workers write them), so a Parquet output's
+ * batches hold DuckDB's default row group of rows, up to PARQUET_BATCH_BYTES of input: readers want row
+ * groups of megabytes, not the few hundred kilobytes of a CSV job's batch.
+ */
+export const PARQUET_ROW_GROUP_ROWS = 122_880;
+const PARQUET_BATCH_BYTES = 32 << 20;
+
+/** Rows a task for an output format: --batch-size when given, else a Parquet row group's or the default. */
+export function batchSizeFor(given: number | undefined, to: Format): number {
+  return given ?? (to === 'parquet' ? PARQUET_ROW_GROUP_ROWS : DEFAULT_BATCH_SIZE);
+}
+
+/** A stream's tasks end past TASK_BYTES of input, or PARQUET_BATCH_BYTES for a Parquet output (see above). */
+export function taskBytesFor(output: JobSpec['output'] | undefined): number {
+  return output?.encoding === 'parquet' ? PARQUET_BATCH_BYTES : TASK_BYTES;
+}
+
+/**
+ * A file's range bytes, from its rows' size and whether its first bytes hold quotes: as above, or
+ * --batch-size rows' worth when it is given (at most RANGE_BYTES, or PARQUET_BATCH_BYTES for a Parquet
+ * output), or a row group's worth for a Parquet output.
+ */
+export function rangeBytesFor(given: number | undefined, to: Format, rowBytes: number, quoted: boolean): number {
+  if (given === undefined && to === 'parquet') return Math.max(RANGE_BYTES, Math.min(PARQUET_BATCH_BYTES, Math.round(PARQUET_ROW_GROUP_ROWS * rowBytes)));
+  if (given === undefined) return quoted ? QUOTED_RANGE_BYTES : RANGE_BYTES;
+  const most = to === 'parquet' ? PARQUET_BATCH_BYTES : RANGE_BYTES;
+  return Math.max(1, Math.min(most, Math.round(given * rowBytes)));
+}
