@@ -1,6 +1,7 @@
 /**
- * Where CSV records begin, decided from bytes alone: the one cut shared by the threads of a run (each
- * worker cuts its own byte range of a file) and the machines of a job (each shard cuts its own part).
+ * Where CSV records begin, decided from bytes alone: the one cut shared by a stream's chunks (RecordEnds,
+ * below), the threads of a run (each worker cuts its own byte range of a file) and the machines of a job
+ * (each shard cuts its own part, pipeline/shards/record-start.ts).
  *
  * For RFC 4180 text the whole state at an offset is the parity of the quotes before it: odd means inside a
  * quoted field (a doubled quote inside one leaves the parity unchanged). A record starts after a line feed
@@ -167,4 +168,69 @@ export function likelyParity(bytes: Uint8Array, from: number, to: number, delimi
     if (even.broken) return 0;
   }
   return 0;
+}
+
+/**
+ * A stream's record ends, found piece by piece (the chunker's cut): a record ends at a line feed outside
+ * quotes, and the state carried from piece to piece is whether the scan is inside quotes.
+ */
+export class RecordEnds {
+  private inQuotes = false;
+  /** Line feeds passed (inside quotes too) since the owner last took them. */
+  lines = 0;
+  /** `lines` when the last record end was passed. */
+  linesAtLastEnd = 0;
+  private quotePiece: Uint8Array | undefined;
+  private quoteAt = 0;
+
+  /**
+   * Find up to `wanted` record ends in piece[start..], stopping early (`full`) at the first record end
+   * `budget` or more bytes past `start` (so a chunk always holds at least one record). Returns how many, the offset where
+   * the scan stopped, and the offset just after the last record end (-1 if none).
+   */
+  scan(piece: Uint8Array, start: number, wanted: number, budget: number): { records: number; offset: number; lastEnd: number; full: boolean } {
+    let records = 0;
+    let lastEnd = -1;
+    let i = start;
+    // Line feeds and quotes are found with indexOf (memchr speed), not byte by byte.
+    while (i < piece.length && records < wanted) {
+      if (this.inQuotes) {
+        // Inside quotes a line feed is data: count it as a line, not as a record end. A doubled quote ("")
+        // closes and reopens, which leaves the state right.
+        const close = piece.indexOf(QUOTE, i);
+        const end = close === -1 ? piece.length : close;
+        for (let lf = piece.indexOf(LF, i); lf !== -1 && lf < end; lf = piece.indexOf(LF, lf + 1)) this.lines++;
+        i = end;
+        if (close !== -1) {
+          this.inQuotes = false;
+          i++;
+        }
+        continue;
+      }
+      const quote = this.nextQuote(piece, i);
+      while (records < wanted) {
+        const lf = piece.indexOf(LF, i);
+        if (lf === -1 || lf > quote) break;
+        this.lines++;
+        records++;
+        i = lastEnd = lf + 1;
+        this.linesAtLastEnd = this.lines;
+        if (lastEnd - start >= budget) return { records, offset: i, lastEnd, full: true };
+      }
+      if (records === wanted) break;
+      i = quote + 1;
+      if (quote < piece.length) this.inQuotes = true;
+    }
+    return { records, offset: Math.min(i, piece.length), lastEnd, full: false };
+  }
+
+  /** The next quote at or after `from` in `piece` (piece.length if none), remembered between calls. */
+  private nextQuote(piece: Uint8Array, from: number): number {
+    if (this.quotePiece !== piece || this.quoteAt < from) {
+      const at = piece.indexOf(QUOTE, from);
+      this.quotePiece = piece;
+      this.quoteAt = at === -1 ? piece.length : at;
+    }
+    return this.quoteAt;
+  }
 }

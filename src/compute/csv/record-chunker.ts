@@ -7,10 +7,8 @@
  * It does not parse fields: that is the workers' job, so the coordinator's thread stays light.
  */
 import { BatchGradError } from '../../errors.js';
-import { bomLength } from './record-boundary.js';
+import { bomLength, RecordEnds } from './record-boundary.js';
 
-const LF = 0x0a;
-const QUOTE = 0x22;
 
 export interface RecordChunk {
   /** Whole records; a fresh, unshared ArrayBuffer, so it can be transferred to a worker. */
@@ -40,16 +38,14 @@ export class RecordChunker {
   /** Scan position: piece index and offset of the next byte to look at. */
   private scanPiece = 0;
   private scanOffset = 0;
-  private inQuotes = false;
-  /** Lines of the bytes handed out so far, and lines seen by the scan beyond them. */
+  /** Where records end (record-boundary.ts), and the line feeds the scan has passed beyond `line`. */
+  private readonly ends = new RecordEnds();
+  /** The line of the next byte to hand out. */
   private line = 1;
-  private scannedLines = 0;
   /** Where the record being scanned began (line) and how many of its bytes the scan has passed. */
   private recordLine = 1;
   private recordBytes = 0;
   private ended = false;
-  private quotePiece: Uint8Array | undefined;
-  private quoteAt = 0;
   private atStart = true;
   private startBytes: Uint8Array = new Uint8Array(0);
   private readonly source: AsyncIterator<Uint8Array>;
@@ -74,7 +70,8 @@ export class RecordChunker {
         continue;
       }
       const start = this.scanPiece === 0 ? Math.max(this.scanOffset, this.head) : this.scanOffset;
-      const stop = this.scanRecordEnds(piece, start, records - found, maxBytes - bytes);
+      const stop = this.ends.scan(piece, start, records - found, maxBytes - bytes);
+      if (stop.lastEnd >= 0) this.recordLine = this.line + this.ends.linesAtLastEnd;
       found += stop.records;
       bytes += stop.offset - start;
       this.recordBytes = stop.lastEnd >= 0 ? stop.offset - stop.lastEnd : this.recordBytes + stop.offset - start;
@@ -93,57 +90,6 @@ export class RecordChunker {
     if (this.pendingBytes() === 0) return undefined;
     this.scanPiece = this.pieces.length;
     return this.cut();
-  }
-
-  /**
-   * Find up to `wanted` record ends in piece[start..], stopping early (`full`) at the first record end
-   * `budget` or more bytes past `start` (so a chunk always holds at least one record). Returns how many, the offset where
-   * the scan stopped, and the offset just after the last record end (-1 if none).
-   */
-  private scanRecordEnds(piece: Uint8Array, start: number, wanted: number, budget: number): { records: number; offset: number; lastEnd: number; full: boolean } {
-    let records = 0;
-    let lastEnd = -1;
-    let i = start;
-    // Line feeds and quotes are found with indexOf (memchr speed), not byte by byte.
-    while (i < piece.length && records < wanted) {
-      if (this.inQuotes) {
-        // Inside quotes a line feed is data: count it as a line, not as a record end. A doubled quote ("")
-        // closes and reopens, which leaves the state right.
-        const close = piece.indexOf(QUOTE, i);
-        const end = close === -1 ? piece.length : close;
-        for (let lf = piece.indexOf(LF, i); lf !== -1 && lf < end; lf = piece.indexOf(LF, lf + 1)) this.scannedLines++;
-        i = end;
-        if (close !== -1) {
-          this.inQuotes = false;
-          i++;
-        }
-        continue;
-      }
-      const quote = this.nextQuote(piece, i);
-      while (records < wanted) {
-        const lf = piece.indexOf(LF, i);
-        if (lf === -1 || lf > quote) break;
-        this.scannedLines++;
-        records++;
-        i = lastEnd = lf + 1;
-        this.recordLine = this.line + this.scannedLines;
-        if (lastEnd - start >= budget) return { records, offset: i, lastEnd, full: true };
-      }
-      if (records === wanted) break;
-      i = quote + 1;
-      if (quote < piece.length) this.inQuotes = true;
-    }
-    return { records, offset: Math.min(i, piece.length), lastEnd, full: false };
-  }
-
-  /** The next quote at or after `from` in `piece` (piece.length if none), remembered between calls. */
-  private nextQuote(piece: Uint8Array, from: number): number {
-    if (this.quotePiece !== piece || this.quoteAt < from) {
-      const at = piece.indexOf(QUOTE, from);
-      this.quotePiece = piece;
-      this.quoteAt = at === -1 ? piece.length : at;
-    }
-    return this.quoteAt;
   }
 
   private async read(): Promise<boolean> {
@@ -192,8 +138,8 @@ export class RecordChunker {
     }
     const chunk: RecordChunk = { bytes, firstLine: this.line };
 
-    this.line += this.scannedLines;
-    this.scannedLines = 0;
+    this.line += this.ends.lines;
+    this.ends.lines = 0;
     if (partial !== undefined && this.scanOffset < partial.length) {
       this.pieces = this.pieces.slice(this.scanPiece);
       this.head = this.scanOffset;
