@@ -17,6 +17,6 @@ export type { ModelChoice } from './api/options/model-choice.js';
 export { runFile, formatSummaryTable, type RunFileOptions, type RunIo, type RunOptionsInput, type RunSummary, type ColumnTotals } from './api/run-file.js';
 export { mergeSummaries, type MergeOptions } from './api/merge.js';
 export { fit, type FitOptions, type FitResult, type IterationLog } from './api/fit.js';
-export { DEFAULT_BATCH_SIZE, FORMATS, PARQUET_COMPRESSIONS, TASK_SIZES, type Format, type ParquetCompression } from './api/choices.js';
+export { DEFAULT_BATCH_SIZE, FORMATS, PARQUET_COMPRESSIONS, TASK_SIZES, type Format, type ParquetCompression } from './api/options/choices.js';
 export { BatchGradError, ERROR_CODES, isBatchGradError, type ErrorCode, type ErrorContext } from './errors.js';
 export * from './core/index.js';

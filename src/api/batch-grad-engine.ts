@@ -7,8 +7,8 @@
  *   await pipeline(source, engine.gradStream({ keep: ['id'] }), sink);
  *   await engine.runFile({ input: 'data.csv', output: 'grads.csv' });
  */
-import { Engine } from '../engine/engine.js';
-import { threadsOf } from './options/checks.js';
+import type { Engine } from '../engine/engine.js';
+import { engineOf } from './engines.js';
 import type { RunIo } from '../pipeline/run-file.js';
 import { runFileOn, type RunFileOptions } from './run-file.js';
 import { checkKeys } from './options/option-keys.js';
@@ -30,7 +30,7 @@ export class BatchGradEngine implements AsyncDisposable {
 
   constructor(options: EngineOptions = {}) {
     checkKeys('createEngine()', options);
-    this.#engine = new Engine(threadsOf(options.threads));
+    this.#engine = engineOf(options.threads);
   }
 
   get threads(): number {
@@ -117,6 +117,6 @@ export async function gradientsTable(table: Table | Uint8Array, options: Gradien
 /** A Transform with a pool of its own, closed when the stream finishes or fails. */
 export function gradStream(options: GradientOptions & EngineOptions = {}): GradTransform {
   checkKeys('gradients()', options);
-  const engine = new Engine(threadsOf(options.threads));
+  const engine = engineOf(options.threads);
   return new GradTransform(engine, options, () => engine.close());
 }

@@ -7,7 +7,8 @@
  */
 import { lbfgs, type IterationLog, type LbfgsStatus } from '../core/optimize/lbfgs.js';
 import { interrupted } from '../engine/abort.js';
-import { Engine } from '../engine/engine.js';
+import type { Engine } from '../engine/engine.js';
+import { engineOf } from './engines.js';
 import { BatchGradError } from '../errors.js';
 import { commitAll, openOutput } from '../pipeline/io/output.js';
 import { refuseClashingPaths } from '../pipeline/io/output-paths.js';
@@ -65,7 +66,7 @@ export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
   if (options.training.wrt !== undefined) throw new BatchGradError('INVALID_OPTION', 'fit takes the gradient with respect to every parameter; --wrt does not apply', { option: 'wrt' });
   await refuseClashingPaths(options.inputs, [['out', out], ['rejects', options.rejects]]);
   const { signal } = options;
-  const engine = new Engine(options.threads);
+  const engine = engineOf(options.threads);
   const output = out === undefined ? undefined : await openOutput(out, (io ?? { stdout: process.stdout }).stdout);
   try {
     // Pass 1 at the starting values: it names the parameters, counts the rows, writes any rejects, and with

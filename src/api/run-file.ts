@@ -3,7 +3,7 @@
  * are checked here, at the door; the pipeline receives them settled.
  */
 import type { Engine } from '../engine/engine.js';
-import { withEngine } from '../engine/engine.js';
+import { withEngine } from './engines.js';
 import { runFileWith, type RunIo } from '../pipeline/run-file.js';
 import type { RunPlan } from '../pipeline/run-plan.js';
 import type { RunSummary } from '../pipeline/summary.js';

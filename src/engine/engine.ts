@@ -120,13 +120,3 @@ function whereOf(request: WorkerRequest): string {
     default: return `a batch of ${request.rows} rows`;
   }
 }
-
-/** Run `use` with a fresh engine and always close it afterwards. */
-export async function withEngine<T>(threads: number, use: (engine: Engine) => Promise<T>): Promise<T> {
-  const engine = new Engine(threads);
-  try {
-    return await use(engine);
-  } finally {
-    await engine.close();
-  }
-}

@@ -1,10 +1,12 @@
 /**
- * What a Parquet file's footer says the coordinator needs: its top-level column names and each row
- * group's rows and bytes. Read with hyparquet (plain JavaScript, a few positioned reads), so the
- * coordinator never loads parquet-wasm: only the workers, which read the row groups, do.
+ * Every Parquet footer the coordinator reads, read here with hyparquet (plain JavaScript, a few positioned
+ * reads), so the coordinator never loads parquet-wasm (only the workers, which decode the row groups, do):
+ * an input's column names and each row group's rows and bytes, and the full metadata of each batch file
+ * the workers write for a Parquet output (parquet-stitcher.ts).
  */
 import type { FileHandle } from 'node:fs/promises';
-import { parquetMetadataAsync, parquetSchema } from 'hyparquet';
+import { parquetMetadata, parquetMetadataAsync, parquetSchema, type FileMetaData } from 'hyparquet';
+import { BatchGradError } from '../../errors.js';
 import { formatError } from '../../compute/columnar/parquet-source.js';
 
 export interface ParquetFooter {
@@ -36,5 +38,18 @@ export async function parquetFooter(handle: FileHandle, name: string): Promise<P
     };
   } catch (error) {
     throw formatError(name, error);
+  }
+}
+
+/**
+ * A batch file's metadata, read from a copy of its footer: nothing kept for the output's footer may be a
+ * view of the batch's buffer, which is handed back for reuse once its bytes are written.
+ */
+export function batchFileMetadata(file: Uint8Array): FileMetaData {
+  try {
+    const length = file.length >= 8 ? new DataView(file.buffer, file.byteOffset + file.length - 8, 4).getUint32(0, true) : 0;
+    return parquetMetadata(file.slice(Math.max(0, file.length - 8 - length)), { geoparquet: false });
+  } catch (error) {
+    throw new BatchGradError('WORKER_FAILED', `a batch of the Parquet output is not a Parquet file: ${(error as Error).message}`, {});
   }
 }

@@ -2,16 +2,17 @@
  * One Parquet file from many: each batch arrives as a Parquet file of its own, written on a worker
  * (compute/columnar/encode-parquet.ts); its column chunks are appended to the output as they are, and its
  * row groups' metadata, moved by where the chunks now start, joins the output's footer. The footer's codec
- * is the hyparquet pair's: hyparquet reads each file's metadata, hyparquet-writer writes the output's.
+ * is the hyparquet pair's: hyparquet reads each file's metadata (parquet-footer.ts), hyparquet-writer writes the output's.
  *
  * Invariant: every offset in the footer points at the same bytes it pointed at in the batch's own file.
  * The parts of a batch's file that hold offsets inside their own encoding (page indexes, bloom filters)
  * are not carried over; the batch files are written without statistics that would not read back exactly.
  */
-import { parquetMetadata, type FileMetaData, type RowGroup } from 'hyparquet';
+import type { FileMetaData, RowGroup } from 'hyparquet';
 import { ByteWriter } from 'hyparquet-writer';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
 import { BatchGradError } from '../../errors.js';
+import { batchFileMetadata } from './parquet-footer.js';
 
 const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]); // PAR1
 
@@ -27,7 +28,7 @@ export class ParquetStitcher {
 
   /** One batch's Parquet file: its chunks go out now, its row groups into the footer. */
   async add(file: Uint8Array, written?: () => void): Promise<void> {
-    const metadata = metadataOf(file);
+    const metadata = batchFileMetadata(file);
     if (this.first === undefined) {
       this.first = metadata;
       await this.write(MAGIC);
@@ -62,19 +63,6 @@ export class ParquetStitcher {
   private async write(bytes: Uint8Array, written?: () => void): Promise<void> {
     this.position += bytes.length;
     await this.append(bytes, written);
-  }
-}
-
-/**
- * A batch file's metadata, read from a copy of its footer: nothing kept for the output's footer may be a
- * view of the batch's buffer, which is handed back for reuse once its bytes are written.
- */
-function metadataOf(file: Uint8Array): FileMetaData {
-  try {
-    const length = file.length >= 8 ? new DataView(file.buffer, file.byteOffset + file.length - 8, 4).getUint32(0, true) : 0;
-    return parquetMetadata(file.slice(Math.max(0, file.length - 8 - length)), { geoparquet: false });
-  } catch (error) {
-    throw new BatchGradError('WORKER_FAILED', `a batch of the Parquet output is not a Parquet file: ${(error as Error).message}`, {});
   }
 }
 
