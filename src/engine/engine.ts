@@ -23,7 +23,7 @@ export class Engine {
   private pool: Promise<Piscina> | undefined;
   private closed = false;
 
-  /** `threads` is already checked (pipeline/options.ts checks every option the user gives). */
+  /** `threads` is already checked (api/options/ checks every option the user gives). */
   constructor(readonly threads: number = availableParallelism()) {}
 
   /** Throws ENGINE_CLOSED once close() was called: every job checks this first, pool or no pool. */

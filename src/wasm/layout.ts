@@ -1,7 +1,7 @@
 /**
  * AssemblyScript: the memory map of the numbers module (read-decimal.ts and write-double.ts, compiled
  * together into dist/wasm/numbers.wasm). The offsets are exported, as WebAssembly globals:
- * src/compute/number-module.ts fills the tables once, with values built in JavaScript (double-double.ts),
+ * src/compute/numbers/wasm-module.ts fills the tables once, with values built in JavaScript (power-tables.ts),
  * and grows the memory for the work area.
  *
  * [0, 1024)      unused: asc's optimizer (Binaryen, with lowMemoryUnused) assumes no address below 1024

@@ -87,7 +87,7 @@ export let numberValue: f64 = 0;
 /**
  * Reads the longest number that starts exactly at work[from] (no spaces), looking no further than
  * work[stop - 1]. Returns where it ends, with its value in numberValue, or returns SYNTAX. The grammar is
- * readNumber's (numbers.ts): an optional sign, digits with an optional point (at least one digit in all),
+ * readNumber's (src/compute/numbers/grammar.ts): an optional sign, digits with an optional point (at least one digit in all),
  * an optional exponent with at least one digit.
  */
 // @ts-ignore: decorator
@@ -181,7 +181,7 @@ export function readNumber(from: i32, stop: i32): i32 {
   return i;
 }
 
-/** readNumber for JavaScript (decimal.ts): the value goes to RESULT. */
+/** readNumber for JavaScript (src/compute/numbers/decimal-reader.ts): the value goes to RESULT. */
 export function readAt(from: i32, stop: i32): i32 {
   const end = readNumber(from, stop);
   store<f64>(RESULT, numberValue);

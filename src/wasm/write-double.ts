@@ -1,6 +1,6 @@
 /**
  * AssemblyScript, compiled by `asc` with read-decimal.ts into dist/wasm/numbers.wasm (not by tsc): the
- * number writer. src/compute/format-double.ts copies a chunk's output columns into the work area (see
+ * number writer. src/compute/numbers/line-writer.ts copies a chunk's output columns into the work area (see
  * layout.ts) and calls writeRows, which writes their CSV lines after them.
  *
  * Each number is written as String(x) writes it (the shortest decimal that reads back as the same double,

@@ -24,7 +24,7 @@ interface Ranged {
   readonly recuts: number;
 }
 
-/** The coordinator's loop (pipeline/csv-range-run.ts), over memory: nominal ranges of `size` bytes. */
+/** The coordinator's loop (pipeline/sources/csv-ranges.ts), over memory: nominal ranges of `size` bytes. */
 function byRanges(job: JobSpec, bytes: Uint8Array, base: number, size: number, maxRecordBytes = 1 << 20): Ranged {
   const read = (into: Uint8Array, position: number): number => {
     const piece = bytes.subarray(position, position + into.length);

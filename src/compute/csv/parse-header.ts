@@ -3,10 +3,11 @@ import { isUtf8 } from 'node:buffer';
 import { csvParseOptions } from './parse-general.js';
 import { csvParseSync } from './csv-parse-sync.js';
 import { BatchGradError } from '../../errors.js';
+import { bomLength } from './record-boundary.js';
 
 /** What the first bytes look like when they are not CSV: a hint naming the --from that reads them, or ''. */
 function formatHint(bytes: Uint8Array): string {
-  const start = Buffer.from(bytes.subarray(0, 8)).toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart();
+  const start = Buffer.from(bytes.subarray(bomLength(bytes), bomLength(bytes) + 8)).toString('latin1').trimStart();
   if (start.startsWith('{')) return '; it looks like JSON Lines: give --from jsonl';
   if (start.startsWith('PAR1')) return '; it looks like Parquet: give --from parquet (a Parquet file is read by its path, not from stdin)';
   if (start.startsWith('ARROW1') || (bytes[0] === 0xff && bytes[1] === 0xff && bytes[2] === 0xff && bytes[3] === 0xff)) return '; it looks like Arrow IPC: give --from arrow or --from arrows';

@@ -1,5 +1,5 @@
 /**
- * Decimal numbers read straight from a chunk's bytes, with exactly the grammar and results of numbers.ts's
+ * Decimal numbers read straight from a chunk's bytes, with exactly the grammar and results of grammar.ts's
  * readNumber (the tests compare the two on generated and adversarial fields).
  *
  * The reading itself is WebAssembly (src/wasm/read-decimal.ts, which says how it stays exact): a

@@ -7,7 +7,7 @@
  * hex and other JavaScript-only forms (`0x1f`, `1_000`), and numbers that overflow float64 (`1e999`).
  * A number too small for float64 reads as 0 or a subnormal, as in every CSV reader.
  *
- * Write: see format-double.ts (the shortest decimal that reads back as the same float64, as String(x)
+ * Write: see line-writer.ts (the shortest decimal that reads back as the same float64, as String(x)
  * writes it, except that -0 keeps its sign).
  */
 import type { ErrorCode } from '../../errors.js';

@@ -1,6 +1,6 @@
 /**
  * Tables for reading and writing decimals fast and exactly, built once here (with BigInt where exactness
- * needs it) and copied into the numbers module (number-module.ts): the powers of ten as double-doubles (a
+ * needs it) and copied into the numbers module (wasm-module.ts): the powers of ten as double-doubles (a
  * value as hi + lo, about 106 bits), and each binary exponent's decimal one.
  */
 

@@ -79,7 +79,7 @@ export function reserveWork(size: number): void {
 
 // The tables, written once, little-endian as WebAssembly reads them.
 reserveWork(0);
-if (numbers.POWER_RANGE.value !== POWER_RANGE) throw new Error('the numbers module and double-double.ts disagree on the power table');
+if (numbers.POWER_RANGE.value !== POWER_RANGE) throw new Error('the numbers module and power-tables.ts disagree on the power table');
 const tables = new DataView(numbers.memory.buffer);
 const doubles = (at: WebAssembly.Global, values: ArrayLike<number>): void => {
   for (let i = 0; i < values.length; i++) tables.setFloat64(at.value + 8 * i, values[i]!, true);

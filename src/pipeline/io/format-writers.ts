@@ -9,7 +9,7 @@ import type { RecordBatchWriter } from 'apache-arrow';
 import { headerLine } from '../../compute/output-header.js';
 import { arrow } from '../../compute/columnar/libraries.js';
 import type { Format } from '../../compute/formats.js';
-import { outputColumnNames, type JobSpec } from '../../compute/job/job.js';
+import { summedColumnNames, type JobSpec } from '../../compute/job/job.js';
 import type { Output } from './output.js';
 import { ParquetStitcher } from './parquet-stitcher.js';
 
@@ -59,7 +59,7 @@ function textWriter(header: boolean, output: Output, job: JobSpec): FormatWriter
  */
 async function emptyBatch(job: JobSpec): Promise<Uint8Array> {
   const { encodeOutput } = await import('../../compute/encode-output.js');
-  return encodeOutput(job, { rows: 0, kept: [], columns: outputColumnNames(job).slice(job.keepColumns.length).map(() => new Float64Array(0)) });
+  return encodeOutput(job, { rows: 0, kept: [], columns: summedColumnNames(job).map(() => new Float64Array(0)) });
 }
 
 class ArrowWriter implements FormatWriter {
