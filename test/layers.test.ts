@@ -117,6 +117,11 @@ describe('the layers', () => {
     expect(crowded).toEqual([]);
   });
 
+  it('keep the worker protocol between the engine and the workers', () => {
+    const speakers = filesUnder('src').filter((file) => !file.startsWith('src/engine/') && importsOf(file).includes('src/engine/protocol.ts'));
+    expect(speakers).toEqual([]);
+  });
+
   it('have no import circle anywhere in src/ or workers/', () => {
     expect(cycles(['src', 'workers'].flatMap(filesUnder))).toEqual([]);
   });

@@ -17,8 +17,6 @@ import type { ColumnsResponse, SumsResponse, WorkerRequest, WorkerResponse } fro
 import { createPool } from './pool.js';
 import { abortable, interrupted } from './abort.js';
 
-export type { ColumnsResponse } from './protocol.js';
-
 export class Engine {
   private pool: Promise<Piscina> | undefined;
   private closed = false;
