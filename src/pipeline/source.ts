@@ -32,6 +32,22 @@ export interface Source<Task, Done, Result extends Counted> {
   close(): Promise<void>;
 }
 
+/** What a source over a stream of text (CSV, JSON Lines) is told when it is opened. */
+export interface TextSourceOptions {
+  /** The input's name in messages. */
+  readonly file: string;
+  /** The column names when the bytes do not start with them (--no-header, a header already read, a later shard). */
+  readonly header?: readonly string[] | undefined;
+  /** The line of the bytes' first byte (default 1). */
+  readonly firstLine?: number;
+  /** Records a task, and the input bytes past which a task ends at the next record. */
+  readonly batchSize: number;
+  readonly taskBytes: number;
+  readonly signal: AbortSignal | undefined;
+  /** Closes what the source's bytes come from (default: nothing to close). */
+  readonly close?: () => Promise<void>;
+}
+
 /** For sources whose computed task is already the result and that keep no buffers. */
 export const asIs = <R>(done: R): R => done;
 export const keepsNothing = (): void => undefined;

@@ -13,21 +13,10 @@ import type { TaskResult } from '../../compute/task-result.js';
 import { abortable } from '../../engine/abort.js';
 import type { Engine } from '../../engine/engine.js';
 import { BufferPool } from '../io/buffer-pool.js';
-import { closesNothing, type Source } from '../source.js';
+import { closesNothing, type Source, type TextSourceOptions } from '../source.js';
 
-export interface CsvStreamOptions {
-  /** The input's name in messages. */
-  readonly file: string;
+export interface CsvStreamOptions extends TextSourceOptions {
   readonly delimiter: string;
-  /** The column names when the bytes do not start with them (--no-header, or a header already read). */
-  readonly header?: readonly string[] | undefined;
-  /** The line of the bytes' first byte (default 1). */
-  readonly firstLine?: number;
-  /** Records a task, and the input bytes past which a task ends at the next record. */
-  readonly batchSize: number;
-  readonly taskBytes: number;
-  readonly signal: AbortSignal | undefined;
-  readonly close?: () => Promise<void>;
 }
 
 type StreamTask = RecordChunk & { readonly seq: number; readonly inline: boolean };

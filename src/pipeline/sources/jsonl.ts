@@ -2,20 +2,10 @@
 import { JsonLineCutter, jsonLinesHeader, type LineBatch } from '../../compute/columnar/jsonl-lines.js';
 import type { Engine } from '../../engine/engine.js';
 import { BatchGradError } from '../../errors.js';
+import type { TextSourceOptions } from '../source.js';
 import { batchSource, type Batch } from './batches.js';
 
-export interface JsonLinesOptions {
-  readonly file: string;
-  /** The column names when the bytes are not the file's start (a shard after the first). */
-  readonly header?: readonly string[] | undefined;
-  readonly firstLine?: number;
-  readonly batchSize: number;
-  readonly taskBytes: number;
-  readonly signal: AbortSignal | undefined;
-  readonly close?: () => Promise<void>;
-}
-
-export async function jsonLines(engine: Engine, bytes: AsyncIterable<Uint8Array>, options: JsonLinesOptions): Promise<ReturnType<typeof batchSource>> {
+export async function jsonLines(engine: Engine, bytes: AsyncIterable<Uint8Array>, options: TextSourceOptions): Promise<ReturnType<typeof batchSource>> {
   const cutter = new JsonLineCutter(bytes, options.batchSize, options.taskBytes);
   const first = await cutter.next();
   const header = options.header ?? headerOf(first, options.file);
