@@ -95,7 +95,7 @@ async function csvSource(engine: Engine, input: OpenedInput, part: InputPart, pl
   let headerLines = 0;
   if (header === undefined) {
     const end = range?.headerEnd ?? size;
-    const first = await new RecordChunker(input.range(0, end), { file: part.label, maxRecordBytes: MAX_RECORD_BYTES }).next(1);
+    const first = await new RecordChunker(sniffedThen(input, end), { file: part.label, maxRecordBytes: MAX_RECORD_BYTES }).next(1);
     header = headerOf(first, delimiter, part.label);
     base = input.bom + first!.bytes.length;
     headerLines = lineFeeds(first!.bytes, 0, first!.bytes.length);
@@ -113,4 +113,11 @@ async function csvSource(engine: Engine, input: OpenedInput, part: InputPart, pl
   }
   // Records that fit in one range: streamed from the same handle (computed on this thread when they fit in one task).
   return csvStream(engine, input.range(base, limit), { ...stream, header, firstLine });
+}
+
+/** A regular file's bytes up to `end`: the sniffed first bytes, then the rest only if the reader goes on. */
+async function* sniffedThen(input: OpenedInput, end: number): AsyncGenerator<Uint8Array> {
+  const head = input.head.subarray(0, end);
+  if (head.length > 0) yield head;
+  if (end > head.length) yield* input.range(head.length, end);
 }
