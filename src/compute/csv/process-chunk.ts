@@ -6,7 +6,7 @@
  * once: run the tape, format each row's output line, and add every value into exact sums.
  */
 import { isUtf8 } from 'node:buffer';
-import { BatchGradError, type BatchGradErrorData, type ErrorCode } from '../../errors.js';
+import { BatchGradError } from '../../errors.js';
 import { fieldStart, recordText } from './csv-field.js';
 import { encodeOutput } from '../encode-output.js';
 import { exactSumOf } from '../exact-sum.js';
