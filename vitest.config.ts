@@ -6,5 +6,7 @@ export default defineConfig({
     // End-to-end tests spawn the built CLI and real worker threads; give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // A focused test (`.only`) would make the suite pass on the tests it left out.
+    allowOnly: false,
   },
 });

@@ -54,7 +54,9 @@ const rows = [
     const reader = new DecimalReader(body);
     for (let i = 0; i < fieldStarts.length; i++) reader.read(fieldStarts[i]!, fieldEnds[i]!, out, 0);
   })],
-  ['  the same with Number() on the text', timed(() => fields.forEach((f) => (out[0] = Number(f))))],
+  ['  the same with Number() on the text', timed(() => fields.forEach((f) => {
+    out[0] = Number(f);
+  }))],
   [`write ${values.length.toLocaleString('en')} numbers, a line each: LineWriter (WebAssembly)`, timed(() => {
     // Into a recycled output buffer, as the pipeline does (a new 40 MB one would time the page faults).
     const writer = new LineWriter([values], values.length, 0x0a);

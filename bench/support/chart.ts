@@ -14,17 +14,17 @@ export function throughputChart(bars: readonly Bar[], caption: string): string {
   // Each dataset on its own scale: a wide row is 8x the work of a narrow one, so rows/s differ by that much.
   const scaleOf = (dataset: string): number =>
     (width - left - right) / Math.max(...bars.filter((b) => b.dataset === dataset).map((b) => b.rowsPerSecond));
-  const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const escapeXml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const parts: string[] = [];
   let y = 50;
   for (const dataset of datasets) {
     const scale = scaleOf(dataset);
-    parts.push(`<text x="10" y="${y - 8}" font-weight="bold">${escape(dataset)}</text>`);
+    parts.push(`<text x="10" y="${y - 8}" font-weight="bold">${escapeXml(dataset)}</text>`);
     for (const [i, tool] of tools.entries()) {
       const bar = bars.find((b) => b.dataset === dataset && b.tool === tool);
       if (!bar) continue;
       const w = Math.max(1, bar.rowsPerSecond * scale);
-      parts.push(`<text x="${left - 8}" y="${y + 15}" text-anchor="end">${escape(tool)}</text>`);
+      parts.push(`<text x="${left - 8}" y="${y + 15}" text-anchor="end">${escapeXml(tool)}</text>`);
       parts.push(`<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barHeight - 4}" fill="${COLOURS[i % COLOURS.length]}"/>`);
       parts.push(`<text x="${(left + w + 6).toFixed(1)}" y="${y + 15}">${Math.round(bar.rowsPerSecond).toLocaleString('en')}</text>`);
       y += barHeight;
@@ -36,7 +36,7 @@ export function throughputChart(bars: readonly Bar[], caption: string): string {
 <rect width="100%" height="100%" fill="white"/>
 <text x="10" y="22" font-size="15" font-weight="bold">Rows per second, whole process, CSV in and out (higher is better)</text>
 ${parts.join('\n')}
-<text x="10" y="${height - 8}" font-size="11" fill="#57606a">${escape(caption)}; each dataset to its own scale</text>
+<text x="10" y="${height - 8}" font-size="11" fill="#57606a">${escapeXml(caption)}; each dataset to its own scale</text>
 </svg>
 `;
 }

@@ -128,7 +128,8 @@ export function exactSumOf(column: Float64Array, rows: number): ExactSumState {
     const x = column[i]!;
     const exponent = biasedExponentOf(x);
     if (exponent >= BIG_EXPONENT) {
-      (rest ??= new ExactSum()).add(x);
+      rest ??= new ExactSum();
+      rest.add(x);
       continue;
     }
     // x = (x - top) + top, then the remainder cut again: each cut rounds to a multiple of the boundary

@@ -177,7 +177,10 @@ export function compileFormula(text: string): Formula {
       case 'Identifier': {
         const name = quoted.names.get((expr as jsep.Identifier).name) ?? (expr as jsep.Identifier).name;
         let variable = variables.get(name);
-        if (variable === undefined) variables.set(name, (variable = new Variable(Number.NaN, name)));
+        if (variable === undefined) {
+          variable = new Variable(Number.NaN, name);
+          variables.set(name, variable);
+        }
         return variable;
       }
       case 'UnaryExpression': {

@@ -6,7 +6,7 @@
  *   table's stable form, see ops.ts). The model's value is sigmoid(z).
  * - squared: (f - y)^2 for any model f, through the constant-exponent power (exact for squares).
  */
-import { Mul, type Node, OpNode, Pow, Sub, Variable } from './graph.js';
+import { Mul, type Node, OpNode, Pow, Sub, type Variable } from './graph.js';
 
 export const LOSSES = ['bce', 'squared'] as const;
 export type LossKind = (typeof LOSSES)[number];

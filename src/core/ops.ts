@@ -23,8 +23,14 @@ const require = createRequire(import.meta.url);
 let erfFunction: Special | undefined;
 let erfcFunction: Special | undefined;
 /** erf and erfc are required on first use: @stdlib's packages take tens of milliseconds to load. */
-const erf = (x: number): number => (erfFunction ??= require('@stdlib/math-base-special-erf') as Special)(x);
-const erfc = (x: number): number => (erfcFunction ??= require('@stdlib/math-base-special-erfc') as Special)(x);
+const erf = (x: number): number => {
+  erfFunction ??= require('@stdlib/math-base-special-erf') as Special;
+  return erfFunction(x);
+};
+const erfc = (x: number): number => {
+  erfcFunction ??= require('@stdlib/math-base-special-erfc') as Special;
+  return erfcFunction(x);
+};
 
 /** 2/sqrt(pi): d erf(x)/dx = (2/sqrt(pi)) exp(-x^2). */
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
@@ -64,15 +70,15 @@ export const OPS = {
   },
   // pow with a constant exponent p (carried in b). p = 0 is special-cased: 0 * pow(0, -1) would be NaN.
   pow: {
-    name: 'pow', arity: 1, value: (a, p) => Math.pow(a, p),
-    gradA: (a, p, _y, g) => (p === 0 ? 0 : g * p * Math.pow(a, p - 1)),
+    name: 'pow', arity: 1, value: (a, p) => a ** p,
+    gradA: (a, p, _y, g) => (p === 0 ? 0 : g * p * a ** (p - 1)),
   },
   // pow with a variable exponent: d/da = b a^(b-1), d/db = a^b log(a), each at its limit where one exists
   // (0^b for b > 0 has d/db = 0; a^0 is constant in a), NaN where the derivative does not exist (d/db for
   // a < 0, where a^b is not defined for b near an integer; d/db at a = 0 for b <= 0).
   power: {
-    name: 'power', arity: 2, value: (a, b) => Math.pow(a, b),
-    gradA: (a, b, _y, g) => (b === 0 ? 0 : g * b * Math.pow(a, b - 1)),
+    name: 'power', arity: 2, value: (a, b) => a ** b,
+    gradA: (a, b, _y, g) => (b === 0 ? 0 : g * b * a ** (b - 1)),
     gradB: (a, b, y, g) => (a === 0 ? (b > 0 ? 0 : Number.NaN) : g * y * Math.log(a)),
   },
   log10: { name: 'log10', arity: 1, value: (a) => Math.log10(a), gradA: (a, _b, _y, g) => g / (a * Math.LN10) },

@@ -12,7 +12,7 @@
  * Forms are matched on the graph as already rewritten below them, so log(1/(1+exp(-z))) becomes
  * logsigmoid(z).
  */
-import { Constant, Node, OpNode, Sigmoid } from './graph.js';
+import { Constant, type Node, OpNode, Sigmoid } from './graph.js';
 
 const isConstant = (node: Node | undefined, value: number): boolean =>
   node instanceof Constant && node.constant === value;

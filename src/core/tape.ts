@@ -12,7 +12,7 @@
  * The instructions call the same op rules as the node-by-node evaluation (graph.ts) and add gradient
  * contributions in the same order, so the results are equal to the bit.
  */
-import { Constant, Node, OpNode, Variable, variablesOf } from './graph.js';
+import { Constant, type Node, OpNode, Variable, variablesOf } from './graph.js';
 import { OPS, type OpName } from './ops.js';
 
 export interface Instruction {
@@ -72,7 +72,10 @@ export class Tape {
     const slotOf = new Map<Node, number>();
     const slot = (node: Node): number => {
       let s = slotOf.get(node);
-      if (s === undefined) slotOf.set(node, (s = slotOf.size));
+      if (s === undefined) {
+        s = slotOf.size;
+        slotOf.set(node, s);
+      }
       return s;
     };
     // Inputs first, so an input the graph never reads still has a (zero) gradient column.
@@ -152,7 +155,7 @@ function lower(tape: Tape): Kernel {
 
   const head: string[] = [];
   for (let k = 0; k < inputCount; k++) head.push(`const in${k} = inputs[${k}], out${k} = gradients[${k}];`);
-  tape.constants.forEach((c, k) => head.push(`const v${c.slot} = C[${k}];`));
+  for (const [k, c] of tape.constants.entries()) head.push(`const v${c.slot} = C[${k}];`);
   head.push(...ops.map((op) => `const ${op}_value = ${opParam(op)}.value, ${op}_gradA = ${opParam(op)}.gradA, ${op}_gradB = ${opParam(op)}.gradB;`));
 
   const body: string[] = [];
@@ -167,7 +170,7 @@ function lower(tape: Tape): Kernel {
     if (ins.b >= 0 && needs[ins.b]) body.push(`g${ins.b} += ${ins.op}_gradB(${args});`);
   }
   body.push(`value[i] = v${tape.rootSlot};`);
-  tape.extraSlots.forEach((s, k) => body.push(`extras[${k}][i] = v${s};`));
+  for (const [k, s] of tape.extraSlots.entries()) body.push(`extras[${k}][i] = v${s};`);
   for (let k = 0; k < inputCount; k++) body.push(`out${k}[i] = g${k};`);
 
   const source = `${head.join('\n')}\nfor (let i = 0; i < rows; i++) {\n${body.join('\n')}\n}`;

@@ -40,7 +40,8 @@ export class Engine {
   /** The pool, created on first call; an engine that was closed refuses. */
   private startedPool(): Promise<Piscina> {
     this.assertOpen();
-    return (this.pool ??= createPool(this.threads));
+    this.pool ??= createPool(this.threads);
+    return this.pool;
   }
 
   /** One chunk of CSV bytes parsed, computed and formatted on a worker; its buffers are moved, not copied. */

@@ -91,7 +91,7 @@ export class SummaryAccumulator {
     this.read += part.read;
     this.written += part.written;
     this.rejected += part.rejected;
-    part.sums.forEach((state, k) => this.sums[k]!.addState(state));
+    for (const [k, state] of part.sums.entries()) this.sums[k]!.addState(state);
   }
 
   /** Everything another accumulator of the same columns has taken. */

@@ -52,7 +52,7 @@ describe('reading numbers from bytes', () => {
       const count = 1 + (trial % 19);
       let digits = String(1 + Math.floor(random() * 9));
       while (digits.length < count) digits += String(Math.floor(random() * 10));
-      if (trial % 5 === 0) digits = digits.slice(0, -1) + '5';
+      if (trial % 5 === 0) digits = `${digits.slice(0, -1)}5`;
       if (trial % 7 === 0) digits = `${digits.slice(0, Math.ceil(count / 2))}${'9'.repeat(Math.floor(count / 2))}`;
       const exponent = Math.floor(random() * 240) - 120;
       const point = Math.floor(random() * (count + 1));

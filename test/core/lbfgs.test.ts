@@ -46,7 +46,7 @@ describe('L-BFGS', () => {
     const result = await lbfgs(quadratic, new Float64Array(20), { maxIterations: 2000, tolerance: 1e-7, history: 10 });
     expect(result.status).toBe('converged');
     // A gradient component of at most 1e-7 puts each coordinate within 1e-7 / scale of the minimum.
-    result.x.forEach((v, i) => expect(Math.abs(v - target[i]!)).toBeLessThanOrEqual(1e-7 / scales[i]!));
+    for (const [i, v] of result.x.entries()) expect(Math.abs(v - target[i]!)).toBeLessThanOrEqual(1e-7 / scales[i]!);
     // scipy 1.10's L-BFGS-B (maxcor 10, gtol 1e-7, ftol 0) takes 585 iterations on this problem.
     expect(result.iterations).toBeLessThanOrEqual(585);
   });

@@ -23,7 +23,7 @@ describe('the notebook example', () => {
   it('matches the closed form f(1-f)x, f(1-f)w, f(1-f) to full float64 precision in the logistic model', () => {
     const model = logisticModel(2);
     const values = [NOTEBOOK.w1, NOTEBOOK.w2, NOTEBOOK.x1, NOTEBOOK.x2, NOTEBOOK.b];
-    model.inputs.forEach((v, k) => (v.value = values[k]!));
+    for (const [k, v] of model.inputs.entries()) v.value = values[k]!;
     const f = model.output.forward();
     model.output.backward();
 

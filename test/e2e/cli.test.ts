@@ -153,7 +153,7 @@ describe('input layout', () => {
 describe('bad rows', () => {
   // Line 3 holds a quoted field spanning lines 3-4, so the physical line numbers after it differ from
   // record numbers; --batch-size 2 puts the bad rows in different chunks from the header.
-  const BAD = [
+  const BAD = `${[
     'id,note,w1,x1,b',
     '1,ok,1,2,3',
     '2,"two',
@@ -163,7 +163,7 @@ describe('bad rows', () => {
     '5,few,1,2',
     '6,many,1,2,3,4',
     '7,ok,0.5,1,1',
-  ].join('\n') + '\n';
+  ].join('\n')}\n`;
 
   it('stops at the first bad row by default, naming file, line, column and value, and leaves no output', async () => {
     const input = write('bad.csv', BAD);
@@ -220,6 +220,7 @@ describe('usage', () => {
     await writeGeneratedCsv(at('progress.csv'), { rows: 20_000, features: 2, seed: 9 });
     const shown = await runCli([at('progress.csv'), '-o', at('progress.out.csv'), '--progress', '--batch-size', '1000']);
     expect(shown.code).toBe(0);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the progress line redraws itself with a carriage return and ESC [K
     expect(shown.stderr).toMatch(/\r\x1b\[K\[[#.]{20}\] [\d.]+% [\d,]+ rows, [\d,]+ rows\/s, [\d hms]+ left/);
     const quiet = await runCli([at('progress.csv'), '-o', at('progress.out.csv'), '--batch-size', '1000']);
     expect(quiet.stderr).not.toContain('rows/s');

@@ -25,6 +25,7 @@ export function delimiterOf(value: unknown): string {
   if (value === undefined) return ',';
   const delimiter = value === '\\t' || value === 'tab' ? '\t' : value;
   // One ASCII byte: the plain-chunk parser splits fields at that byte.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is every one-byte ASCII character but NUL, control characters included (a tab)
   if (typeof delimiter !== 'string' || !/^[\x01-\x7f]$/.test(delimiter) || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
     return invalid('delimiter', 'one ASCII character other than a quote or a line break (use \\t or tab for a tab)', value);
   }

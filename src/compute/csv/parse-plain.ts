@@ -38,11 +38,11 @@ export function parsePlain(job: JobSpec, bytes: Uint8Array): ParsedChunk {
   const fieldEnd = new Int32Array(fieldCount);
   // Which input (tape order) each header column feeds, or -1.
   const inputOf = new Int32Array(fieldCount).fill(-1);
-  job.inputColumns.forEach((column, k) => (inputOf[column] = k));
+  for (const [k, column] of job.inputColumns.entries()) inputOf[column] = k;
   // Each kept header column's slot for its bounds (a column kept twice has one slot).
   const keptFields = [...new Set(job.keepColumns)];
   const keepSlot = new Int32Array(fieldCount).fill(-1);
-  keptFields.forEach((column, slot) => (keepSlot[column] = slot));
+  for (const [slot, column] of keptFields.entries()) keepSlot[column] = slot;
   const scanAndRead = !NUMBER_BYTES.test(job.delimiter);
 
   const reader = new RecordReader(bytes, { fieldCount, inputOf, inputCount, keepSlot, keptCount: keptFields.length, delimiter });

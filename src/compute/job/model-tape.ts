@@ -39,7 +39,10 @@ function compile(spec: TapeSpec): Tape {
   const { output, logit, variables } = modelGraph(spec);
   const variable = (name: string): Variable => {
     let v = variables.get(name);
-    if (v === undefined) variables.set(name, (v = new Variable(Number.NaN, name)));
+    if (v === undefined) {
+      v = new Variable(Number.NaN, name);
+      variables.set(name, v);
+    }
     return v;
   };
   const inputs = spec.inputs.map(variable);
@@ -56,7 +59,10 @@ export function modelTape(spec: TapeSpec): Tape {
 function compiledFor(spec: TapeSpec): Compiled {
   const key = JSON.stringify({ model: spec.model, loss: spec.loss, inputs: spec.inputs });
   let entry = compiled.get(key);
-  if (entry === undefined) compiled.set(key, (entry = { tape: compile(spec), paramColumns: [], filledWith: undefined }));
+  if (entry === undefined) {
+    entry = { tape: compile(spec), paramColumns: [], filledWith: undefined };
+    compiled.set(key, entry);
+  }
   return entry;
 }
 

@@ -31,7 +31,7 @@ export class LineWriter {
     this.rowBytes = columns.length * (MAX_DOUBLE_TEXT + 1);
     reserveWork(this.start - WORK);
     const values = new Float64Array(memoryBytes.buffer);
-    columns.forEach((column, c) => values.set(column.subarray(0, rows), (this.columnsAt >> 3) + c * rows));
+    for (const [c, column] of columns.entries()) values.set(column.subarray(0, rows), (this.columnsAt >> 3) + c * rows);
   }
 
   /** Text at the start of a row (UTF-8). */

@@ -94,4 +94,4 @@ for (let n = 0; n < 10_000; n++) {
   const text = String(n).padStart(4, '0');
   for (let i = 0; i < 4; i++) tables.setUint8(numbers.DIGIT_QUADS.value + 4 * n + i, text.charCodeAt(i));
 }
-DECIMAL_EXPONENTS.forEach((k, e) => tables.setInt16(numbers.DECIMAL_EXPONENT.value + 2 * e, k, true));
+for (const [e, k] of DECIMAL_EXPONENTS.entries()) tables.setInt16(numbers.DECIMAL_EXPONENT.value + 2 * e, k, true);

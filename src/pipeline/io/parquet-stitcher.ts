@@ -40,7 +40,8 @@ export class ParquetStitcher {
       return;
     }
     const start = BigInt(MAGIC.length);
-    const end = metadata.row_groups.reduce((last, group) => group.columns.reduce((e, column) => (chunkEnd(column) > e ? chunkEnd(column) : e), last), start);
+    let end = start;
+    for (const group of metadata.row_groups) for (const column of group.columns) if (chunkEnd(column) > end) end = chunkEnd(column);
     if (end > BigInt(file.length - 8 - metadata.metadata_length)) {
       throw new BatchGradError('WORKER_FAILED', 'a batch of the Parquet output has column chunks past its footer', {});
     }

@@ -18,7 +18,7 @@ export interface ArrowOptions {
 /** An Arrow file (by its handle: the format needs to seek) or stream (its bytes). */
 export async function arrowInput(engine: Engine, input: FileHandle | AsyncIterable<Uint8Array>, fileFormat: boolean, options: ArrowOptions): Promise<ReturnType<typeof batchSource>> {
   const { RecordBatchReader } = arrow();
-  let reader;
+  let reader: Awaited<ReturnType<Awaited<ReturnType<typeof RecordBatchReader.from>>['open']>>;
   try {
     reader = await (await RecordBatchReader.from(input as AsyncIterable<Uint8Array>)).open();
   } catch (error) {
