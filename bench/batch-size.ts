@@ -22,11 +22,24 @@ try {
   for (const size of SIZES) {
     const runs = [];
     for (let i = 0; i < 3; i++) {
-      runs.push(await measureProcess(process.execPath, [CLI, input, '--out', join(folder, 'out.csv'), '--threads', '2', '--batch-size', String(size)]));
+      runs.push(
+        await measureProcess(process.execPath, [
+          CLI,
+          input,
+          '--out',
+          join(folder, 'out.csv'),
+          '--threads',
+          '2',
+          '--batch-size',
+          String(size),
+        ]),
+      );
     }
     const seconds = median(runs.map((r) => r.seconds));
     const rss = median(runs.map((r) => r.peakRssBytes)) / 2 ** 20;
-    console.log(`| ${size} | ${seconds.toFixed(3)} | ${Math.round(ROWS / seconds).toLocaleString('en')} | ${rss.toFixed(0)} |`);
+    console.log(
+      `| ${size} | ${seconds.toFixed(3)} | ${Math.round(ROWS / seconds).toLocaleString('en')} | ${rss.toFixed(0)} |`,
+    );
   }
 } finally {
   rmSync(folder, { recursive: true, force: true });

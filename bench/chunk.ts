@@ -3,10 +3,11 @@
  * plain-chunk parser and with csv-parse, the number reading and writing against Number() and String(x),
  * and the quote search of isPlainChunk, all in one run (median of 5). Usage: node dist/bench/chunk.js
  */
+
+import { type ParserChoice, processChunk } from '../src/compute/csv/process-chunk.js';
+import { resolveJob } from '../src/compute/job/resolve-job.js';
 import { DecimalReader } from '../src/compute/numbers/decimal-reader.js';
 import { LineWriter } from '../src/compute/numbers/line-writer.js';
-import { processChunk, type ParserChoice } from '../src/compute/csv/process-chunk.js';
-import { resolveJob } from '../src/compute/job/resolve-job.js';
 import { generatedChunk } from '../test/support/generate.js';
 import { median } from './support/measure.js';
 
@@ -30,7 +31,10 @@ const chunk = (parser: ParserChoice) => (): void => {
 };
 
 // The chunk's number fields, and the numbers an output would hold, as the micro-benchmarks' inputs.
-const fields = body.toString().split(/[,\n]/).filter((f, i) => i % 6 !== 0 && f !== '');
+const fields = body
+  .toString()
+  .split(/[,\n]/)
+  .filter((f, i) => i % 6 !== 0 && f !== '');
 // Where each number field lies in the chunk: the reader reads them in place, as the parser does.
 const fieldStarts: number[] = [];
 const fieldEnds: number[] = [];
@@ -50,24 +54,38 @@ const outputBuffer = new ArrayBuffer(values.length * 26);
 const rows = [
   ['processChunk, plain-chunk parser (400k rows)', timed(chunk('auto'))],
   ['processChunk, csv-parse (400k rows)', timed(chunk('csv-parse'))],
-  [`read ${values.length.toLocaleString('en')} numbers in place: DecimalReader (WebAssembly)`, timed(() => {
-    const reader = new DecimalReader(body);
-    for (let i = 0; i < fieldStarts.length; i++) reader.read(fieldStarts[i]!, fieldEnds[i]!, out, 0);
-  })],
-  ['  the same with Number() on the text', timed(() => fields.forEach((f) => {
-    out[0] = Number(f);
-  }))],
-  [`write ${values.length.toLocaleString('en')} numbers, a line each: LineWriter (WebAssembly)`, timed(() => {
-    // Into a recycled output buffer, as the pipeline does (a new 40 MB one would time the page faults).
-    const writer = new LineWriter([values], values.length, 0x0a);
-    writer.lines(0, values.length);
-    writer.finish(outputBuffer);
-  })],
-  ['  the same with String(x), concatenation and Buffer.from', timed(() => {
-    let text = '';
-    for (const x of values) text += `${String(x)},`;
-    Buffer.from(text);
-  })],
+  [
+    `read ${values.length.toLocaleString('en')} numbers in place: DecimalReader (WebAssembly)`,
+    timed(() => {
+      const reader = new DecimalReader(body);
+      for (let i = 0; i < fieldStarts.length; i++) reader.read(fieldStarts[i]!, fieldEnds[i]!, out, 0);
+    }),
+  ],
+  [
+    '  the same with Number() on the text',
+    timed(() =>
+      fields.forEach((f) => {
+        out[0] = Number(f);
+      }),
+    ),
+  ],
+  [
+    `write ${values.length.toLocaleString('en')} numbers, a line each: LineWriter (WebAssembly)`,
+    timed(() => {
+      // Into a recycled output buffer, as the pipeline does (a new 40 MB one would time the page faults).
+      const writer = new LineWriter([values], values.length, 0x0a);
+      writer.lines(0, values.length);
+      writer.finish(outputBuffer);
+    }),
+  ],
+  [
+    '  the same with String(x), concatenation and Buffer.from',
+    timed(() => {
+      let text = '';
+      for (const x of values) text += `${String(x)},`;
+      Buffer.from(text);
+    }),
+  ],
 ] as const;
 
 console.log('| one core | ms (median of 5) | ns per row or number |');
@@ -82,5 +100,6 @@ const plainBytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
 const megabytes = (body.length / 1e6).toFixed(0);
 const viaBuffer = timed(() => body.indexOf(0x22));
 const viaTypedArray = timed(() => plainBytes.indexOf(0x22));
-console.log(`\nLooking for a quote in the ${megabytes} MB chunk: Buffer's indexOf ${viaBuffer.toFixed(1)} ms, Uint8Array's ${viaTypedArray.toFixed(1)} ms.`);
-
+console.log(
+  `\nLooking for a quote in the ${megabytes} MB chunk: Buffer's indexOf ${viaBuffer.toFixed(1)} ms, Uint8Array's ${viaTypedArray.toFixed(1)} ms.`,
+);

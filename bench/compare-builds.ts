@@ -28,7 +28,9 @@ const parquet = process.argv.includes('--parquet');
 const whole = args[0] === '--whole' ? (args[1] as DatasetName) : undefined;
 const [before, after] = whole === undefined ? args : args.slice(2);
 if (before === undefined || after === undefined || (whole !== undefined && !(whole in DATASETS))) {
-  console.error('usage: node dist/bench/compare-builds.js [--whole narrow|wide [--parquet]] <dist folder A> <dist folder B>');
+  console.error(
+    'usage: node dist/bench/compare-builds.js [--whole narrow|wide [--parquet]] <dist folder A> <dist folder B>',
+  );
   process.exit(2);
 }
 
@@ -36,7 +38,8 @@ if (before === undefined || after === undefined || (whole !== undefined && !(who
 async function inTurns<T>(rounds: number, measure: (build: 'A' | 'B') => Promise<T>): Promise<Record<'A' | 'B', T[]>> {
   const results: Record<'A' | 'B', T[]> = { A: [], B: [] };
   for (let round = 0; round < rounds; round++) {
-    for (const build of round % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const)) results[build].push(await measure(build));
+    for (const build of round % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const))
+      results[build].push(await measure(build));
   }
   return results;
 }
@@ -46,8 +49,12 @@ async function perChunk(): Promise<void> {
   /** processChunk from one build's dist folder, bound to the generated chunk. */
   const chunkRunner = async (dist: string): Promise<() => void> => {
     const load = (path: string): Promise<Record<string, unknown>> => import(pathToFileURL(resolve(dist, path)).href);
-    const { processChunk } = (await load('src/compute/process-chunk.js')) as typeof import('../src/compute/csv/process-chunk.js');
-    const { resolveJob } = (await load('src/compute/resolve-job.js')) as typeof import('../src/compute/job/resolve-job.js');
+    const { processChunk } = (await load(
+      'src/compute/process-chunk.js',
+    )) as typeof import('../src/compute/csv/process-chunk.js');
+    const { resolveJob } = (await load(
+      'src/compute/resolve-job.js',
+    )) as typeof import('../src/compute/job/resolve-job.js');
     const job = resolveJob(header, { keep: [], delimiter: ',', onError: 'fail', file: 'bench', collectRejects: false });
     return () => void processChunk(job, { seq: 0, bytes: body, firstLine: 2 });
   };
@@ -84,8 +91,10 @@ async function wholeRuns(name: DatasetName): Promise<void> {
     });
     const seconds = (build: 'A' | 'B'): number => median(runs[build].map((r) => r.seconds));
     const mib = (build: 'A' | 'B'): string => (median(runs[build].map((r) => r.peakRssBytes)) / 2 ** 20).toFixed(0);
-    console.log(`${name}${parquet ? ' Parquet' : ' CSV'}, 2 threads, median of ${WHOLE_RUNS} in turns: A (${before}) ${seconds('A').toFixed(3)} s, ${mib('A')} MiB; `
-      + `B (${after}) ${seconds('B').toFixed(3)} s, ${mib('B')} MiB: B/A ${(seconds('B') / seconds('A')).toFixed(3)}`);
+    console.log(
+      `${name}${parquet ? ' Parquet' : ' CSV'}, 2 threads, median of ${WHOLE_RUNS} in turns: A (${before}) ${seconds('A').toFixed(3)} s, ${mib('A')} MiB; ` +
+        `B (${after}) ${seconds('B').toFixed(3)} s, ${mib('B')} MiB: B/A ${(seconds('B') / seconds('A')).toFixed(3)}`,
+    );
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

@@ -33,7 +33,10 @@ async function turns(commands: string[][]): Promise<Array<{ seconds: number; pea
       runs[k]!.push({ seconds: result.seconds, peak: result.peakRssBytes });
     }
   }
-  return runs.map((r) => ({ seconds: median(r.map((x) => x.seconds)), peakMiB: median(r.map((x) => x.peak)) / 2 ** 20 }));
+  return runs.map((r) => ({
+    seconds: median(r.map((x) => x.seconds)),
+    peakMiB: median(r.map((x) => x.peak)) / 2 ** 20,
+  }));
 }
 
 try {
@@ -43,7 +46,9 @@ try {
   for (const name of ['narrow', 'wide'] as const) {
     const dataset = { ...DATASETS[name], rows: DATASETS[name].rows / (quick ? 10 : 1) };
     await writeGeneratedCsv(at(`${name}.csv`), dataset);
-    await db.run(`COPY (SELECT * FROM read_csv('${at(`${name}.csv`)}')) TO '${at(`${name}.parquet`)}' (FORMAT parquet, COMPRESSION snappy)`);
+    await db.run(
+      `COPY (SELECT * FROM read_csv('${at(`${name}.csv`)}')) TO '${at(`${name}.parquet`)}' (FORMAT parquet, COMPRESSION snappy)`,
+    );
     await db.run(`COPY (SELECT * FROM read_csv('${at(`${name}.csv`)}')) TO '${at(`${name}.jsonl`)}' (FORMAT json)`);
     const job = (input: string, output: string): string[] => [CLI, at(input), '-o', at(output), '--threads', '2'];
     const [parquet, duckdb, csv, jsonl] = await turns([
@@ -53,19 +58,39 @@ try {
       job(`${name}.jsonl`, 'out.jsonl'),
     ]);
     const rate = (seconds: number): number => Math.round(dataset.rows / seconds);
-    for (const [tool, m] of [['batch-grad Parquet -> Parquet', parquet], ['DuckDB Parquet -> Parquet', duckdb], ['batch-grad CSV -> CSV', csv], ['batch-grad JSON Lines -> JSON Lines', jsonl]] as const) {
-      table.push({ dataset: `${name} (${dataset.rows.toLocaleString('en')} rows, n=${dataset.features})`, tool, seconds: Number(m!.seconds.toFixed(3)), 'rows/s': rate(m!.seconds), 'peak RSS MiB': Math.round(m!.peakMiB) });
+    for (const [tool, m] of [
+      ['batch-grad Parquet -> Parquet', parquet],
+      ['DuckDB Parquet -> Parquet', duckdb],
+      ['batch-grad CSV -> CSV', csv],
+      ['batch-grad JSON Lines -> JSON Lines', jsonl],
+    ] as const) {
+      table.push({
+        dataset: `${name} (${dataset.rows.toLocaleString('en')} rows, n=${dataset.features})`,
+        tool,
+        seconds: Number(m!.seconds.toFixed(3)),
+        'rows/s': rate(m!.seconds),
+        'peak RSS MiB': Math.round(m!.peakMiB),
+      });
     }
     results[name] = {
-      rows: dataset.rows, parquet, duckdb, csv, jsonl,
+      rows: dataset.rows,
+      parquet,
+      duckdb,
+      csv,
+      jsonl,
       parquetOverDuckdb: duckdb!.seconds / parquet!.seconds,
       parquetOverCsv: csv!.seconds / parquet!.seconds,
       jsonlOverCsv: csv!.seconds / jsonl!.seconds,
     };
   }
   // Flat memory: the narrow file ten times over, against the 1x file, same command.
-  await db.run(`COPY (SELECT * FROM read_parquet(['${at('narrow.parquet')}'${`, '${at('narrow.parquet')}'`.repeat(9)}])) TO '${at('narrow10.parquet')}' (FORMAT parquet, COMPRESSION snappy)`);
-  const [one, ten] = await turns([[CLI, at('narrow.parquet'), '-o', at('m1.parquet'), '--threads', '2'], [CLI, at('narrow10.parquet'), '-o', at('m10.parquet'), '--threads', '2']]);
+  await db.run(
+    `COPY (SELECT * FROM read_parquet(['${at('narrow.parquet')}'${`, '${at('narrow.parquet')}'`.repeat(9)}])) TO '${at('narrow10.parquet')}' (FORMAT parquet, COMPRESSION snappy)`,
+  );
+  const [one, ten] = await turns([
+    [CLI, at('narrow.parquet'), '-o', at('m1.parquet'), '--threads', '2'],
+    [CLI, at('narrow10.parquet'), '-o', at('m10.parquet'), '--threads', '2'],
+  ]);
   results.memory = { oneX: one, tenX: ten, ratio: ten!.peakMiB / one!.peakMiB };
 
   const columns = Object.keys(table[0]!);
@@ -73,10 +98,17 @@ try {
   for (const row of table) console.log(`| ${columns.map((c) => row[c]).join(' | ')} |`);
   for (const name of ['narrow', 'wide']) {
     const r = results[name] as { parquetOverDuckdb: number; parquetOverCsv: number; jsonlOverCsv: number };
-    console.log(`${name}: Parquet job / DuckDB ${r.parquetOverDuckdb.toFixed(2)}x, / CSV job ${r.parquetOverCsv.toFixed(2)}x; JSON Lines job / CSV job ${r.jsonlOverCsv.toFixed(2)}x`);
+    console.log(
+      `${name}: Parquet job / DuckDB ${r.parquetOverDuckdb.toFixed(2)}x, / CSV job ${r.parquetOverCsv.toFixed(2)}x; JSON Lines job / CSV job ${r.jsonlOverCsv.toFixed(2)}x`,
+    );
   }
-  console.log(`10x Parquet file: peak RSS ${ten!.peakMiB.toFixed(0)} MiB against ${one!.peakMiB.toFixed(0)} MiB (${(ten!.peakMiB / one!.peakMiB).toFixed(2)}x)`);
-  writeFileSync(join(RESULTS, quick ? 'formats-quick.json' : 'formats.json'), `${JSON.stringify({ date: new Date().toISOString(), runs: RUNS, results }, null, 2)}\n`);
+  console.log(
+    `10x Parquet file: peak RSS ${ten!.peakMiB.toFixed(0)} MiB against ${one!.peakMiB.toFixed(0)} MiB (${(ten!.peakMiB / one!.peakMiB).toFixed(2)}x)`,
+  );
+  writeFileSync(
+    join(RESULTS, quick ? 'formats-quick.json' : 'formats.json'),
+    `${JSON.stringify({ date: new Date().toISOString(), runs: RUNS, results }, null, 2)}\n`,
+  );
 } finally {
   rmSync(folder, { recursive: true, force: true });
 }

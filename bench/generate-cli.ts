@@ -44,5 +44,7 @@ if (values.out === undefined) {
   for (const piece of generateCsv(options)) process.stdout.write(piece);
 } else {
   await writeGeneratedCsv(values.out, options);
-  process.stderr.write(`gen: wrote ${options.rows.toLocaleString('en')} rows (n=${options.features}, seed ${options.seed}) to ${values.out}\n`);
+  process.stderr.write(
+    `gen: wrote ${options.rows.toLocaleString('en')} rows (n=${options.features}, seed ${options.seed}) to ${values.out}\n`,
+  );
 }

@@ -51,23 +51,45 @@ try {
     const input = join(folder, `input-${units}.csv`);
     await writeGeneratedCsv(input, { rows: Math.round(units * ROWS_PER_100MB), features: 2, seed: 4 });
     const bytes = statSync(input).size;
-    const result = await measureProcess(process.execPath, [CLI, input, '--out', join(folder, 'out.csv'), '--threads', '2']);
+    const result = await measureProcess(process.execPath, [
+      CLI,
+      input,
+      '--out',
+      join(folder, 'out.csv'),
+      '--threads',
+      '2',
+    ]);
     if (result.code !== 0) throw new Error(result.stderr);
-    runs.push({ label: `file to file, ${(bytes / 1e6).toFixed(0)} MB input`, bytes, peakRssMiB: result.peakRssBytes / 2 ** 20, seconds: result.seconds });
+    runs.push({
+      label: `file to file, ${(bytes / 1e6).toFixed(0)} MB input`,
+      bytes,
+      peakRssMiB: result.peakRssBytes / 2 ** 20,
+      seconds: result.seconds,
+    });
     rmSync(join(folder, 'out.csv'), { force: true });
     if (units === sizes[0]) {
       const slow = await slowConsumerPeak(input, 64 * 1024);
-      runs.push({ label: `stdout to a slow reader (6.4 MB/s), ${(bytes / 1e6).toFixed(0)} MB input`, bytes, peakRssMiB: slow.peakRssBytes / 2 ** 20, seconds: slow.seconds });
+      runs.push({
+        label: `stdout to a slow reader (6.4 MB/s), ${(bytes / 1e6).toFixed(0)} MB input`,
+        bytes,
+        peakRssMiB: slow.peakRssBytes / 2 ** 20,
+        seconds: slow.seconds,
+      });
     }
     rmSync(input);
   }
-  const [small, slow, large] = runs as [typeof runs[0], typeof runs[0], typeof runs[0]];
+  const [small, slow, large] = runs as [(typeof runs)[0], (typeof runs)[0], (typeof runs)[0]];
   console.log('| run | seconds | peak RSS MiB |');
   console.log('|---|---|---|');
   for (const run of runs) console.log(`| ${run.label} | ${run.seconds.toFixed(1)} | ${run.peakRssMiB.toFixed(0)} |`);
   const flat = large.peakRssMiB / small.peakRssMiB;
-  console.log(`\nlarge / small peak RSS: ${flat.toFixed(2)} (flat if <= 1.10: ${flat <= 1.1 ? 'yes' : 'no'}); slow reader / small: ${(slow.peakRssMiB / small.peakRssMiB).toFixed(2)}`);
-  writeFileSync(join(RESULTS, quick ? 'memory-quick.json' : 'memory.json'), `${JSON.stringify({ date: new Date().toISOString(), runs, flat }, null, 2)}\n`);
+  console.log(
+    `\nlarge / small peak RSS: ${flat.toFixed(2)} (flat if <= 1.10: ${flat <= 1.1 ? 'yes' : 'no'}); slow reader / small: ${(slow.peakRssMiB / small.peakRssMiB).toFixed(2)}`,
+  );
+  writeFileSync(
+    join(RESULTS, quick ? 'memory-quick.json' : 'memory.json'),
+    `${JSON.stringify({ date: new Date().toISOString(), runs, flat }, null, 2)}\n`,
+  );
 } finally {
   rmSync(folder, { recursive: true, force: true });
 }

@@ -5,16 +5,16 @@
  * compare ratios, not seconds.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeGeneratedCsv } from '../test/support/generate.js';
+import { throughputChart } from './support/chart.js';
 import { DATASETS } from './support/datasets.js';
 import { measureProcess, median, type ProcessMeasurement } from './support/measure.js';
-import { throughputChart } from './support/chart.js';
-import { runTapeBenchmark } from './tape.js';
 import { resultsFolder } from './support/results.js';
+import { runTapeBenchmark } from './tape.js';
 
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 3 : 5;
@@ -24,12 +24,30 @@ const DUCKDB = here('./baselines/duckdb-job.js');
 const NOTEBOOK = here('./baselines/notebook-way.js');
 const RESULTS = resultsFolder();
 
-interface Dataset { readonly name: string; readonly rows: number; readonly features: number; readonly seed: number; path: string; bytes: number }
-interface Row { readonly dataset: string; readonly tool: string; readonly seconds: number; readonly rowsPerSecond: number; readonly mbPerSecond: number; readonly peakRssMiB: number }
+interface Dataset {
+  readonly name: string;
+  readonly rows: number;
+  readonly features: number;
+  readonly seed: number;
+  path: string;
+  bytes: number;
+}
+interface Row {
+  readonly dataset: string;
+  readonly tool: string;
+  readonly seconds: number;
+  readonly rowsPerSecond: number;
+  readonly mbPerSecond: number;
+  readonly peakRssMiB: number;
+}
 
 // The quick mode's files are ten times smaller.
 const datasets: Dataset[] = (['narrow', 'wide'] as const).map((name) => ({
-  ...DATASETS[name], name, rows: DATASETS[name].rows / (quick ? 10 : 1), path: '', bytes: 0,
+  ...DATASETS[name],
+  name,
+  rows: DATASETS[name].rows / (quick ? 10 : 1),
+  path: '',
+  bytes: 0,
 }));
 
 const folder = mkdtempSync(join(tmpdir(), 'batch-grad-bench-'));
@@ -52,7 +70,10 @@ async function interleaved(commands: string[][], runs = RUNS): Promise<Array<{ s
       results[k]!.push(result);
     }
   }
-  return results.map((r) => ({ seconds: median(r.map((x) => x.seconds)), peakRss: median(r.map((x) => x.peakRssBytes)) }));
+  return results.map((r) => ({
+    seconds: median(r.map((x) => x.seconds)),
+    peakRss: median(r.map((x) => x.peakRssBytes)),
+  }));
 }
 
 try {
@@ -69,12 +90,19 @@ try {
     ];
     // The notebook way takes 8-9 s a run: fewer runs, on their own.
     const notebook: [string, string[]] = ['notebook way (csv-parse, graph per row)', [NOTEBOOK, dataset.path, out]];
-    const measured = [...(await interleaved(compared.map(([, command]) => command))), await timed(notebook[1], quick ? RUNS : 3)];
+    const measured = [
+      ...(await interleaved(compared.map(([, command]) => command))),
+      await timed(notebook[1], quick ? RUNS : 3),
+    ];
     for (const [k, [tool]] of [...compared, notebook].entries()) {
       const { seconds, peakRss } = measured[k]!;
       rows.push({
-        dataset: dataset.name, tool, seconds, rowsPerSecond: dataset.rows / seconds,
-        mbPerSecond: dataset.bytes / 1e6 / seconds, peakRssMiB: peakRss / 2 ** 20,
+        dataset: dataset.name,
+        tool,
+        seconds,
+        rowsPerSecond: dataset.rows / seconds,
+        mbPerSecond: dataset.bytes / 1e6 / seconds,
+        peakRssMiB: peakRss / 2 ** 20,
       });
       process.stderr.write(`${dataset.name}: ${tool}: ${seconds.toFixed(3)} s\n`);
     }
@@ -90,13 +118,20 @@ try {
   // Start-up: a 10-row input against `node -e 0`.
   const tiny = join(folder, 'tiny.csv');
   await writeGeneratedCsv(tiny, { rows: 10, features: 2, seed: 3 });
-  const startRuns = await interleaved([['-e', '0'], [CLI, tiny, '--out', join(folder, 'out.csv')]], 9);
+  const startRuns = await interleaved(
+    [
+      ['-e', '0'],
+      [CLI, tiny, '--out', join(folder, 'out.csv')],
+    ],
+    9,
+  );
   const nodeStart = startRuns[0]!;
   const tinyRun = startRuns[1]!;
 
   const tape = runTapeBenchmark();
 
-  const find = (dataset: string, prefix: string): Row => rows.find((r) => r.dataset === dataset && r.tool.startsWith(prefix))!;
+  const find = (dataset: string, prefix: string): Row =>
+    rows.find((r) => r.dataset === dataset && r.tool.startsWith(prefix))!;
   const ratios = datasets.map((d) => ({
     dataset: d.name,
     versusDuckDB: find(d.name, 'DuckDB').seconds / find(d.name, 'batch-grad, 2').seconds,
@@ -106,15 +141,35 @@ try {
   const narrowRss = find('narrow', 'batch-grad, 2').peakRssMiB;
   const largeRssMiB = largeRun.peakRss / 2 ** 20;
   const targets = [
-    ...ratios.map((r) => ({ target: `${r.dataset}: batch-grad / DuckDB >= 1.5x`, value: r.versusDuckDB, met: r.versusDuckDB >= 1.5 })),
-    ...ratios.map((r) => ({ target: `${r.dataset}: batch-grad / notebook way >= 10x`, value: r.versusNotebook, met: r.versusNotebook >= 10 })),
-    ...ratios.map((r) => ({ target: `${r.dataset}: 2 threads / 1 thread >= 1.7x`, value: r.twoThreadsOverOne, met: r.twoThreadsOverOne >= 1.7 })),
+    ...ratios.map((r) => ({
+      target: `${r.dataset}: batch-grad / DuckDB >= 1.5x`,
+      value: r.versusDuckDB,
+      met: r.versusDuckDB >= 1.5,
+    })),
+    ...ratios.map((r) => ({
+      target: `${r.dataset}: batch-grad / notebook way >= 10x`,
+      value: r.versusNotebook,
+      met: r.versusNotebook >= 10,
+    })),
+    ...ratios.map((r) => ({
+      target: `${r.dataset}: 2 threads / 1 thread >= 1.7x`,
+      value: r.twoThreadsOverOne,
+      met: r.twoThreadsOverOne >= 1.7,
+    })),
     ...datasets.map((d) => {
       const rss = find(d.name, 'batch-grad, 2').peakRssMiB;
       return { target: `${d.name}: peak RSS <= 150 MiB`, value: rss, met: rss <= 150 };
     }),
-    { target: `10x larger file (${largeRows.toLocaleString('en')} rows): peak RSS within 10% of narrow`, value: largeRssMiB / narrowRss, met: largeRssMiB <= 1.1 * narrowRss },
-    { target: '10-row input: wall time <= 3x `node -e 0`', value: tinyRun.seconds / nodeStart.seconds, met: tinyRun.seconds <= 3 * nodeStart.seconds },
+    {
+      target: `10x larger file (${largeRows.toLocaleString('en')} rows): peak RSS within 10% of narrow`,
+      value: largeRssMiB / narrowRss,
+      met: largeRssMiB <= 1.1 * narrowRss,
+    },
+    {
+      target: '10-row input: wall time <= 3x `node -e 0`',
+      value: tinyRun.seconds / nodeStart.seconds,
+      met: tinyRun.seconds <= 3 * nodeStart.seconds,
+    },
   ];
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -124,7 +179,10 @@ try {
     '',
     '| dataset | tool | seconds | rows/s | input MB/s | peak RSS MiB |',
     '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.dataset} (${datasets.find((d) => d.name === r.dataset)!.rows.toLocaleString('en')} rows, n=${datasets.find((d) => d.name === r.dataset)!.features}) | ${r.tool} | ${r.seconds.toFixed(3)} | ${Math.round(r.rowsPerSecond).toLocaleString('en')} | ${r.mbPerSecond.toFixed(1)} | ${r.peakRssMiB.toFixed(0)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.dataset} (${datasets.find((d) => d.name === r.dataset)!.rows.toLocaleString('en')} rows, n=${datasets.find((d) => d.name === r.dataset)!.features}) | ${r.tool} | ${r.seconds.toFixed(3)} | ${Math.round(r.rowsPerSecond).toLocaleString('en')} | ${r.mbPerSecond.toFixed(1)} | ${r.peakRssMiB.toFixed(0)} |`,
+    ),
     '',
     '| target | measured | met |',
     '|---|---|---|',
@@ -136,7 +194,10 @@ try {
   console.log(lines.join('\n'));
 
   const name = quick ? 'latest-quick' : 'latest';
-  writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify({ machine, date: new Date().toISOString(), datasets, rows, ratios, targets, largeRun: { rows: largeRows, seconds: largeRun.seconds, peakRssMiB: largeRssMiB }, startup: { node: nodeStart.seconds, tiny: tinyRun.seconds }, tape }, null, 2)}\n`);
+  writeFileSync(
+    join(RESULTS, `${name}.json`),
+    `${JSON.stringify({ machine, date: new Date().toISOString(), datasets, rows, ratios, targets, largeRun: { rows: largeRows, seconds: largeRun.seconds, peakRssMiB: largeRssMiB }, startup: { node: nodeStart.seconds, tiny: tinyRun.seconds }, tape }, null, 2)}\n`,
+  );
   writeFileSync(join(RESULTS, `${name}.svg`), throughputChart(rows, machine));
 } finally {
   rmSync(folder, { recursive: true, force: true });
@@ -144,5 +205,7 @@ try {
 
 // The formats job (Parquet, JSON Lines) against DuckDB and the CSV job, in its own process and folder.
 console.log('\nFormats (bench/formats.ts):');
-const formats = spawnSync(process.execPath, [here('./formats.js'), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' });
+const formats = spawnSync(process.execPath, [here('./formats.js'), ...(quick ? ['--quick'] : [])], {
+  stdio: 'inherit',
+});
 if (formats.status !== 0) process.exitCode = 1;

@@ -11,9 +11,9 @@ const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 2
 function columns(count: number): Float64Array[] {
   let state = 12345;
   const random = (): number => {
-  state = (state * 1103515245 + 12345) % 2147483648;
-  return (state / 2147483648) * 4 - 2;
-};
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return (state / 2147483648) * 4 - 2;
+  };
   return Array.from({ length: count }, () => Float64Array.from({ length: ROWS }, random));
 }
 

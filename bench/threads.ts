@@ -19,11 +19,11 @@
  *    run at twice the speed of one on this machine.
  */
 import { spawn } from 'node:child_process';
-import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { processChunk } from '../src/compute/csv/process-chunk.js';
 import { resolveJob } from '../src/compute/job/resolve-job.js';
 import { generatedChunk, writeGeneratedCsv } from '../test/support/generate.js';
@@ -58,7 +58,10 @@ function cpuByThread(command: string, args: readonly string[], workerThreads: nu
     const poll = setInterval(() => {
       try {
         for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
-          nanoseconds.set(Number(tid), Number(readFileSync(`/proc/${child.pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]));
+          nanoseconds.set(
+            Number(tid),
+            Number(readFileSync(`/proc/${child.pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]),
+          );
         }
       } catch {
         // The process or a thread ended between the listing and the read.
@@ -76,7 +79,12 @@ function cpuByThread(command: string, args: readonly string[], workerThreads: nu
       const platform = new Set(rest.slice(0, PLATFORM_THREADS));
       const sum = (tids: Iterable<number>): number => [...tids].reduce((total, tid) => total + seconds(tid), 0);
       const coordinator = seconds(child.pid!);
-      const times = { coordinator, workers: sum(workers), v8Helpers: sum(platform), libuvAndOther: sum(rest.filter((tid) => !platform.has(tid))) };
+      const times = {
+        coordinator,
+        workers: sum(workers),
+        v8Helpers: sum(platform),
+        libuvAndOther: sum(rest.filter((tid) => !platform.has(tid))),
+      };
       resolve({ ...times, all: coordinator + times.workers + times.v8Helpers + times.libuvAndOther, wall });
     });
   });
@@ -87,18 +95,31 @@ async function medianRun(run: () => Promise<ThreadTimes>): Promise<ThreadTimes> 
   const runs: ThreadTimes[] = [];
   for (let i = 0; i < 5; i++) runs.push(await run());
   const mid = (key: keyof ThreadTimes): number => median(runs.map((r) => r[key]));
-  return { coordinator: mid('coordinator'), workers: mid('workers'), v8Helpers: mid('v8Helpers'), libuvAndOther: mid('libuvAndOther'), all: mid('all'), wall: mid('wall') };
+  return {
+    coordinator: mid('coordinator'),
+    workers: mid('workers'),
+    v8Helpers: mid('v8Helpers'),
+    libuvAndOther: mid('libuvAndOther'),
+    all: mid('all'),
+    wall: mid('wall'),
+  };
 }
 
 const batchGrad = (input: string, extra: readonly string[] = []): Promise<ThreadTimes> =>
-  medianRun(() => cpuByThread(process.execPath, [...extra, CLI, input, '--out', join(input, '..', 'out.csv'), '--threads', '2'], 2));
+  medianRun(() =>
+    cpuByThread(process.execPath, [...extra, CLI, input, '--out', join(input, '..', 'out.csv'), '--threads', '2'], 2),
+  );
 
 const f2 = (x: number): string => x.toFixed(2);
 const row = (label: string, t: ThreadTimes): string =>
   `| ${label} | ${f2(t.coordinator)} | ${f2(t.workers)} | ${f2(t.v8Helpers)} | ${f2(t.libuvAndOther)} | ${f2(t.all)} | ${f2(t.wall)} |`;
 const minus = (a: ThreadTimes, b: ThreadTimes, per: number): ThreadTimes => ({
-  coordinator: (a.coordinator - b.coordinator) / per, workers: (a.workers - b.workers) / per, v8Helpers: (a.v8Helpers - b.v8Helpers) / per,
-  libuvAndOther: (a.libuvAndOther - b.libuvAndOther) / per, all: (a.all - b.all) / per, wall: (a.wall - b.wall) / per,
+  coordinator: (a.coordinator - b.coordinator) / per,
+  workers: (a.workers - b.workers) / per,
+  v8Helpers: (a.v8Helpers - b.v8Helpers) / per,
+  libuvAndOther: (a.libuvAndOther - b.libuvAndOther) / per,
+  all: (a.all - b.all) / per,
+  wall: (a.wall - b.wall) / per,
 });
 
 async function main(): Promise<void> {
@@ -111,8 +132,12 @@ async function main(): Promise<void> {
       wide1: { ...DATASETS.wide, rows: Math.round(200_000 * SCALE) },
       wide4: { ...DATASETS.wide, rows: Math.round(800_000 * SCALE) },
     };
-    const files = Object.fromEntries(Object.keys(sizes).map((name) => [name, join(folder, `${name}.csv`)])) as Record<keyof typeof sizes, string>;
-    for (const [name, options] of Object.entries(sizes)) await writeGeneratedCsv(files[name as keyof typeof sizes], options);
+    const files = Object.fromEntries(Object.keys(sizes).map((name) => [name, join(folder, `${name}.csv`)])) as Record<
+      keyof typeof sizes,
+      string
+    >;
+    for (const [name, options] of Object.entries(sizes))
+      await writeGeneratedCsv(files[name as keyof typeof sizes], options);
     const rows = (name: keyof typeof sizes): string => sizes[name].rows.toLocaleString('en');
 
     console.log(`CPU seconds by thread, ${CLI}, --threads 2 (each role's median of 5 runs):\n`);
@@ -129,23 +154,29 @@ async function main(): Promise<void> {
     console.log(row('per 1M wide rows beyond start-up', widePer));
 
     const singleGc = await batchGrad(files.narrow4, ['--single-threaded-gc']);
-    console.log(`\nV8 helpers on ${rows('narrow4')} narrow rows: ${f2(t.narrow4!.v8Helpers)} s; with --single-threaded-gc ${f2(singleGc.v8Helpers)} s`
-      + ` (the difference, ${f2(t.narrow4!.v8Helpers - singleGc.v8Helpers)} s, is garbage collection; the rest is compilation and V8's other tasks).`
-      + ` The libuv pool: ${f2(t.narrow4!.libuvAndOther)} s (file reads and writes).`);
+    console.log(
+      `\nV8 helpers on ${rows('narrow4')} narrow rows: ${f2(t.narrow4!.v8Helpers)} s; with --single-threaded-gc ${f2(singleGc.v8Helpers)} s` +
+        ` (the difference, ${f2(t.narrow4!.v8Helpers - singleGc.v8Helpers)} s, is garbage collection; the rest is compilation and V8's other tasks).` +
+        ` The libuv pool: ${f2(t.narrow4!.libuvAndOther)} s (file reads and writes).`,
+    );
 
     const duck = async (name: 'narrow1' | 'narrow4'): Promise<ThreadTimes> =>
       medianRun(() => cpuByThread(process.execPath, [DUCKDB, files[name], join(folder, 'duck.csv'), '2', '2'], 0));
     const duck1 = await duck('narrow1');
     const duck4 = await duck('narrow4');
     const duckPer = (duck4.all - duck1.all) / ((sizes.narrow4.rows - sizes.narrow1.rows) / 1e6);
-    console.log(`DuckDB, same job, 2 threads: ${f2(duck1.all)} CPU-s for ${rows('narrow1')} rows, ${f2(duck4.all)} for ${rows('narrow4')}: ${f2(duckPer)} CPU-s per 1M narrow rows beyond start-up.`);
+    console.log(
+      `DuckDB, same job, 2 threads: ${f2(duck1.all)} CPU-s for ${rows('narrow1')} rows, ${f2(duck4.all)} for ${rows('narrow4')}: ${f2(duckPer)} CPU-s per 1M narrow rows beyond start-up.`,
+    );
 
     // Throughput on P cores, million rows/s: every core busy with the per-row CPU of all threads, capped by
     // the one coordinator (it cannot go faster than 1/its CPU per row). DuckDB: every core at its CPU per row.
     const perRow = narrowPer.all;
     const feeds = narrowPer.coordinator > 0 ? narrowPer.workers / narrowPer.coordinator : Number.POSITIVE_INFINITY;
-    console.log(`\nOne coordinator at ${narrowPer.coordinator.toFixed(3)} CPU-s per 1M rows keeps up with ${Number.isFinite(feeds) ? feeds.toFixed(0) : 'any number of'} workers`
-      + ` (workers turn 1M rows in ${f2(narrowPer.workers)} CPU-s beyond start-up; at the issue's 1.05 CPU-s, ${(1.05 / narrowPer.coordinator).toFixed(0)}).`);
+    console.log(
+      `\nOne coordinator at ${narrowPer.coordinator.toFixed(3)} CPU-s per 1M rows keeps up with ${Number.isFinite(feeds) ? feeds.toFixed(0) : 'any number of'} workers` +
+        ` (workers turn 1M rows in ${f2(narrowPer.workers)} CPU-s beyond start-up; at the issue's 1.05 CPU-s, ${(1.05 / narrowPer.coordinator).toFixed(0)}).`,
+    );
     console.log('\n| cores | batch-grad (M rows/s) | limited by | DuckDB (M rows/s) | ratio |');
     console.log('|---|---|---|---|---|');
     for (const cores of [2, 4, 8, 16, 32]) {
@@ -153,7 +184,9 @@ async function main(): Promise<void> {
       const byCoordinator = narrowPer.coordinator > 0 ? 1 / narrowPer.coordinator : Number.POSITIVE_INFINITY;
       const ours = Math.min(byCores, byCoordinator);
       const theirs = cores / duckPer;
-      console.log(`| ${cores} | ${f2(ours)} | ${byCores <= byCoordinator ? 'cores' : 'the coordinator'} | ${f2(theirs)} | ${f2(ours / theirs)} |`);
+      console.log(
+        `| ${cores} | ${f2(ours)} | ${byCores <= byCoordinator ? 'cores' : 'the coordinator'} | ${f2(theirs)} | ${f2(ours / theirs)} |`,
+      );
     }
   } finally {
     rmSync(folder, { recursive: true, force: true });
@@ -189,7 +222,9 @@ async function coresScale(): Promise<void> {
   const [one] = await chunkLoopIn(1);
   const two = await chunkLoopIn(2);
   const ratio = (2 * one!) / Math.max(...two);
-  console.log(`\nprocessChunk alone (100k-row chunk x 15): 1 thread ${one!.toFixed(0)} ms; 2 threads at once ${two.map((t) => t.toFixed(0)).join(' and ')} ms each: ${ratio.toFixed(2)}x the throughput.`);
+  console.log(
+    `\nprocessChunk alone (100k-row chunk x 15): 1 thread ${one!.toFixed(0)} ms; 2 threads at once ${two.map((t) => t.toFixed(0)).join(' and ')} ms each: ${ratio.toFixed(2)}x the throughput.`,
+  );
 }
 
 if (isMainThread) {

@@ -4,10 +4,11 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'csv-parse';
 import { gradStream } from 'batch-grad';
+import { parse } from 'csv-parse';
 
-const [input = fileURLToPath(new URL('../data/sample.csv', import.meta.url)), output = 'grads.jsonl'] = process.argv.slice(2);
+const [input = fileURLToPath(new URL('../data/sample.csv', import.meta.url)), output = 'grads.jsonl'] =
+  process.argv.slice(2);
 
 // Records in (objects keyed by the header), result records out, in input order, on all cores.
 const grads = gradStream({ keep: ['id'] });

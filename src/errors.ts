@@ -7,15 +7,30 @@ export const ERROR_CODES = {
   INVALID_OPTION: { exit: 2, summary: 'an option is missing, unknown or has a value it cannot take' },
   FORMULA_SYNTAX: { exit: 2, summary: 'the formula does not parse; the position is given' },
   FORMULA_UNKNOWN_FUNCTION: { exit: 2, summary: 'the formula calls a function batch-grad does not know' },
-  FORMULA_UNSUPPORTED: { exit: 2, summary: 'the formula uses syntax batch-grad does not compute (e.g. a non-constant exponent)' },
+  FORMULA_UNSUPPORTED: {
+    exit: 2,
+    summary: 'the formula uses syntax batch-grad does not compute (e.g. a non-constant exponent)',
+  },
   SAME_INPUT_OUTPUT: { exit: 2, summary: 'the output path is the input file itself' },
-  SAME_OUTPUT: { exit: 2, summary: 'two outputs of one run (--out, --rejects, --summary) have the same path, or both are stdout' },
+  SAME_OUTPUT: {
+    exit: 2,
+    summary: 'two outputs of one run (--out, --rejects, --summary) have the same path, or both are stdout',
+  },
   // Input: the data cannot be read as asked (exit 1).
   INPUT_NOT_FOUND: { exit: 1, summary: 'the input file does not exist or cannot be read' },
-  INPUT_COMPRESSED_INVALID: { exit: 1, summary: 'the input starts as gzip but does not decompress (truncated or corrupt)' },
+  INPUT_COMPRESSED_INVALID: {
+    exit: 1,
+    summary: 'the input starts as gzip but does not decompress (truncated or corrupt)',
+  },
   HEADER_MISSING_COLUMN: { exit: 1, summary: 'the header lacks a column the model or --keep needs' },
-  HEADER_INVALID: { exit: 1, summary: 'the header has an empty or duplicated name, or no model inputs can be found in it' },
-  CSV_SYNTAX: { exit: 1, summary: 'the CSV itself is malformed: an unterminated or misplaced quote, or not text at all' },
+  HEADER_INVALID: {
+    exit: 1,
+    summary: 'the header has an empty or duplicated name, or no model inputs can be found in it',
+  },
+  CSV_SYNTAX: {
+    exit: 1,
+    summary: 'the CSV itself is malformed: an unterminated or misplaced quote, or not text at all',
+  },
   FIELD_COUNT: { exit: 1, summary: 'a row has more or fewer fields than the header' },
   FIELD_EMPTY: { exit: 1, summary: 'a model input field is empty' },
   FIELD_NOT_A_NUMBER: { exit: 1, summary: 'a model input field is not a decimal number' },
@@ -25,18 +40,37 @@ export const ERROR_CODES = {
   JSON_SYNTAX: { exit: 1, summary: 'a JSON Lines line is not a JSON object' },
   FORMAT_INVALID: { exit: 1, summary: 'a Parquet or Arrow input cannot be read as one (not that format, or damaged)' },
   INVALID_UTF8: { exit: 1, summary: 'a row holds bytes that are not UTF-8 text' },
-  RECORD_TOO_LONG: { exit: 1, summary: 'a record is longer than the limit (64 MiB), usually after an unterminated quote' },
+  RECORD_TOO_LONG: {
+    exit: 1,
+    summary: 'a record is longer than the limit (64 MiB), usually after an unterminated quote',
+  },
   LABEL_INVALID: { exit: 1, summary: 'a label is not 0 or 1, as --loss bce needs' },
-  FIELD_OUT_OF_RANGE: { exit: 1, summary: 'a model input field is a number too large for float64 (it would be Infinity)' },
+  FIELD_OUT_OF_RANGE: {
+    exit: 1,
+    summary: 'a model input field is a number too large for float64 (it would be Infinity)',
+  },
   MERGE_PART_INVALID: { exit: 1, summary: 'a file given to merge is not a batch-grad shard summary' },
-  MERGE_PART_FOREIGN: { exit: 1, summary: 'the summaries given to merge are not all of one job (model, columns, options or inputs differ)' },
+  MERGE_PART_FOREIGN: {
+    exit: 1,
+    summary: 'the summaries given to merge are not all of one job (model, columns, options or inputs differ)',
+  },
   MERGE_PART_MISSING: { exit: 1, summary: 'a shard of the job has no summary among those given to merge' },
   MERGE_PART_REPEATED: { exit: 1, summary: 'a shard of the job is given to merge more than once' },
-  FIT_NOT_CONVERGED: { exit: 3, summary: 'fit stopped before converging (max-iterations, line-search-failed, no-progress); its model is written, with the reason' },
-  CACHE_TOO_LARGE: { exit: 1, summary: 'fit --cache would need more memory than is free; fit streams the data without it' },
+  FIT_NOT_CONVERGED: {
+    exit: 3,
+    summary:
+      'fit stopped before converging (max-iterations, line-search-failed, no-progress); its model is written, with the reason',
+  },
+  CACHE_TOO_LARGE: {
+    exit: 1,
+    summary: 'fit --cache would need more memory than is free; fit streams the data without it',
+  },
   // Output and environment (exit 1).
   OUTPUT_FAILED: { exit: 1, summary: 'the output could not be written (no space, no permission, missing folder)' },
-  OUTPUT_CLOSED: { exit: 141, summary: 'the reader of the output closed the pipe (as `head` does); the run stops quietly' },
+  OUTPUT_CLOSED: {
+    exit: 141,
+    summary: 'the reader of the output closed the pipe (as `head` does); the run stops quietly',
+  },
   WORKER_FAILED: { exit: 1, summary: 'a worker thread crashed or threw; the run was stopped' },
   ENGINE_CLOSED: { exit: 1, summary: 'a library engine was used after close()' },
   INTERRUPTED: { exit: 130, summary: 'the run was stopped by SIGINT (exit 130) or SIGTERM (exit 143)' },

@@ -9,14 +9,44 @@
  * - createEngine({ threads })              one pool for many jobs, with close() / Symbol.asyncDispose
  * - the gradient core (graph nodes, tapes, formulas) for building your own models
  */
-export { computeColumns, type ColumnsResult, type InputColumns } from './api/columns.js';
-export { createEngine, gradients, gradientsTable, gradStream, BatchGradEngine, type EngineOptions } from './api/batch-grad-engine.js';
-export type { GradientJob, GradientOptions, InputRecord, OutputRecord, RejectedRecord, RejectedRow } from './api/gradients.js';
+
+export {
+  BatchGradEngine,
+  createEngine,
+  type EngineOptions,
+  gradients,
+  gradientsTable,
+  gradStream,
+} from './api/batch-grad-engine.js';
+export { type ColumnsResult, computeColumns, type InputColumns } from './api/columns.js';
+export { type FitOptions, type FitResult, fit, type IterationLog } from './api/fit.js';
 export type { GradTransform } from './api/grad-transform.js';
+export type {
+  GradientJob,
+  GradientOptions,
+  InputRecord,
+  OutputRecord,
+  RejectedRecord,
+  RejectedRow,
+} from './api/gradients.js';
+export { type MergeOptions, mergeSummaries } from './api/merge.js';
+export {
+  DEFAULT_BATCH_SIZE,
+  FORMATS,
+  type Format,
+  PARQUET_COMPRESSIONS,
+  type ParquetCompression,
+  TASK_SIZES,
+} from './api/options/choices.js';
 export type { ModelChoice } from './api/options/model-choice.js';
-export { runFile, formatSummaryTable, type RunFileOptions, type RunIo, type RunOptionsInput, type RunSummary, type ColumnTotals } from './api/run-file.js';
-export { mergeSummaries, type MergeOptions } from './api/merge.js';
-export { fit, type FitOptions, type FitResult, type IterationLog } from './api/fit.js';
-export { DEFAULT_BATCH_SIZE, FORMATS, PARQUET_COMPRESSIONS, TASK_SIZES, type Format, type ParquetCompression } from './api/options/choices.js';
-export { BatchGradError, ERROR_CODES, isBatchGradError, type ErrorCode, type ErrorContext } from './errors.js';
+export {
+  type ColumnTotals,
+  formatSummaryTable,
+  type RunFileOptions,
+  type RunIo,
+  type RunOptionsInput,
+  type RunSummary,
+  runFile,
+} from './api/run-file.js';
 export * from './core/index.js';
+export { BatchGradError, ERROR_CODES, type ErrorCode, type ErrorContext, isBatchGradError } from './errors.js';

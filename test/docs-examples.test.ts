@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, temporaryFolder } from './support/cli.js';
 
-interface Block { readonly file: string; readonly line: number; readonly text: string }
+interface Block {
+  readonly file: string;
+  readonly line: number;
+  readonly text: string;
+}
 
 function fencedBlocks(file: string, fence: string): Block[] {
   const lines = readFileSync(join(ROOT, file), 'utf8').split('\n');
@@ -25,7 +29,12 @@ function fencedBlocks(file: string, fence: string): Block[] {
   return blocks;
 }
 
-const documents = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const documents = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 const blocks = documents.flatMap((file) => fencedBlocks(file, '```sh'));
 const programs = documents.flatMap((file) => fencedBlocks(file, '```js'));
 const folder = temporaryFolder();
@@ -40,7 +49,10 @@ function scratch(name: string): string {
   for (const name of readdirSync(join(ROOT, 'node_modules'))) {
     if (!name.startsWith('.')) symlinkSync(join(ROOT, 'node_modules', name), join(cwd, 'node_modules', name));
   }
-  cpSync(join(ROOT, 'data'), join(cwd, 'data'), { recursive: true, filter: (path) => !/\.(grads\.csv|summary\.json)$/.test(path) });
+  cpSync(join(ROOT, 'data'), join(cwd, 'data'), {
+    recursive: true,
+    filter: (path) => !/\.(grads\.csv|summary\.json)$/.test(path),
+  });
   writeFileSync(join(cwd, 'bin/batch-grad'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
   chmodSync(join(cwd, 'bin/batch-grad'), 0o755);
   return cwd;
@@ -48,7 +60,10 @@ function scratch(name: string): string {
 
 function sh(command: string, cwd: string): { status: number | null; output: string } {
   const result = spawnSync('bash', ['-c', `set -eo pipefail\n${command}`], {
-    cwd, encoding: 'utf8', env: { ...process.env, PATH: `${join(cwd, 'bin')}:${process.env.PATH}` }, timeout: 60_000,
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${join(cwd, 'bin')}:${process.env.PATH}` },
+    timeout: 60_000,
   });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
@@ -76,31 +91,39 @@ describe('the shell examples of the README and docs', () => {
     expect(blocks.some((block) => block.text.startsWith('$ '))).toBe(true);
   });
 
-  it.each(blocks.map((block) => [`${block.file}:${block.line}`, block] as const))('%s runs on the bundled data as shown', (where, block) => {
-    const cwd = scratch(where.replace(/[/:.]/g, '-'));
-    if (!block.text.startsWith('$ ')) {
-      const result = sh(block.text, cwd);
-      expect(result.status, `${where}:\n${result.output}`).toBe(0);
-      return;
-    }
-    // A transcript: each command, then the lines it prints.
-    const steps = block.text.split(/^\$ /m).filter((step) => step !== '');
-    for (const step of steps) {
-      const [command, ...shown] = step.replace(/\n$/, '').split('\n');
-      const result = sh(`${command!} 2>&1`, cwd);
-      expect(result.status, `${where}: ${command}\n${result.output}`).toBe(0);
-      expectShown(result.output, shown, `${where}: ${command}`);
-    }
-  }, 120_000);
+  it.each(blocks.map((block) => [`${block.file}:${block.line}`, block] as const))(
+    '%s runs on the bundled data as shown',
+    (where, block) => {
+      const cwd = scratch(where.replace(/[/:.]/g, '-'));
+      if (!block.text.startsWith('$ ')) {
+        const result = sh(block.text, cwd);
+        expect(result.status, `${where}:\n${result.output}`).toBe(0);
+        return;
+      }
+      // A transcript: each command, then the lines it prints.
+      const steps = block.text.split(/^\$ /m).filter((step) => step !== '');
+      for (const step of steps) {
+        const [command, ...shown] = step.replace(/\n$/, '').split('\n');
+        const result = sh(`${command!} 2>&1`, cwd);
+        expect(result.status, `${where}: ${command}\n${result.output}`).toBe(0);
+        expectShown(result.output, shown, `${where}: ${command}`);
+      }
+    },
+    120_000,
+  );
 
   it('include JavaScript examples (the reader sees them)', () => {
     expect(programs.length).toBeGreaterThanOrEqual(4);
   });
 
-  it.each(programs.map((block) => [`${block.file}:${block.line}`, block] as const))('%s (JavaScript) runs on the bundled data', (where, block) => {
-    const cwd = scratch(where.replace(/[/:.]/g, '-'));
-    writeFileSync(join(cwd, 'example.mjs'), block.text);
-    const result = spawnSync(process.execPath, ['example.mjs'], { cwd, encoding: 'utf8', timeout: 60_000 });
-    expect(result.status, `${where}:\n${result.stdout}${result.stderr}`).toBe(0);
-  }, 120_000);
+  it.each(programs.map((block) => [`${block.file}:${block.line}`, block] as const))(
+    '%s (JavaScript) runs on the bundled data',
+    (where, block) => {
+      const cwd = scratch(where.replace(/[/:.]/g, '-'));
+      writeFileSync(join(cwd, 'example.mjs'), block.text);
+      const result = spawnSync(process.execPath, ['example.mjs'], { cwd, encoding: 'utf8', timeout: 60_000 });
+      expect(result.status, `${where}:\n${result.stdout}${result.stderr}`).toBe(0);
+    },
+    120_000,
+  );
 });

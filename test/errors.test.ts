@@ -11,7 +11,11 @@ describe('error codes', () => {
   });
 
   it('cross the thread boundary as data and come back with code, message and context', () => {
-    const error = new BatchGradError('FIELD_EMPTY', 'data.csv:3, column 2 (w1): empty field', { file: 'data.csv', line: 3, column: 2 });
+    const error = new BatchGradError('FIELD_EMPTY', 'data.csv:3, column 2 (w1): empty field', {
+      file: 'data.csv',
+      line: 3,
+      column: 2,
+    });
     const copy = BatchGradError.fromData(structuredClone(error.toData()));
     expect(copy).toBeInstanceOf(BatchGradError);
     expect(copy).toMatchObject({ code: 'FIELD_EMPTY', message: error.message, context: error.context, exitCode: 1 });

@@ -23,8 +23,14 @@ function filesUnder(folder: string): string[] {
 /** Every relative module a file imports (static, type-only, re-exported or dynamic), as a repository path. */
 function importsOf(file: string): string[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
-  const specifiers = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^import\s+)['"](\.{1,2}\/[^'"]+)['"]/gm)].map((m) => m[1]!);
-  return specifiers.map((s) => normalize(join(dirname(file), s)).replace(/\.js$/, '.ts').replace(/\.cjs$/, '.cts'));
+  const specifiers = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^import\s+)['"](\.{1,2}\/[^'"]+)['"]/gm)].map(
+    (m) => m[1]!,
+  );
+  return specifiers.map((s) =>
+    normalize(join(dirname(file), s))
+      .replace(/\.js$/, '.ts')
+      .replace(/\.cjs$/, '.cts'),
+  );
 }
 
 function layerOf(file: string): (typeof LAYERS)[number] | 'workers' | 'wasm' | 'test' | 'bench' {
@@ -48,10 +54,17 @@ function violations(): string[] {
     for (const target of importsOf(file)) {
       const to = layerOf(target);
       const bad =
-        from === 'workers' ? !(to === 'workers' || to === 'base' || to === 'compute' || target === 'src/engine/protocol.ts')
-        : from === 'test' ? to === 'bench'
-        : from === 'bench' ? false
-        : to === 'workers' || to === 'test' || to === 'bench' || to === 'wasm' || LAYERS.indexOf(to) > LAYERS.indexOf(from);
+        from === 'workers'
+          ? !(to === 'workers' || to === 'base' || to === 'compute' || target === 'src/engine/protocol.ts')
+          : from === 'test'
+            ? to === 'bench'
+            : from === 'bench'
+              ? false
+              : to === 'workers' ||
+                to === 'test' ||
+                to === 'bench' ||
+                to === 'wasm' ||
+                LAYERS.indexOf(to) > LAYERS.indexOf(from);
       if (bad) found.push(`${file} (${from}) imports ${target} (${to})`);
     }
   }
@@ -98,7 +111,9 @@ describe('the layers', () => {
 
   it('are checked on real imports (the reader finds the ones it must refuse)', () => {
     expect(importsOf('src/cli/main.ts')).toContain('src/index.ts');
-    expect(importsOf('workers/thread-entry.cts')).toEqual(expect.arrayContaining(['src/engine/protocol.ts', 'workers/grad-worker.ts']));
+    expect(importsOf('workers/thread-entry.cts')).toEqual(
+      expect.arrayContaining(['src/engine/protocol.ts', 'workers/grad-worker.ts']),
+    );
     expect(importsOf('src/pipeline/sources/csv-stream.ts')).toContain('src/compute/csv/process-chunk.ts');
     expect(layerOf('src/compute/numbers/grammar.ts')).toBe('compute');
     const graph: Record<string, string[]> = { a: ['b'], b: ['c'], c: ['a'], d: ['a'], e: ['e'] };
@@ -106,7 +121,9 @@ describe('the layers', () => {
   });
 
   it('give the package entry the api, the core and the error table only: nothing from below the api', () => {
-    const below = importsOf('src/index.ts').filter((target) => !(target.startsWith('src/api/') || target.startsWith('src/core/') || target === 'src/errors.ts'));
+    const below = importsOf('src/index.ts').filter(
+      (target) => !(target.startsWith('src/api/') || target.startsWith('src/core/') || target === 'src/errors.ts'),
+    );
     expect(below).toEqual([]);
   });
 
@@ -118,7 +135,9 @@ describe('the layers', () => {
   });
 
   it('keep the worker protocol between the engine and the workers', () => {
-    const speakers = filesUnder('src').filter((file) => !file.startsWith('src/engine/') && importsOf(file).includes('src/engine/protocol.ts'));
+    const speakers = filesUnder('src').filter(
+      (file) => !file.startsWith('src/engine/') && importsOf(file).includes('src/engine/protocol.ts'),
+    );
     expect(speakers).toEqual([]);
   });
 

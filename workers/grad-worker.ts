@@ -4,15 +4,22 @@
  * value and gradient columns. Buffers arrive transferred and leave transferred, so nothing large is copied
  * between threads.
  */
+
+import { closeSync, openSync, readSync } from 'node:fs';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { runModel } from '../src/compute/job/model-tape.js';
-import { exactSumOf } from '../src/compute/exact-sum.js';
-import { openSync, closeSync, readSync } from 'node:fs';
 import { processChunk } from '../src/compute/csv/process-chunk.js';
 import { processRange } from '../src/compute/csv/process-range.js';
-import { injectedFault } from './fault-injection.js';
-import type { ChunkRequest, ColumnsRequest, ColumnsResponse, RangeRequest, WorkerRequest } from '../src/engine/protocol.js';
+import { exactSumOf } from '../src/compute/exact-sum.js';
+import { runModel } from '../src/compute/job/model-tape.js';
+import type {
+  ChunkRequest,
+  ColumnsRequest,
+  ColumnsResponse,
+  RangeRequest,
+  WorkerRequest,
+} from '../src/engine/protocol.js';
 import { detachEarly } from './detach-early.js';
+import { injectedFault } from './fault-injection.js';
 
 detachEarly();
 
@@ -27,12 +34,23 @@ export default function gradWorker(request: WorkerRequest): unknown {
   if (request.kind === 'sums') {
     const { tape, gradientOrder, columns, rows } = request;
     const result = runModel(tape, columns, rows);
-    const outputs = [result.prediction, ...(result.loss ? [result.loss] : []), ...gradientOrder.map((k) => result.gradients[k]!)];
-    return transferring({ sums: outputs.map((column) => exactSumOf(column, rows)), columns }, columns.map((c) => c.buffer));
+    const outputs = [
+      result.prediction,
+      ...(result.loss ? [result.loss] : []),
+      ...gradientOrder.map((k) => result.gradients[k]!),
+    ];
+    return transferring(
+      { sums: outputs.map((column) => exactSumOf(column, rows)), columns },
+      columns.map((c) => c.buffer),
+    );
   }
   if (request.kind === 'columns') {
     const response = computeColumns(request);
-    const buffers = [response.value.buffer, ...(response.loss ? [response.loss.buffer] : []), ...response.gradients.map((g) => g.buffer)];
+    const buffers = [
+      response.value.buffer,
+      ...(response.loss ? [response.loss.buffer] : []),
+      ...response.gradients.map((g) => g.buffer),
+    ];
     return transferring(response, buffers);
   }
   if (request.kind === 'range') return rangeResult(request);
@@ -50,7 +68,12 @@ function rangeResult({ job, task }: RangeRequest): unknown {
   injectedFault(task.seq);
   const fd = openSync(task.path, 'r');
   try {
-    const result = processRange(job, task, (into, position) => readSync(fd, into, 0, into.length, position), scratchBytes);
+    const result = processRange(
+      job,
+      task,
+      (into, position) => readSync(fd, into, 0, into.length, position),
+      scratchBytes,
+    );
     return transferring(result, [result.output.buffer, ...(result.inputs ?? []).map((c) => c.buffer)]);
   } finally {
     closeSync(fd);
@@ -61,13 +84,19 @@ function chunkResult(request: ChunkRequest): unknown {
   injectedFault(request.task.seq);
   const result = { ...processChunk(request.job, request.task), input: request.task.bytes };
   // The output and the (now parsed) input both go back: the coordinator recycles their buffers.
-  return transferring(result, [...new Set([result.output.buffer, request.task.bytes.buffer, ...(result.inputs ?? []).map((c) => c.buffer)])]);
+  return transferring(result, [
+    ...new Set([result.output.buffer, request.task.bytes.buffer, ...(result.inputs ?? []).map((c) => c.buffer)]),
+  ]);
 }
 
 function computeColumns({ tape, columns, rows }: ColumnsRequest): ColumnsResponse {
   const result = runModel(tape, columns, rows);
   // The tape's buffers are reused by its next run; hand back copies that can be moved.
-  return { value: result.prediction.slice(), loss: result.loss?.slice(), gradients: result.gradients.map((g) => g.slice()) };
+  return {
+    value: result.prediction.slice(),
+    loss: result.loss?.slice(),
+    gradients: result.gradients.map((g) => g.slice()),
+  };
 }
 
 /** Piscina moves only a top-level transferable; this wrapper names the buffers inside the result. */

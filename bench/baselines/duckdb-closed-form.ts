@@ -22,7 +22,11 @@ export async function runClosedForm({ name, read, write }: Baseline): Promise<vo
   }
   const range = Array.from({ length: n }, (_, i) => i + 1);
   const z = [...range.map((i) => `w${i}*x${i}`), 'b'].join(' + ');
-  const gradients = [...range.map((i) => `f*(1-f)*x${i} AS df_dw${i}`), ...range.map((i) => `f*(1-f)*w${i} AS df_dx${i}`), 'f*(1-f) AS df_db'];
+  const gradients = [
+    ...range.map((i) => `f*(1-f)*x${i} AS df_dw${i}`),
+    ...range.map((i) => `f*(1-f)*w${i} AS df_dx${i}`),
+    'f*(1-f) AS df_db',
+  ];
   const sql = `COPY (
   WITH logits AS (SELECT *, ${z} AS z FROM ${read(input, n)}),
        values AS (SELECT *, 1/(1+exp(-z)) AS f FROM logits)

@@ -9,7 +9,8 @@ await runClosedForm({
   read: (input, n) => {
     const range = Array.from({ length: n }, (_, i) => i + 1);
     const types = ['id', ...range.map((i) => `w${i}`), ...range.map((i) => `x${i}`), 'b']
-      .map((column) => `'${column}': '${column === 'id' ? 'BIGINT' : 'DOUBLE'}'`).join(', ');
+      .map((column) => `'${column}': '${column === 'id' ? 'BIGINT' : 'DOUBLE'}'`)
+      .join(', ');
     return `read_csv('${input}', header = true, columns = {${types}})`;
   },
   write: (output) => `'${output}' (HEADER, DELIMITER ',')`,

@@ -4,8 +4,9 @@
  * number; one thread. The logistic graph uses each variable once, so the notebook's accumulation bug does
  * not change these numbers. Usage: node dist/bench/baselines/notebook-way.js <input> <output>
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+
 import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { parse } from 'csv-parse';
 
 interface NotebookNode {
@@ -17,18 +18,33 @@ interface NotebookNode {
 class Variable implements NotebookNode {
   grads = 0;
   constructor(private readonly v: number) {}
-  forward(): number { return this.v; }
-  backward(dout: number): void { this.grads = dout; }
+  forward(): number {
+    return this.v;
+  }
+  backward(dout: number): void {
+    this.grads = dout;
+  }
 }
 class Add implements NotebookNode {
-  constructor(private readonly a: NotebookNode, private readonly b: NotebookNode) {}
-  forward(): number { return this.a.forward() + this.b.forward(); }
-  backward(dout: number): void { this.a.backward(dout); this.b.backward(dout); }
+  constructor(
+    private readonly a: NotebookNode,
+    private readonly b: NotebookNode,
+  ) {}
+  forward(): number {
+    return this.a.forward() + this.b.forward();
+  }
+  backward(dout: number): void {
+    this.a.backward(dout);
+    this.b.backward(dout);
+  }
 }
 class Mul implements NotebookNode {
   private localDa = 0;
   private localDb = 0;
-  constructor(private readonly a: NotebookNode, private readonly b: NotebookNode) {}
+  constructor(
+    private readonly a: NotebookNode,
+    private readonly b: NotebookNode,
+  ) {}
   forward(): number {
     const va = this.a.forward();
     const vb = this.b.forward();
@@ -36,19 +52,33 @@ class Mul implements NotebookNode {
     this.localDb = va;
     return va * vb;
   }
-  backward(dout: number): void { this.a.backward(this.localDa * dout); this.b.backward(this.localDb * dout); }
+  backward(dout: number): void {
+    this.a.backward(this.localDa * dout);
+    this.b.backward(this.localDb * dout);
+  }
 }
 class Inv implements NotebookNode {
   private local = 0;
   constructor(private readonly a: NotebookNode) {}
-  forward(): number { const v = this.a.forward(); this.local = -1 / v ** 2; return 1 / v; }
-  backward(dout: number): void { this.a.backward(this.local * dout); }
+  forward(): number {
+    const v = this.a.forward();
+    this.local = -1 / v ** 2;
+    return 1 / v;
+  }
+  backward(dout: number): void {
+    this.a.backward(this.local * dout);
+  }
 }
 class Exp implements NotebookNode {
   private local = 0;
   constructor(private readonly a: NotebookNode) {}
-  forward(): number { this.local = Math.exp(this.a.forward()); return this.local; }
-  backward(dout: number): void { this.a.backward(this.local * dout); }
+  forward(): number {
+    this.local = Math.exp(this.a.forward());
+    return this.local;
+  }
+  backward(dout: number): void {
+    this.a.backward(this.local * dout);
+  }
 }
 
 const [input, output] = process.argv.slice(2);
@@ -63,7 +93,11 @@ for await (const record of createReadStream(input).pipe(parse()) as AsyncIterabl
   if (header === undefined) {
     header = record;
     n = header.filter((name) => /^w\d+$/.test(name)).length;
-    const names = [...Array.from({ length: n }, (_, i) => `w${i + 1}`), ...Array.from({ length: n }, (_, i) => `x${i + 1}`), 'b'];
+    const names = [
+      ...Array.from({ length: n }, (_, i) => `w${i + 1}`),
+      ...Array.from({ length: n }, (_, i) => `x${i + 1}`),
+      'b',
+    ];
     out.write(`f,${names.map((name) => `df_d${name}`).join(',')}\n`);
     continue;
   }
@@ -76,7 +110,8 @@ for await (const record of createReadStream(input).pipe(parse()) as AsyncIterabl
   const f = new Inv(new Add(new Variable(1), new Exp(new Mul(new Add(logit, b), new Variable(-1)))));
   const fx = f.forward();
   f.backward(1);
-  if (!out.write(`${[fx, ...w.map((v) => v.grads), ...x.map((v) => v.grads), b.grads].map(String).join(',')}\n`)) await once(out, 'drain');
+  if (!out.write(`${[fx, ...w.map((v) => v.grads), ...x.map((v) => v.grads), b.grads].map(String).join(',')}\n`))
+    await once(out, 'drain');
 }
 out.end();
 await once(out, 'close');

@@ -1,5 +1,9 @@
 /** A plain SVG bar chart of rows/s per tool, one group per dataset: no library, readable in any browser. */
-interface Bar { readonly dataset: string; readonly tool: string; readonly rowsPerSecond: number }
+interface Bar {
+  readonly dataset: string;
+  readonly tool: string;
+  readonly rowsPerSecond: number;
+}
 
 const COLOURS = ['#1f6feb', '#79b8ff', '#d29922', '#8b949e', '#2da44e', '#cf222e'];
 
@@ -25,8 +29,12 @@ export function throughputChart(bars: readonly Bar[], caption: string): string {
       if (!bar) continue;
       const w = Math.max(1, bar.rowsPerSecond * scale);
       parts.push(`<text x="${left - 8}" y="${y + 15}" text-anchor="end">${escapeXml(tool)}</text>`);
-      parts.push(`<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barHeight - 4}" fill="${COLOURS[i % COLOURS.length]}"/>`);
-      parts.push(`<text x="${(left + w + 6).toFixed(1)}" y="${y + 15}">${Math.round(bar.rowsPerSecond).toLocaleString('en')}</text>`);
+      parts.push(
+        `<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barHeight - 4}" fill="${COLOURS[i % COLOURS.length]}"/>`,
+      );
+      parts.push(
+        `<text x="${(left + w + 6).toFixed(1)}" y="${y + 15}">${Math.round(bar.rowsPerSecond).toLocaleString('en')}</text>`,
+      );
       y += barHeight;
     }
     y += groupGap;

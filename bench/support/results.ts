@@ -8,9 +8,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export function resultsFolder(): string {
-  const folder = process.env.BENCH_RESULTS !== undefined && process.env.BENCH_RESULTS !== ''
-    ? resolve(process.env.BENCH_RESULTS)
-    : join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', 'bench', 'results', 'tmp');
+  const folder =
+    process.env.BENCH_RESULTS !== undefined && process.env.BENCH_RESULTS !== ''
+      ? resolve(process.env.BENCH_RESULTS)
+      : join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', 'bench', 'results', 'tmp');
   mkdirSync(folder, { recursive: true });
   return folder;
 }

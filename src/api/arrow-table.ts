@@ -5,21 +5,40 @@
  */
 import type { RecordBatch, Table } from 'apache-arrow';
 import { userArrow } from '../compute/columnar/libraries.js';
-import { BatchGradError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
+import { BatchGradError } from '../errors.js';
 import { jobFor, startRun } from '../pipeline/run.js';
 import { recordBatches } from '../pipeline/sources/arrow.js';
 import type { RunSummary } from '../pipeline/summary.js';
-import { gradientChoices, type GradientChoices, type GradientOptions } from './gradient-options.js';
+import { type GradientChoices, type GradientOptions, gradientChoices } from './gradient-options.js';
 
 /** The result batches for `batches` (all with `schema`'s columns), in order, and the summary at the end. */
 export async function* arrowResults(
-  engine: Engine, header: readonly string[], batches: AsyncIterable<RecordBatch>, choices: GradientChoices, signal: AbortSignal | undefined, done: (summary: RunSummary) => void,
+  engine: Engine,
+  header: readonly string[],
+  batches: AsyncIterable<RecordBatch>,
+  choices: GradientChoices,
+  signal: AbortSignal | undefined,
+  done: (summary: RunSummary) => void,
 ): AsyncGenerator<RecordBatch> {
   engine.assertOpen();
   void engine.start().catch(() => undefined);
-  const source = await recordBatches(engine, header, batches, { file: '<arrow>', batchSize: choices.batchSize, signal });
-  const run = startRun(engine, source, jobFor(header, { ...choices, file: '<arrow>', delimiter: ',', outputEncoding: { encoding: 'arrow', delimiter: ',' } }), signal);
+  const source = await recordBatches(engine, header, batches, {
+    file: '<arrow>',
+    batchSize: choices.batchSize,
+    signal,
+  });
+  const run = startRun(
+    engine,
+    source,
+    jobFor(header, {
+      ...choices,
+      file: '<arrow>',
+      delimiter: ',',
+      outputEncoding: { encoding: 'arrow', delimiter: ',' },
+    }),
+    signal,
+  );
   const { tableFromIPC } = await userArrow();
   for await (const result of run.results) {
     for (const rejected of result.rejects) choices.onReject?.(rejected);
@@ -33,17 +52,31 @@ export async function* arrowResults(
  * bytes, which any version of apache-arrow, or another Arrow library, reads and writes.
  */
 export async function tableOfGradients(engine: Engine, table: Table, options?: GradientOptions): Promise<Table>;
-export async function tableOfGradients(engine: Engine, table: Uint8Array, options?: GradientOptions): Promise<Uint8Array>;
-export async function tableOfGradients(engine: Engine, input: Table | Uint8Array, options: GradientOptions = {}): Promise<Table | Uint8Array> {
+export async function tableOfGradients(
+  engine: Engine,
+  table: Uint8Array,
+  options?: GradientOptions,
+): Promise<Uint8Array>;
+export async function tableOfGradients(
+  engine: Engine,
+  input: Table | Uint8Array,
+  options: GradientOptions = {},
+): Promise<Table | Uint8Array> {
   const { Table: ArrowTable, tableFromIPC, tableToIPC } = await userArrow();
-  if (input instanceof Uint8Array) return tableToIPC(await tableOfGradients(engine, tableFromIPC(input), options), 'stream');
+  if (input instanceof Uint8Array)
+    return tableToIPC(await tableOfGradients(engine, tableFromIPC(input), options), 'stream');
   if (!(input instanceof ArrowTable)) {
     // Arrow objects work only with the functions of the apache-arrow that made them: another copy's Table
     // would fail deep inside with a stack overflow.
-    const kind = typeof input === 'object' && input !== null ? (input as object).constructor?.name ?? 'object' : typeof input;
-    throw new BatchGradError('INVALID_OPTION', `gradientsTable() needs a Table made by batch-grad's own apache-arrow, or Arrow IPC bytes; got a ${kind} from another copy or version. Pass tableToIPC(table) from your apache-arrow, and read the result with tableFromIPC`, {
-      value: kind,
-    });
+    const kind =
+      typeof input === 'object' && input !== null ? ((input as object).constructor?.name ?? 'object') : typeof input;
+    throw new BatchGradError(
+      'INVALID_OPTION',
+      `gradientsTable() needs a Table made by batch-grad's own apache-arrow, or Arrow IPC bytes; got a ${kind} from another copy or version. Pass tableToIPC(table) from your apache-arrow, and read the result with tableFromIPC`,
+      {
+        value: kind,
+      },
+    );
   }
   const table = input;
   const batches: RecordBatch[] = [];
@@ -51,6 +84,14 @@ export async function tableOfGradients(engine: Engine, input: Table | Uint8Array
   const source = (async function* () {
     yield* table.batches;
   })();
-  for await (const batch of arrowResults(engine, header, source, gradientChoices(options), options.signal, () => undefined)) batches.push(batch);
+  for await (const batch of arrowResults(
+    engine,
+    header,
+    source,
+    gradientChoices(options),
+    options.signal,
+    () => undefined,
+  ))
+    batches.push(batch);
   return batches.length > 0 ? new ArrowTable(batches) : new ArrowTable();
 }

@@ -7,17 +7,18 @@
  *   await pipeline(source, engine.gradStream({ keep: ['id'] }), sink);
  *   await engine.runFile({ input: 'data.csv', output: 'grads.csv' });
  */
-import type { Engine } from '../engine/engine.js';
-import { engineOf } from './engines.js';
-import type { RunIo } from '../pipeline/run-file.js';
-import { runFileOn, type RunFileOptions } from './run-file.js';
-import { checkKeys } from './options/option-keys.js';
-import type { RunSummary } from '../pipeline/summary.js';
-import { GradTransform } from './grad-transform.js';
-import { gradientJob, type GradientJob, type GradientOptions } from './gradients.js';
-import type { InputRecord, OutputRecord } from './gradients.js';
+
 import type { RecordBatch, Table } from 'apache-arrow';
+import type { Engine } from '../engine/engine.js';
+import type { RunIo } from '../pipeline/run-file.js';
+import type { RunSummary } from '../pipeline/summary.js';
 import { tableOfGradients } from './arrow-table.js';
+import { engineOf } from './engines.js';
+import { GradTransform } from './grad-transform.js';
+import type { InputRecord, OutputRecord } from './gradients.js';
+import { type GradientJob, type GradientOptions, gradientJob } from './gradients.js';
+import { checkKeys } from './options/option-keys.js';
+import { type RunFileOptions, runFileOn } from './run-file.js';
 
 export interface EngineOptions {
   /** Worker threads (default: the machine's available parallelism). */
@@ -38,9 +39,18 @@ export class BatchGradEngine implements AsyncDisposable {
   }
 
   /** Result records (or, with `input: 'csv'` or `'jsonl'`, byte chunks of that format) for a source of records (or bytes). */
-  gradients(source: AsyncIterable<InputRecord> | Iterable<InputRecord>, options?: GradientOptions & { input?: 'records' }): GradientJob<OutputRecord>;
-  gradients(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options: GradientOptions & { input: 'csv' | 'jsonl' }): GradientJob<Uint8Array>;
-  gradients(source: AsyncIterable<RecordBatch> | Iterable<RecordBatch>, options: GradientOptions & { input: 'arrow' }): GradientJob<RecordBatch>;
+  gradients(
+    source: AsyncIterable<InputRecord> | Iterable<InputRecord>,
+    options?: GradientOptions & { input?: 'records' },
+  ): GradientJob<OutputRecord>;
+  gradients(
+    source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+    options: GradientOptions & { input: 'csv' | 'jsonl' },
+  ): GradientJob<Uint8Array>;
+  gradients(
+    source: AsyncIterable<RecordBatch> | Iterable<RecordBatch>,
+    options: GradientOptions & { input: 'arrow' },
+  ): GradientJob<RecordBatch>;
   gradients(source: AsyncIterable<unknown> | Iterable<unknown>, options: GradientOptions = {}): GradientJob<unknown> {
     checkKeys('engine.gradients()', options);
     return gradientJob(this.#engine, source, options);
@@ -80,14 +90,29 @@ export function createEngine(options: EngineOptions = {}): BatchGradEngine {
 }
 
 /** One job on a pool of its own, closed when the iteration ends (or stops early). */
-export function gradients(source: AsyncIterable<InputRecord> | Iterable<InputRecord>, options?: GradientOptions & EngineOptions & { input?: 'records' }): GradientJob<OutputRecord>;
-export function gradients(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options: GradientOptions & EngineOptions & { input: 'csv' | 'jsonl' }): GradientJob<Uint8Array>;
-export function gradients(source: AsyncIterable<RecordBatch> | Iterable<RecordBatch>, options: GradientOptions & EngineOptions & { input: 'arrow' }): GradientJob<RecordBatch>;
-export function gradients(source: AsyncIterable<unknown> | Iterable<unknown>, options: GradientOptions & EngineOptions = {}): GradientJob<unknown> {
+export function gradients(
+  source: AsyncIterable<InputRecord> | Iterable<InputRecord>,
+  options?: GradientOptions & EngineOptions & { input?: 'records' },
+): GradientJob<OutputRecord>;
+export function gradients(
+  source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+  options: GradientOptions & EngineOptions & { input: 'csv' | 'jsonl' },
+): GradientJob<Uint8Array>;
+export function gradients(
+  source: AsyncIterable<RecordBatch> | Iterable<RecordBatch>,
+  options: GradientOptions & EngineOptions & { input: 'arrow' },
+): GradientJob<RecordBatch>;
+export function gradients(
+  source: AsyncIterable<unknown> | Iterable<unknown>,
+  options: GradientOptions & EngineOptions = {},
+): GradientJob<unknown> {
   checkKeys('gradients()', options);
   const { threads, ...jobOptions } = options;
   const engine = createEngine({ threads });
-  const job = engine.gradients(source as Iterable<InputRecord>, jobOptions as GradientOptions & { input?: 'records' }) as GradientJob<unknown>;
+  const job = engine.gradients(
+    source as Iterable<InputRecord>,
+    jobOptions as GradientOptions & { input?: 'records' },
+  ) as GradientJob<unknown>;
   return {
     summary: job.summary,
     async *[Symbol.asyncIterator]() {
@@ -103,7 +128,10 @@ export function gradients(source: AsyncIterable<unknown> | Iterable<unknown>, op
 /** An Arrow table of inputs to an Arrow table of results, or IPC bytes to IPC bytes, on a pool of its own. */
 export async function gradientsTable(table: Table, options?: GradientOptions & EngineOptions): Promise<Table>;
 export async function gradientsTable(table: Uint8Array, options?: GradientOptions & EngineOptions): Promise<Uint8Array>;
-export async function gradientsTable(table: Table | Uint8Array, options: GradientOptions & EngineOptions = {}): Promise<Table | Uint8Array> {
+export async function gradientsTable(
+  table: Table | Uint8Array,
+  options: GradientOptions & EngineOptions = {},
+): Promise<Table | Uint8Array> {
   checkKeys('gradients()', options);
   const { threads, ...jobOptions } = options;
   const engine = createEngine({ threads });

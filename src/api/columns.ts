@@ -6,9 +6,9 @@ import { binaryLabelReason, isBinaryLabel } from '../compute/job/labels.js';
 import { runModel } from '../compute/job/model-tape.js';
 import { resolveJob } from '../compute/job/resolve-job.js';
 import { BatchGradError } from '../errors.js';
-import { trainingOf, type TrainingInput } from './options/training.js';
 import { expectedFeatures, formulaOf, type ModelChoice } from './options/model-choice.js';
 import { checkKeys } from './options/option-keys.js';
+import { type TrainingInput, trainingOf } from './options/training.js';
 
 export type InputColumns = Readonly<Record<string, Float64Array | readonly number[]>>;
 
@@ -31,7 +31,8 @@ export interface ColumnsResult {
 
 /** The second argument is a model choice (as before) or the options object. */
 function optionsOf(choice: ModelChoice | ColumnsOptions): ColumnsOptions {
-  if (choice === undefined || typeof choice === 'string' || 'expr' in choice && Object.keys(choice).length === 1) return { model: choice as ModelChoice };
+  if (choice === undefined || typeof choice === 'string' || ('expr' in choice && Object.keys(choice).length === 1))
+    return { model: choice as ModelChoice };
   if ('features' in choice && typeof choice.features === 'number') return { model: choice as ModelChoice };
   checkKeys('computeColumns()', choice);
   return choice as ColumnsOptions;
@@ -41,17 +42,31 @@ export function computeColumns(columns: InputColumns, modelOrOptions?: ModelChoi
   const options = optionsOf(modelOrOptions);
   const names = Object.keys(columns);
   const job = resolveJob(names, {
-    ...trainingOf(options), expr: formulaOf(options), keep: [], delimiter: ',', onError: 'fail', file: '<columns>', collectRejects: false,
+    ...trainingOf(options),
+    expr: formulaOf(options),
+    keep: [],
+    delimiter: ',',
+    onError: 'fail',
+    file: '<columns>',
+    collectRejects: false,
   });
   const features = expectedFeatures(options.model);
   if (features !== undefined && job.tape.model.kind === 'logistic' && job.tape.model.features !== features) {
-    throw new BatchGradError('HEADER_MISSING_COLUMN', `the columns make a logistic model with n=${job.tape.model.features}, not ${features}`, {});
+    throw new BatchGradError(
+      'HEADER_MISSING_COLUMN',
+      `the columns make a logistic model with n=${job.tape.model.features}, not ${features}`,
+      {},
+    );
   }
   const lengths = names.map((name) => columns[name]!.length);
   const rows = lengths[0] ?? 0;
   const uneven = names.find((_, k) => lengths[k] !== rows);
   if (uneven !== undefined) {
-    throw new BatchGradError('FIELD_COUNT', `column "${uneven}" has ${columns[uneven]!.length} rows, "${names[0]}" has ${rows}`, { field: uneven });
+    throw new BatchGradError(
+      'FIELD_COUNT',
+      `column "${uneven}" has ${columns[uneven]!.length} rows, "${names[0]}" has ${rows}`,
+      { field: uneven },
+    );
   }
   const inputs = job.inputColumns.map((c) => toFloat64(names[c]!, columns[names[c]!]!));
   if (job.binaryLabel !== undefined) {
@@ -59,7 +74,11 @@ export function computeColumns(columns: InputColumns, modelOrOptions?: ModelChoi
     const bad = inputs[job.binaryLabel]!.findIndex((y) => !isBinaryLabel(y));
     if (bad >= 0) {
       const value = inputs[job.binaryLabel]![bad]!;
-      throw new BatchGradError('LABEL_INVALID', `column "${label}", row ${bad + 1}: ${binaryLabelReason(value)}`, { field: label, record: bad + 1, value: String(value) });
+      throw new BatchGradError('LABEL_INVALID', `column "${label}", row ${bad + 1}: ${binaryLabelReason(value)}`, {
+        field: label,
+        record: bad + 1,
+        value: String(value),
+      });
     }
   }
   const result = runModel(job.tape, inputs, rows);
@@ -73,7 +92,11 @@ function toFloat64(name: string, column: Float64Array | readonly number[]): Floa
   const out = new Float64Array(column.length);
   column.forEach((x, i) => {
     if (typeof x !== 'number') {
-      throw new BatchGradError('FIELD_NOT_A_NUMBER', `column "${name}", row ${i + 1}: not a number: ${JSON.stringify(x)}`, { field: name, record: i + 1, value: String(x) });
+      throw new BatchGradError(
+        'FIELD_NOT_A_NUMBER',
+        `column "${name}", row ${i + 1}: not a number: ${JSON.stringify(x)}`,
+        { field: name, record: i + 1, value: String(x) },
+      );
     }
     out[i] = x;
   });

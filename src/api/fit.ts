@@ -5,34 +5,35 @@
  * inputs kept in memory after the first pass. Every sum is exact, so the whole path, every iterate, is the
  * same bits for any thread count, batch size or shard split.
  */
-import { lbfgs, type IterationLog, type LbfgsStatus } from '../core/optimize/lbfgs.js';
+import { type IterationLog, type LbfgsStatus, lbfgs } from '../core/optimize/lbfgs.js';
 import { interrupted } from '../engine/abort.js';
 import type { Engine } from '../engine/engine.js';
-import { engineOf } from './engines.js';
 import { BatchGradError } from '../errors.js';
 import { commitAll, openOutput } from '../pipeline/io/output.js';
 import { refuseClashingPaths } from '../pipeline/io/output-paths.js';
-import { runFileWith, type RunIo } from '../pipeline/run-file.js';
-import type { RunPlan } from '../pipeline/run-plan.js';
 import { startRun } from '../pipeline/run.js';
+import { type RunIo, runFileWith } from '../pipeline/run-file.js';
+import type { RunPlan } from '../pipeline/run-plan.js';
 import type { CachedColumns } from '../pipeline/sources/cached-columns.js';
 import type { RunSummary } from '../pipeline/summary.js';
-import { cacheFor, type CacheEstimate } from './fit-cache.js';
+import { engineOf } from './engines.js';
+import { type CacheEstimate, cacheFor } from './fit-cache.js';
+import { type FitSettingsInput, fitSettingsOf } from './options/fit-settings.js';
 import { checkKeys } from './options/option-keys.js';
-import { fitSettingsOf, type FitSettingsInput } from './options/fit-settings.js';
-import { runPlanOf, type RunFileOptions } from './run-file.js';
+import { type RunFileOptions, runPlanOf } from './run-file.js';
 
-export type { CacheEstimate } from './fit-cache.js';
 export type { IterationLog } from '../core/optimize/lbfgs.js';
+export type { CacheEstimate } from './fit-cache.js';
 
-export type FitOptions = Omit<RunFileOptions, 'output' | 'summary' | 'wrt' | 'to' | 'shard' | 'keep' | 'compression'> & FitSettingsInput & {
-  /** Where to write the result as JSON (model.json), or '-' for stdout. */
-  readonly out?: string;
-  /** Called after every iteration, e.g. for a progress line. */
-  readonly onIteration?: (entry: IterationLog) => void;
-  /** With `cache`: told, before the first pass, how much memory the cache will take. */
-  readonly onCacheEstimate?: (estimate: CacheEstimate) => void;
-};
+export type FitOptions = Omit<RunFileOptions, 'output' | 'summary' | 'wrt' | 'to' | 'shard' | 'keep' | 'compression'> &
+  FitSettingsInput & {
+    /** Where to write the result as JSON (model.json), or '-' for stdout. */
+    readonly out?: string;
+    /** Called after every iteration, e.g. for a progress line. */
+    readonly onIteration?: (entry: IterationLog) => void;
+    /** With `cache`: told, before the first pass, how much memory the cache will take. */
+    readonly onCacheEstimate?: (estimate: CacheEstimate) => void;
+  };
 
 export interface FitResult {
   /** The fitted parameters, by name: give them back as `params` (or --params model.json). */
@@ -59,12 +60,33 @@ const isPenalised = (name: string): boolean => name !== 'b';
 
 export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
   checkKeys('fit()', input);
-  const { out, onIteration, onCacheEstimate, l2, maxIterations, tolerance, history, cache: cacheChoice, ...runInput } = input;
+  const {
+    out,
+    onIteration,
+    onCacheEstimate,
+    l2,
+    maxIterations,
+    tolerance,
+    history,
+    cache: cacheChoice,
+    ...runInput
+  } = input;
   const settings = fitSettingsOf({ l2, maxIterations, tolerance, history, cache: cacheChoice });
   const options: RunPlan = { ...(await runPlanOf({ ...runInput, output: '-' })), discardOutput: true };
-  if (options.training.loss === undefined) throw new BatchGradError('INVALID_OPTION', 'fit needs a loss to minimise: give --label and --loss', { option: 'loss' });
-  if (options.training.wrt !== undefined) throw new BatchGradError('INVALID_OPTION', 'fit takes the gradient with respect to every parameter; --wrt does not apply', { option: 'wrt' });
-  await refuseClashingPaths(options.inputs, [['out', out], ['rejects', options.rejects]]);
+  if (options.training.loss === undefined)
+    throw new BatchGradError('INVALID_OPTION', 'fit needs a loss to minimise: give --label and --loss', {
+      option: 'loss',
+    });
+  if (options.training.wrt !== undefined)
+    throw new BatchGradError(
+      'INVALID_OPTION',
+      'fit takes the gradient with respect to every parameter; --wrt does not apply',
+      { option: 'wrt' },
+    );
+  await refuseClashingPaths(options.inputs, [
+    ['out', out],
+    ['rejects', options.rejects],
+  ]);
   const { signal } = options;
   const engine = engineOf(options.threads);
   const output = out === undefined ? undefined : await openOutput(out, (io ?? { stdout: process.stdout }).stdout);
@@ -75,7 +97,11 @@ export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
     const first = await runFileWith(engine, { ...options, ...(cache ? { onInputs: cache.add } : {}) }, io);
     const names = Object.keys(first.params ?? {});
     if (names.length === 0) {
-      throw new BatchGradError('INVALID_OPTION', 'fit needs parameters to fit: give --features, or --param for the formula\'s parameters', { option: 'param' });
+      throw new BatchGradError(
+        'INVALID_OPTION',
+        "fit needs parameters to fit: give --features, or --param for the formula's parameters",
+        { option: 'param' },
+      );
     }
     const n = first.rows.written;
     if (n === 0) throw new BatchGradError('HEADER_INVALID', 'fit found no rows to fit', {});
@@ -87,7 +113,10 @@ export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
       // Rows are rejected (and counted) by the first pass; later ones skip the same rows silently.
       return runFileWith(engine, { ...options, rejects: undefined, training: { ...options.training, params } }, io);
     };
-    const objective = (summary: RunSummary, x: Float64Array): { value: number; gradient: Float64Array; mean: number } => {
+    const objective = (
+      summary: RunSummary,
+      x: Float64Array,
+    ): { value: number; gradient: Float64Array; mean: number } => {
       const mean = summary.columns.loss!.sum / n;
       let penalty = 0;
       const gradient = Float64Array.from(names, (name, k) => {
@@ -103,11 +132,20 @@ export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
     const means = new Map<string, number>();
     const key = (x: Float64Array): string => JSON.stringify(Array.from(x, (v) => (Object.is(v, -0) ? '-0' : v)));
     let passes = 0;
-    const result = await lbfgs(async (x) => {
-      const value = objective(passes++ === 0 ? first : await passAt(x), x);
-      means.set(key(x), value.mean);
-      return value;
-    }, x0, { maxIterations: settings.maxIterations, tolerance: settings.tolerance, history: settings.history, ...(onIteration ? { onIteration } : {}) });
+    const result = await lbfgs(
+      async (x) => {
+        const value = objective(passes++ === 0 ? first : await passAt(x), x);
+        means.set(key(x), value.mean);
+        return value;
+      },
+      x0,
+      {
+        maxIterations: settings.maxIterations,
+        tolerance: settings.tolerance,
+        history: settings.history,
+        ...(onIteration ? { onIteration } : {}),
+      },
+    );
     const fitted: FitResult = {
       params: Object.fromEntries(names.map((name, k) => [name, result.x[k]!])),
       loss: result.value,
@@ -136,7 +174,12 @@ export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
 }
 
 /** A pass over the cached inputs with `params`: the summary a streamed pass would give. */
-async function cachedPass(engine: Engine, cache: CachedColumns, params: Readonly<Record<string, number>>, signal: AbortSignal | undefined): Promise<RunSummary> {
+async function cachedPass(
+  engine: Engine,
+  cache: CachedColumns,
+  params: Readonly<Record<string, number>>,
+  signal: AbortSignal | undefined,
+): Promise<RunSummary> {
   const run = startRun(engine, cache.source(engine, signal), cache.jobWith(params), signal);
   for await (const _ of run.results) void _;
   return run.summary.result('<cache>', '<none>');

@@ -8,7 +8,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import type { Engine } from '../engine/engine.js';
 import type { RunSummary } from '../pipeline/summary.js';
 import { Channel } from './channel.js';
-import { gradientJob, type GradientJob, type GradientOptions } from './gradients.js';
+import { type GradientJob, type GradientOptions, gradientJob } from './gradients.js';
 
 export class GradTransform extends Transform {
   readonly summary: Promise<RunSummary>;
@@ -19,7 +19,12 @@ export class GradTransform extends Transform {
 
   constructor(engine: Engine, options: GradientOptions = {}, onFinish?: () => Promise<void>) {
     const bytes = options.input === 'csv' || options.input === 'jsonl';
-    super({ writableObjectMode: !bytes, readableObjectMode: !bytes, writableHighWaterMark: bytes ? 1 << 20 : 1024, readableHighWaterMark: bytes ? 1 << 20 : 1024 });
+    super({
+      writableObjectMode: !bytes,
+      readableObjectMode: !bytes,
+      writableHighWaterMark: bytes ? 1 << 20 : 1024,
+      readableHighWaterMark: bytes ? 1 << 20 : 1024,
+    });
     this.job = gradientJob(engine, this.input, options);
     this.summary = this.job.summary;
     this.done = this.pump().finally(async () => {

@@ -1,10 +1,11 @@
 /** The options of the library's gradients(), gradStream() and table(), and their check at the door. */
+
+import type { RejectedRow } from '../compute/task-result.js';
 import type { JobChoices } from '../pipeline/run.js';
 import type { RejectedRecord } from '../pipeline/sources/records.js';
-import type { RejectedRow } from '../compute/task-result.js';
-import { formulaOf, type ModelChoice } from './options/model-choice.js';
 import { batchSizeOf, delimiterOf, onErrorOf } from './options/checks.js';
-import { trainingOf, type TrainingInput } from './options/training.js';
+import { formulaOf, type ModelChoice } from './options/model-choice.js';
+import { type TrainingInput, trainingOf } from './options/training.js';
 
 export interface GradientOptions extends TrainingInput {
   /** The logistic model (default; n from the columns, or `{ features: n }`), or a formula. */
@@ -30,11 +31,20 @@ export interface GradientOptions extends TrainingInput {
 }
 
 /** The options, checked once: a run's job choices (but the input's name) and its task size. */
-export type GradientChoices = Omit<JobChoices, 'file'> & { readonly batchSize: number; readonly onReject: GradientOptions['onReject'] };
+export type GradientChoices = Omit<JobChoices, 'file'> & {
+  readonly batchSize: number;
+  readonly onReject: GradientOptions['onReject'];
+};
 
 export function gradientChoices(options: GradientOptions): GradientChoices {
   return {
-    expr: formulaOf(options), keep: options.keep ?? [], delimiter: delimiterOf(options.delimiter), onError: onErrorOf(options.onError),
-    training: trainingOf(options), collectRejects: options.onReject !== undefined, batchSize: batchSizeOf(options.batchSize), onReject: options.onReject,
+    expr: formulaOf(options),
+    keep: options.keep ?? [],
+    delimiter: delimiterOf(options.delimiter),
+    onError: onErrorOf(options.onError),
+    training: trainingOf(options),
+    collectRejects: options.onReject !== undefined,
+    batchSize: batchSizeOf(options.batchSize),
+    onReject: options.onReject,
   };
 }

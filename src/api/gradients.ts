@@ -8,18 +8,18 @@ import type { RecordBatch } from 'apache-arrow';
 import { headerLine } from '../compute/output-header.js';
 import type { TaskResult } from '../compute/task-result.js';
 import type { Engine } from '../engine/engine.js';
-import type { Source } from '../pipeline/source.js';
 import { jobFor, startRun } from '../pipeline/run.js';
+import { taskBytesFor } from '../pipeline/sizing.js';
+import type { Source } from '../pipeline/source.js';
 import { csvStream } from '../pipeline/sources/csv-stream.js';
 import { jsonLines } from '../pipeline/sources/jsonl.js';
-import { records as recordSource, type InputRecord, type OutputRecord } from '../pipeline/sources/records.js';
-import { taskBytesFor } from '../pipeline/sizing.js';
-import { SummaryAccumulator, type RunSummary } from '../pipeline/summary.js';
+import { type InputRecord, type OutputRecord, records as recordSource } from '../pipeline/sources/records.js';
+import { type RunSummary, SummaryAccumulator } from '../pipeline/summary.js';
 import { arrowResults } from './arrow-table.js';
-import { gradientChoices, type GradientOptions } from './gradient-options.js';
+import { type GradientOptions, gradientChoices } from './gradient-options.js';
 
-export type { InputRecord, OutputRecord, RejectedRecord } from '../pipeline/sources/records.js';
 export type { RejectedRow } from '../compute/task-result.js';
+export type { InputRecord, OutputRecord, RejectedRecord } from '../pipeline/sources/records.js';
 export type { GradientOptions } from './gradient-options.js';
 
 export interface GradientJob<T> extends AsyncIterable<T> {
@@ -27,7 +27,11 @@ export interface GradientJob<T> extends AsyncIterable<T> {
   readonly summary: Promise<RunSummary>;
 }
 
-export function gradientJob(engine: Engine, source: AsyncIterable<unknown> | Iterable<unknown>, options: GradientOptions = {}): GradientJob<OutputRecord | Uint8Array | RecordBatch> {
+export function gradientJob(
+  engine: Engine,
+  source: AsyncIterable<unknown> | Iterable<unknown>,
+  options: GradientOptions = {},
+): GradientJob<OutputRecord | Uint8Array | RecordBatch> {
   let settle!: { resolve: (summary: RunSummary) => void; reject: (error: unknown) => void };
   const summary = new Promise<RunSummary>((resolve, reject) => (settle = { resolve, reject }));
   // Nobody has to await the summary; a failure is also thrown by the iteration itself.
@@ -38,12 +42,21 @@ export function gradientJob(engine: Engine, source: AsyncIterable<unknown> | Ite
 
   async function* records(): AsyncGenerator<OutputRecord> {
     engine.assertOpen();
-    const input = await recordSource(engine, toAsync(source) as AsyncIterable<InputRecord>, { batchSize: choices.batchSize, onReject: options.onReject, signal });
+    const input = await recordSource(engine, toAsync(source) as AsyncIterable<InputRecord>, {
+      batchSize: choices.batchSize,
+      onReject: options.onReject,
+      signal,
+    });
     if (input === undefined) {
       settle.resolve(new SummaryAccumulator([]).result('<records>', '<records>'));
       return;
     }
-    const run = startRun(engine, input, jobFor(input.header, { ...choices, file: '<records>', delimiter: ',', collectRejects: false }), signal);
+    const run = startRun(
+      engine,
+      input,
+      jobFor(input.header, { ...choices, file: '<records>', delimiter: ',', collectRejects: false }),
+      signal,
+    );
     for await (const result of run.results) yield* result.records;
     settle.resolve(run.summary.result('<records>', '<records>'));
   }
@@ -51,13 +64,25 @@ export function gradientJob(engine: Engine, source: AsyncIterable<unknown> | Ite
   /** Bytes in, bytes of the same text format out: the CLI's pipeline on a stream. */
   async function* text(): AsyncGenerator<Uint8Array> {
     const jsonl = options.input === 'jsonl';
-    const job = { ...choices, file: '<stream>', ...(jsonl ? { outputEncoding: { encoding: 'jsonl' as const, delimiter: ',' } } : {}) };
+    const job = {
+      ...choices,
+      file: '<stream>',
+      ...(jsonl ? { outputEncoding: { encoding: 'jsonl' as const, delimiter: ',' } } : {}),
+    };
     const bytes = (async function* () {
-      for await (const piece of toAsync(source)) yield typeof piece === 'string' ? Buffer.from(piece) : (piece as Uint8Array);
+      for await (const piece of toAsync(source))
+        yield typeof piece === 'string' ? Buffer.from(piece) : (piece as Uint8Array);
     })();
     engine.assertOpen();
-    const opened = { file: job.file, batchSize: choices.batchSize, taskBytes: taskBytesFor(job.outputEncoding), signal };
-    const input: Source<unknown, unknown, TaskResult> = jsonl ? await jsonLines(engine, bytes, opened) : await csvStream(engine, bytes, { ...opened, delimiter: choices.delimiter });
+    const opened = {
+      file: job.file,
+      batchSize: choices.batchSize,
+      taskBytes: taskBytesFor(job.outputEncoding),
+      signal,
+    };
+    const input: Source<unknown, unknown, TaskResult> = jsonl
+      ? await jsonLines(engine, bytes, opened)
+      : await csvStream(engine, bytes, { ...opened, delimiter: choices.delimiter });
     const run = startRun(engine, input, jobFor(input.header, job), signal);
     if (!jsonl) yield headerLine(run.job);
     for await (const result of run.results) {
@@ -82,7 +107,8 @@ export function gradientJob(engine: Engine, source: AsyncIterable<unknown> | Ite
     yield* arrowResults(engine, header, all, choices, signal, (done) => settle.resolve(done));
   }
 
-  const generate = options.input === 'csv' || options.input === 'jsonl' ? text : options.input === 'arrow' ? arrowBatches : records;
+  const generate =
+    options.input === 'csv' || options.input === 'jsonl' ? text : options.input === 'arrow' ? arrowBatches : records;
   return {
     summary,
     async *[Symbol.asyncIterator]() {

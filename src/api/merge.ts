@@ -1,7 +1,8 @@
 /** mergeSummaries, as the library exports it: its options checked at the door like every entry point's. */
-import { mergeSummaries as mergeParts, type MergeOptions } from '../pipeline/merge-summaries.js';
+import { type MergeOptions, mergeSummaries as mergeParts } from '../pipeline/merge-summaries.js';
 
 export type { MergeOptions } from '../pipeline/merge-summaries.js';
+
 import type { RunSummary } from '../pipeline/summary.js';
 import { checkKeys } from './options/option-keys.js';
 

@@ -3,17 +3,17 @@
  * are checked here, at the door; the pipeline receives them settled.
  */
 import type { Engine } from '../engine/engine.js';
-import { withEngine } from './engines.js';
-import { runFileWith, type RunIo } from '../pipeline/run-file.js';
+import { type RunIo, runFileWith } from '../pipeline/run-file.js';
 import type { RunPlan } from '../pipeline/run-plan.js';
 import type { RunSummary } from '../pipeline/summary.js';
+import { withEngine } from './engines.js';
 import { formulaOf, type ModelChoice } from './options/model-choice.js';
 import { checkKeys } from './options/option-keys.js';
-import { settleRunOptions, type RunOptionsInput } from './options/run-options.js';
+import { type RunOptionsInput, settleRunOptions } from './options/run-options.js';
 
 export type { RunIo } from '../pipeline/run-file.js';
-export { formatSummaryTable } from '../pipeline/summary-table.js';
 export type { ColumnTotals, RunSummary } from '../pipeline/summary.js';
+export { formatSummaryTable } from '../pipeline/summary-table.js';
 export type { RunOptionsInput } from './options/run-options.js';
 
 export interface RunFileOptions extends RunOptionsInput {

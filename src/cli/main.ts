@@ -8,10 +8,19 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type Options } from 'yargs';
 import {
-  BatchGradError, DEFAULT_BATCH_SIZE, ERROR_CODES, fit, FORMATS, formatSummaryTable, LOSSES, mergeSummaries, PARQUET_COMPRESSIONS, runFile, TASK_SIZES,
+  BatchGradError,
+  DEFAULT_BATCH_SIZE,
+  ERROR_CODES,
+  FORMATS,
+  fit,
+  formatSummaryTable,
+  LOSSES,
+  mergeSummaries,
+  PARQUET_COMPRESSIONS,
+  runFile,
+  TASK_SIZES,
 } from '../index.js';
 import { unknownOptionMessage } from './suggest.js';
-
 
 // No V8 flags are set from here: flags set after start miss the heap already running this thread, and
 // Node documents them as unsafe (what was tried is in docs/performance.md). Memory is kept flat by the
@@ -19,7 +28,9 @@ import { unknownOptionMessage } from './suggest.js';
 
 const mib = (bytes: number): number => bytes / 2 ** 20;
 
-const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 /**
  * `-e VALUE` and `--expr VALUE` joined into `--expr=VALUE`, so a formula that starts with a minus
@@ -41,28 +52,79 @@ function joinExprValues(args: readonly string[]): string[] {
 
 /** Options every command takes. */
 const COMMON_OPTIONS = {
-  quiet: { alias: 'q', type: 'boolean', describe: 'print nothing but errors: no summary table, no iteration lines, no progress' },
+  quiet: {
+    alias: 'q',
+    type: 'boolean',
+    describe: 'print nothing but errors: no summary table, no iteration lines, no progress',
+  },
 } as const;
 
 /** The options that say what the model is and how the input is read: the same for a run and for fit. */
 const MODEL_AND_INPUT_OPTIONS = {
   ...COMMON_OPTIONS,
-  progress: { type: 'boolean', describe: 'show a progress bar on stderr within each pass [default: on when stderr is a terminal]' },
-  threads: { alias: 't', type: 'string', describe: 'worker threads [default: available parallelism]', requiresArg: true },
-  'batch-size': { type: 'string', describe: `rows per task [default: ${DEFAULT_BATCH_SIZE}, Parquet output ${TASK_SIZES.parquetRows}; a CSV file: ${mib(TASK_SIZES.rangeBytes)} MiB ranges, ${mib(TASK_SIZES.quotedRangeBytes)} MiB with quotes]`, requiresArg: true },
-  expr: { alias: 'e', type: 'string', describe: 'a formula to use instead of the logistic model, e.g. "w*x1 + w*x2"', requiresArg: true },
-  features: { type: 'string', describe: 'the logistic model over these columns, comma-separated, with parameters w_<feature> and b', requiresArg: true },
-  params: { type: 'string', describe: 'a JSON file of parameter values (name -> number), e.g. a fit\'s model.json', requiresArg: true },
-  param: { type: 'string', array: true, describe: 'a parameter, name=value (repeatable; wins over --params)', requiresArg: true },
-  label: { type: 'string', describe: 'the column holding each row\'s target (needs --loss)', requiresArg: true },
+  progress: {
+    type: 'boolean',
+    describe: 'show a progress bar on stderr within each pass [default: on when stderr is a terminal]',
+  },
+  threads: {
+    alias: 't',
+    type: 'string',
+    describe: 'worker threads [default: available parallelism]',
+    requiresArg: true,
+  },
+  'batch-size': {
+    type: 'string',
+    describe: `rows per task [default: ${DEFAULT_BATCH_SIZE}, Parquet output ${TASK_SIZES.parquetRows}; a CSV file: ${mib(TASK_SIZES.rangeBytes)} MiB ranges, ${mib(TASK_SIZES.quotedRangeBytes)} MiB with quotes]`,
+    requiresArg: true,
+  },
+  expr: {
+    alias: 'e',
+    type: 'string',
+    describe: 'a formula to use instead of the logistic model, e.g. "w*x1 + w*x2"',
+    requiresArg: true,
+  },
+  features: {
+    type: 'string',
+    describe: 'the logistic model over these columns, comma-separated, with parameters w_<feature> and b',
+    requiresArg: true,
+  },
+  params: {
+    type: 'string',
+    describe: "a JSON file of parameter values (name -> number), e.g. a fit's model.json",
+    requiresArg: true,
+  },
+  param: {
+    type: 'string',
+    array: true,
+    describe: 'a parameter, name=value (repeatable; wins over --params)',
+    requiresArg: true,
+  },
+  label: { type: 'string', describe: "the column holding each row's target (needs --loss)", requiresArg: true },
   loss: { choices: LOSSES, describe: 'bce: cross-entropy on the logit, labels 0 or 1; squared: (f - label)^2' },
-  weight: { type: 'string', describe: 'a column multiplying each row\'s loss', requiresArg: true },
+  weight: { type: 'string', describe: "a column multiplying each row's loss", requiresArg: true },
   from: { choices: FORMATS, describe: 'the input format [default: by extension; csv for stdin]' },
-  header: { type: 'boolean', default: true, describe: 'the CSV input starts with a header row (--no-header: it does not; give --columns)' },
+  header: {
+    type: 'boolean',
+    default: true,
+    describe: 'the CSV input starts with a header row (--no-header: it does not; give --columns)',
+  },
   columns: { type: 'string', describe: 'with --no-header: the column names, comma-separated', requiresArg: true },
-  delimiter: { alias: 'd', type: 'string', describe: 'field delimiter, one ASCII character (\\t or tab for a tab) [default: "," or a tab for TSV]', requiresArg: true },
-  'on-error': { choices: ['fail', 'skip'] as const, default: 'fail' as const, describe: 'on a bad row: stop (fail), or skip it and count it (skip)' },
-  rejects: { type: 'string', describe: 'with --on-error skip: write each rejected row, its line and reason, to this CSV file', requiresArg: true },
+  delimiter: {
+    alias: 'd',
+    type: 'string',
+    describe: 'field delimiter, one ASCII character (\\t or tab for a tab) [default: "," or a tab for TSV]',
+    requiresArg: true,
+  },
+  'on-error': {
+    choices: ['fail', 'skip'] as const,
+    default: 'fail' as const,
+    describe: 'on a bad row: stop (fail), or skip it and count it (skip)',
+  },
+  rejects: {
+    type: 'string',
+    describe: 'with --on-error skip: write each rejected row, its line and reason, to this CSV file',
+    requiresArg: true,
+  },
 } as const;
 
 /** The model and input options as runFile and fit take them. */
@@ -86,7 +148,7 @@ function modelAndInput(argv: { [key: string]: unknown }, args: readonly string[]
     delimiter: argv.delimiter as string | undefined,
     onError: argv['on-error'] as 'fail' | 'skip',
     rejects: argv.rejects as string | undefined,
-    progress: argv.quiet === true ? false : (argv.progress as boolean | undefined) ?? process.stderr.isTTY === true,
+    progress: argv.quiet === true ? false : ((argv.progress as boolean | undefined) ?? process.stderr.isTTY === true),
   };
 }
 
@@ -105,11 +167,26 @@ function usageFailure(hint: string) {
  * every other error. A mistyped option is named, with the nearest known one, before yargs would report a
  * missing required option instead.
  */
-function command<O extends Record<string, Options>>(args: readonly string[], name: string, usage: string, options: O, hint: string) {
+function command<O extends Record<string, Options>>(
+  args: readonly string[],
+  name: string,
+  usage: string,
+  options: O,
+  hint: string,
+) {
   const unknown = unknownOptionMessage(args, options);
   if (unknown !== undefined) usageFailure(hint)(unknown, undefined);
-  return yargs(args).scriptName(name).locale('en').usage(usage).options(options).version(packageJson.version).help().alias('help', 'h')
-    .strict().wrap(Math.min(110, process.stdout.columns ?? 110)).fail(usageFailure(hint));
+  return yargs(args)
+    .scriptName(name)
+    .locale('en')
+    .usage(usage)
+    .options(options)
+    .version(packageJson.version)
+    .help()
+    .alias('help', 'h')
+    .strict()
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .fail(usageFailure(hint));
 }
 
 /** yargs would turn "abc" into NaN; keep what the user typed so the message can show it. */
@@ -145,13 +222,25 @@ function exitWith(code: number): never {
 
 const MERGE_OPTIONS = {
   ...COMMON_OPTIONS,
-  summary: { type: 'string', describe: 'write the merged summary as JSON to this file, or - for stdout', requiresArg: true },
+  summary: {
+    type: 'string',
+    describe: 'write the merged summary as JSON to this file, or - for stdout',
+    requiresArg: true,
+  },
 } as const;
 
 /** `batch-grad merge part-*.json [--summary total.json]`: the shards' summaries added into the job's. */
 async function merge(args: readonly string[]): Promise<void> {
-  const argv = await command(args, 'batch-grad merge', '$0 <part.json..> [--summary total.json]\n\nAdds the summaries of a job\'s shards (each from --shard k/N --summary) into the summary of the whole job: the same sums, to the bit, as one run.', MERGE_OPTIONS, 'Run batch-grad merge --help for the options.\n')
-    .command('$0 <parts..>', false, (y) => y.positional('parts', { type: 'string', array: true, describe: 'the shards\' summaries' }))
+  const argv = await command(
+    args,
+    'batch-grad merge',
+    "$0 <part.json..> [--summary total.json]\n\nAdds the summaries of a job's shards (each from --shard k/N --summary) into the summary of the whole job: the same sums, to the bit, as one run.",
+    MERGE_OPTIONS,
+    'Run batch-grad merge --help for the options.\n',
+  )
+    .command('$0 <parts..>', false, (y) =>
+      y.positional('parts', { type: 'string', array: true, describe: "the shards' summaries" }),
+    )
     .parseAsync();
   const summary = await mergeSummaries((argv.parts as string[]).map(String), { summary: argv.summary });
   if (argv.quiet !== true) process.stderr.write(formatSummaryTable(summary));
@@ -159,20 +248,46 @@ async function merge(args: readonly string[]): Promise<void> {
 
 const FIT_OPTIONS = {
   ...MODEL_AND_INPUT_OPTIONS,
-  out: { alias: 'o', type: 'string', describe: 'write the fitted model (parameters, loss, gradient, iterations, why it stopped) as JSON here', requiresArg: true },
+  out: {
+    alias: 'o',
+    type: 'string',
+    describe: 'write the fitted model (parameters, loss, gradient, iterations, why it stopped) as JSON here',
+    requiresArg: true,
+  },
   l2: { type: 'string', describe: 'L2 penalty on every parameter but b [default: 0]', requiresArg: true },
   'max-iter': { type: 'string', describe: 'iterations at most [default: 100]', requiresArg: true },
-  tol: { type: 'string', describe: 'stop when the gradient\'s largest component is at most this [default: 1e-8]', requiresArg: true },
+  tol: {
+    type: 'string',
+    describe: "stop when the gradient's largest component is at most this [default: 1e-8]",
+    requiresArg: true,
+  },
   history: { type: 'string', describe: 'L-BFGS curvature pairs kept [default: 10]', requiresArg: true },
-  cache: { type: 'boolean', describe: 'keep the parsed model inputs in memory after the first pass (refused when they would not fit)' },
+  cache: {
+    type: 'boolean',
+    describe: 'keep the parsed model inputs in memory after the first pass (refused when they would not fit)',
+  },
 } as const;
 
 /** `batch-grad fit data.csv --features a,b --label y --loss bce --out model.json`: L-BFGS over passes of the data. */
 async function fitCommand(args: readonly string[], signal: AbortSignal): Promise<void> {
-  const argv = await command(args, 'batch-grad fit', '$0 <input..> --label <column> --loss bce|squared (--features <columns> | --expr <formula> --param name=start ...) [--out model.json]\n\nFits the parameters by minimising mean loss + (l2/2)||weights||^2 with L-BFGS; each evaluation is one pass over the data.\nExits 3 when it stops without converging (the model is still written, with the reason).', FIT_OPTIONS, 'Run batch-grad fit --help for the options.\n')
-    .command('$0 <input..>', false, (y) => y.positional('input', { type: 'string', array: true, describe: 'input file(s) or folder(s), or - for stdin' }))
-    .example('$0 clicks.csv --features age,income --label clicked --loss bce --l2 1e-4 --out model.json', 'logistic regression; then batch-grad clicks.csv --params model.json ... for predictions')
-    .example('$0 decay.csv -e "a*exp(-k*t) + c" --param a=1 --param k=0.1 --param c=0 --label y --loss squared', 'nonlinear least squares')
+  const argv = await command(
+    args,
+    'batch-grad fit',
+    '$0 <input..> --label <column> --loss bce|squared (--features <columns> | --expr <formula> --param name=start ...) [--out model.json]\n\nFits the parameters by minimising mean loss + (l2/2)||weights||^2 with L-BFGS; each evaluation is one pass over the data.\nExits 3 when it stops without converging (the model is still written, with the reason).',
+    FIT_OPTIONS,
+    'Run batch-grad fit --help for the options.\n',
+  )
+    .command('$0 <input..>', false, (y) =>
+      y.positional('input', { type: 'string', array: true, describe: 'input file(s) or folder(s), or - for stdin' }),
+    )
+    .example(
+      '$0 clicks.csv --features age,income --label clicked --loss bce --l2 1e-4 --out model.json',
+      'logistic regression; then batch-grad clicks.csv --params model.json ... for predictions',
+    )
+    .example(
+      '$0 decay.csv -e "a*exp(-k*t) + c" --param a=1 --param k=0.1 --param c=0 --label y --loss squared',
+      'nonlinear least squares',
+    )
     .parseAsync();
   const quiet = argv.quiet === true;
   const result = await fit({
@@ -184,43 +299,112 @@ async function fitCommand(args: readonly string[], signal: AbortSignal): Promise
     history: integerOrText(argv.history) as number | undefined,
     cache: argv.cache,
     signal,
-    ...(quiet ? {} : {
-      onCacheEstimate: ({ rows, bytes }: { rows: number; bytes: number }) => process.stderr.write(`cache: about ${(bytes / 2 ** 20).toFixed(0)} MiB for about ${rows.toLocaleString('en')} rows\n`),
-      onIteration: ({ iteration, value, gradientNorm, step }: { iteration: number; value: number; gradientNorm: number; step: number }) =>
-        process.stderr.write(`iteration ${iteration}: loss ${value}, gradient ${gradientNorm.toExponential(3)}, step ${step.toPrecision(4)}\n`),
-    }),
+    ...(quiet
+      ? {}
+      : {
+          onCacheEstimate: ({ rows, bytes }: { rows: number; bytes: number }) =>
+            process.stderr.write(
+              `cache: about ${(bytes / 2 ** 20).toFixed(0)} MiB for about ${rows.toLocaleString('en')} rows\n`,
+            ),
+          onIteration: ({
+            iteration,
+            value,
+            gradientNorm,
+            step,
+          }: {
+            iteration: number;
+            value: number;
+            gradientNorm: number;
+            step: number;
+          }) =>
+            process.stderr.write(
+              `iteration ${iteration}: loss ${value}, gradient ${gradientNorm.toExponential(3)}, step ${step.toPrecision(4)}\n`,
+            ),
+        }),
   });
   if (!quiet) {
-    const params = Object.entries(result.params).map(([name, value]) => `  ${name} = ${value}`).join('\n');
-    process.stderr.write(`${result.status}: ${result.message}\nloss ${result.loss} (mean loss ${result.meanLoss}) after ${result.iterations} iterations, ${result.evaluations} passes over ${result.rows.used.toLocaleString('en')} rows\n${params}\n`);
+    const params = Object.entries(result.params)
+      .map(([name, value]) => `  ${name} = ${value}`)
+      .join('\n');
+    process.stderr.write(
+      `${result.status}: ${result.message}\nloss ${result.loss} (mean loss ${result.meanLoss}) after ${result.iterations} iterations, ${result.evaluations} passes over ${result.rows.used.toLocaleString('en')} rows\n${params}\n`,
+    );
   }
   if (result.status !== 'converged') {
-    throw new BatchGradError('FIT_NOT_CONVERGED', `fit stopped without converging (${result.status}): ${result.message}${argv.out === undefined ? '' : `; ${argv.out} holds where it stopped`}`, {});
+    throw new BatchGradError(
+      'FIT_NOT_CONVERGED',
+      `fit stopped without converging (${result.status}): ${result.message}${argv.out === undefined ? '' : `; ${argv.out} holds where it stopped`}`,
+      {},
+    );
   }
 }
 
 const RUN_OPTIONS = {
-  out: { alias: 'o', type: 'string', demandOption: true, describe: 'output file (its format by extension), or - for stdout', requiresArg: true },
+  out: {
+    alias: 'o',
+    type: 'string',
+    demandOption: true,
+    describe: 'output file (its format by extension), or - for stdout',
+    requiresArg: true,
+  },
   ...MODEL_AND_INPUT_OPTIONS,
-  wrt: { type: 'string', describe: 'the inputs whose gradients are written, comma-separated [default: the parameters, else every model input]', requiresArg: true },
+  wrt: {
+    type: 'string',
+    describe:
+      'the inputs whose gradients are written, comma-separated [default: the parameters, else every model input]',
+    requiresArg: true,
+  },
   to: { choices: FORMATS, describe: 'the output format [default: by extension; csv for stdout]' },
   compression: { choices: PARQUET_COMPRESSIONS, describe: 'Parquet output compression [default: snappy]' },
-  shard: { type: 'string', describe: 'k/N: process the k-th of N parts of the input (shard 1 writes the header); stdin is taken as that part, already cut', requiresArg: true },
-  keep: { alias: 'k', type: 'string', describe: 'input columns to copy to the output, comma-separated (e.g. an id)', requiresArg: true },
-  summary: { type: 'string', describe: 'also write the summary (counts, sums, means) as JSON to this file, or - for stdout', requiresArg: true },
+  shard: {
+    type: 'string',
+    describe:
+      'k/N: process the k-th of N parts of the input (shard 1 writes the header); stdin is taken as that part, already cut',
+    requiresArg: true,
+  },
+  keep: {
+    alias: 'k',
+    type: 'string',
+    describe: 'input columns to copy to the output, comma-separated (e.g. an id)',
+    requiresArg: true,
+  },
+  summary: {
+    type: 'string',
+    describe: 'also write the summary (counts, sums, means) as JSON to this file, or - for stdout',
+    requiresArg: true,
+  },
 } as const;
 
 async function main(signal: AbortSignal): Promise<void> {
   // What yargs' hideBin does for plain Node, without importing yargs/helpers (slow to load).
   const args = joinExprValues(process.argv.slice(2));
-  const argv = await command(args, 'batch-grad', '$0 <input> --out <output> [options]\n\nValues and gradients of a function, row by row, over CSV, TSV, JSON Lines, Parquet or Arrow files, on all cores.\nAlso: batch-grad fit (train the parameters), batch-grad merge (add the summaries of shards); each has --help.\nBy default the function is the logistic model f = 1/(1+exp(-(w1*x1 + ... + wn*xn + b))), n from the header.', RUN_OPTIONS, 'Run batch-grad --help for the options.\n')
-    .command('$0 <input..>', false, (y) => y.positional('input', { type: 'string', array: true, describe: 'input file(s) or folder(s), or - for stdin' }))
+  const argv = await command(
+    args,
+    'batch-grad',
+    '$0 <input> --out <output> [options]\n\nValues and gradients of a function, row by row, over CSV, TSV, JSON Lines, Parquet or Arrow files, on all cores.\nAlso: batch-grad fit (train the parameters), batch-grad merge (add the summaries of shards); each has --help.\nBy default the function is the logistic model f = 1/(1+exp(-(w1*x1 + ... + wn*xn + b))), n from the header.',
+    RUN_OPTIONS,
+    'Run batch-grad --help for the options.\n',
+  )
+    .command('$0 <input..>', false, (y) =>
+      y.positional('input', { type: 'string', array: true, describe: 'input file(s) or folder(s), or - for stdin' }),
+    )
     .example('$0 data.csv --out grads.csv', 'the logistic model; n is read from the header (w1..wn, x1..xn, b)')
-    .example('$0 data.csv -o grads.csv --keep id --summary totals.json', 'copy the id column, and write sums and means as JSON')
+    .example(
+      '$0 data.csv -o grads.csv --keep id --summary totals.json',
+      'copy the id column, and write sums and means as JSON',
+    )
     .example('$0 data.csv -o - --expr "w1*x1 + w2*x2"', 'any formula over the columns, written to stdout')
-    .example('$0 data.csv -o g.csv --features age,income --label clicked --loss bce --summary s.json', 'per-row loss gradients of a logistic model; the exact batch gradient in s.json')
-    .example('cat data.csv | $0 - -o grads.csv --on-error skip --rejects bad.csv', 'read stdin; skip bad rows and list them')
-    .epilogue(`Exit codes: 0 done; 1 bad input, output or worker failure; 2 bad usage; 3 fit did not converge; 130/143 interrupted; 141 output pipe closed.\nOutput: the kept columns, f, then df_d<name> for each model input in header order; with a loss, f, loss, then dloss_d<name>.`)
+    .example(
+      '$0 data.csv -o g.csv --features age,income --label clicked --loss bce --summary s.json',
+      'per-row loss gradients of a logistic model; the exact batch gradient in s.json',
+    )
+    .example(
+      'cat data.csv | $0 - -o grads.csv --on-error skip --rejects bad.csv',
+      'read stdin; skip bad rows and list them',
+    )
+    .epilogue(
+      `Exit codes: 0 done; 1 bad input, output or worker failure; 2 bad usage; 3 fit did not converge; 130/143 interrupted; 141 output pipe closed.\nOutput: the kept columns, f, then df_d<name> for each model input in header order; with a loss, f, loss, then dloss_d<name>.`,
+    )
     .parseAsync();
   const summary = await runFile({
     ...modelAndInput(argv, args),
@@ -247,7 +431,9 @@ function fail(error: unknown): never {
     if (error.code !== 'OUTPUT_CLOSED') process.stderr.write(`batch-grad: ${error.message} [${error.code}]\n`);
     exitWith(error.exitCode);
   }
-  process.stderr.write(`batch-grad: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `batch-grad: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   exitWith(1);
 }
 

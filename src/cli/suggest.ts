@@ -29,7 +29,10 @@ export function unknownOptionMessage(args: readonly string[], options: OptionSpe
     if (!arg.startsWith('--') || arg.length < 3) continue;
     const name = arg.slice(2).split('=')[0]!;
     if (known.has(name)) continue;
-    const nearest = nearestName(name, [...known].filter((k) => !k.startsWith('no-') && k === k.toLowerCase()));
+    const nearest = nearestName(
+      name,
+      [...known].filter((k) => !k.startsWith('no-') && k === k.toLowerCase()),
+    );
     return `unknown option --${name}${nearest === undefined ? '' : `; did you mean --${nearest}?`}`;
   }
   return undefined;

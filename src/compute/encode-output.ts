@@ -9,11 +9,18 @@ import { parquetFileOf } from './columnar/encode-parquet.js';
 import { NumberText } from './columnar/kept-text.js';
 import { arrow } from './columnar/libraries.js';
 import { csvField } from './csv/csv-field.js';
-import { outputColumnNames, type JobSpec } from './job/job.js';
+import { type JobSpec, outputColumnNames } from './job/job.js';
 import { LineWriter } from './numbers/line-writer.js';
 
 /** A kept value as CSV text: strings as they are, other values as JavaScript writes them, null as empty. */
-const keptText = (value: unknown): string => (value === null || value === undefined ? '' : typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : String(value));
+const keptText = (value: unknown): string =>
+  value === null || value === undefined
+    ? ''
+    : typeof value === 'string'
+      ? value
+      : value instanceof Date
+        ? value.toISOString()
+        : String(value);
 
 const COMMA = 0x2c;
 const LF = 0x0a;
@@ -23,7 +30,10 @@ const NULL = new TextEncoder().encode('null');
 const encoder = new TextEncoder();
 
 /** A kept value as JSON; a 64-bit integer or a decimal as its exact digits (a JSON number, whatever its size). */
-const jsonKept = (value: unknown): string => (typeof value === 'bigint' || value instanceof NumberText ? value.toString() : JSON.stringify(value instanceof Date ? value.toISOString() : value ?? null));
+const jsonKept = (value: unknown): string =>
+  typeof value === 'bigint' || value instanceof NumberText
+    ? value.toString()
+    : JSON.stringify(value instanceof Date ? value.toISOString() : (value ?? null));
 
 export interface OutputRows {
   readonly rows: number;
@@ -48,7 +58,12 @@ export function encodeOutput(job: JobSpec, out: OutputRows, reuse?: ArrayBuffer)
     case 'arrow':
       return arrowBatch(job, out);
     case 'parquet':
-      return parquetFileOf(arrowBatch(job, out), out.rows, job.output.compression ?? 'snappy', outputColumnNames(job).slice(0, job.keepColumns.length));
+      return parquetFileOf(
+        arrowBatch(job, out),
+        out.rows,
+        job.output.compression ?? 'snappy',
+        outputColumnNames(job).slice(0, job.keepColumns.length),
+      );
   }
 }
 
@@ -92,7 +107,7 @@ function jsonLines(job: JobSpec, { rows, kept, columns }: OutputRows): Uint8Arra
   const k = columns.length;
   const bounds = new Int32Array(k + 1);
   let o = 0;
-  for (let start = 0; start < csv.length;) {
+  for (let start = 0; start < csv.length; ) {
     const end = csv.indexOf(LF, start);
     // bounds[c] is where number c starts; bounds[k] is one past the last number's end (the line feed).
     bounds[k] = end + 1;
@@ -138,7 +153,10 @@ function arrowBatch(job: JobSpec, { rows, kept, keptTypes, keptData: given, colu
     const data = given?.[c];
     if (data !== undefined) return data;
     const type = keptTypes?.[c] ?? new Utf8();
-    return vectorFromArray(kept.map((row) => row[c]), type).data[0]!;
+    return vectorFromArray(
+      kept.map((row) => row[c]),
+      type,
+    ).data[0]!;
   });
   // Each column gets a buffer of its own: apache-arrow miswrites a batch in which two columns share one.
   const seen = new Set<ArrayBufferLike>();
@@ -152,6 +170,9 @@ function arrowBatch(job: JobSpec, { rows, kept, keptTypes, keptData: given, colu
     ...keptData.map((data, c) => new Field(names[c]!, data.type, true)),
     ...numberData.map((_, c) => new Field(names[keepCount + c]!, new Float64(), false)),
   ];
-  const batch = new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: rows, nullCount: 0, children: [...keptData, ...numberData] }));
+  const batch = new RecordBatch(
+    new Schema(fields),
+    makeData({ type: new Struct(fields), length: rows, nullCount: 0, children: [...keptData, ...numberData] }),
+  );
   return tableToIPC(new Table([batch]), 'stream');
 }

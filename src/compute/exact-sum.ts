@@ -161,7 +161,8 @@ export function exactSumOf(column: Float64Array, rows: number): ExactSumState {
   }
   // The cuts turn -0 into +0, but IEEE's sum is -0 when every term is -0.
   const zero = state.special === 0 && state.partials.every((x) => x === 0);
-  if (zero && rows > 0 && column.subarray(0, rows).every((x) => Object.is(x, -0))) return { partials: [-0], special: 0 };
+  if (zero && rows > 0 && column.subarray(0, rows).every((x) => Object.is(x, -0)))
+    return { partials: [-0], special: 0 };
   return state;
 }
 
@@ -173,8 +174,14 @@ const BIG_EXPONENT = 1023 + 958;
 const FLUSH_EVERY = 2 ** 21;
 const bins = new Float64Array(BIN_COUNT);
 const FIRST_BIN = Int32Array.from({ length: 2048 }, (_, e) => Math.floor((Math.max(e, 1) - 1) / BIN_BITS));
-const MIDDLE_CUT = Float64Array.from({ length: 2048 }, (_, e) => 1.5 * 2 ** ((FIRST_BIN[e]! + 1) * BIN_BITS - 1074 + 52));
-const UPPER_CUT = Float64Array.from({ length: 2048 }, (_, e) => 1.5 * 2 ** ((FIRST_BIN[e]! + 2) * BIN_BITS - 1074 + 52));
+const MIDDLE_CUT = Float64Array.from(
+  { length: 2048 },
+  (_, e) => 1.5 * 2 ** ((FIRST_BIN[e]! + 1) * BIN_BITS - 1074 + 52),
+);
+const UPPER_CUT = Float64Array.from(
+  { length: 2048 },
+  (_, e) => 1.5 * 2 ** ((FIRST_BIN[e]! + 2) * BIN_BITS - 1074 + 52),
+);
 
 function flushBins(into: ExactSum, lowest: number, highest: number): void {
   for (let j = lowest; j <= highest + 2; j++) into.add(bins[j]!);

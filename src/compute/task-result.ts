@@ -38,5 +38,15 @@ export interface TaskResult {
 
 /** The result of a task that stops the run: nothing written, nothing summed. */
 export function failedResult(seq: number, inputBytes: number, error: BatchGradError): TaskResult {
-  return { seq, inputBytes, output: new Uint8Array(0), read: 0, written: 0, rejected: 0, rejects: [], sums: [], error: error.toData() };
+  return {
+    seq,
+    inputBytes,
+    output: new Uint8Array(0),
+    read: 0,
+    written: 0,
+    rejected: 0,
+    rejects: [],
+    sums: [],
+    error: error.toData(),
+  };
 }

@@ -16,10 +16,33 @@ import { withStableForms } from './stable-forms.js';
 const BINARY: Readonly<Record<string, OpName>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
 /** Function names in formulas and their ops; the op's arity is the number of arguments. */
 const FUNCTIONS: Readonly<Record<string, OpName>> = {
-  exp: 'exp', log: 'log', sigmoid: 'sigmoid', tanh: 'tanh', sqrt: 'sqrt', abs: 'abs', sin: 'sin', cos: 'cos',
-  softplus: 'softplus', logsigmoid: 'logsigmoid', log1p: 'log1p', expm1: 'expm1',
-  log10: 'log10', log2: 'log2', tan: 'tan', atan: 'atan', asin: 'asin', acos: 'acos', sinh: 'sinh', cosh: 'cosh',
-  cbrt: 'cbrt', erf: 'erf', erfc: 'erfc', hypot: 'hypot', atan2: 'atan2', min: 'min', max: 'max',
+  exp: 'exp',
+  log: 'log',
+  sigmoid: 'sigmoid',
+  tanh: 'tanh',
+  sqrt: 'sqrt',
+  abs: 'abs',
+  sin: 'sin',
+  cos: 'cos',
+  softplus: 'softplus',
+  logsigmoid: 'logsigmoid',
+  log1p: 'log1p',
+  expm1: 'expm1',
+  log10: 'log10',
+  log2: 'log2',
+  tan: 'tan',
+  atan: 'atan',
+  asin: 'asin',
+  acos: 'acos',
+  sinh: 'sinh',
+  cosh: 'cosh',
+  cbrt: 'cbrt',
+  erf: 'erf',
+  erfc: 'erfc',
+  hypot: 'hypot',
+  atan2: 'atan2',
+  min: 'min',
+  max: 'max',
 };
 export const FORMULA_FUNCTIONS = [...Object.keys(FUNCTIONS), 'pow'] as const;
 
@@ -58,7 +81,11 @@ function replaceQuotedNames(text: string): QuotedNames {
     let j = i + 1;
     for (;;) {
       if (j >= text.length) {
-        throw new BatchGradError('FORMULA_SYNTAX', `formula: the name quoted at position ${i + 1} has no closing ${quote}`, { position: i + 1, value: text });
+        throw new BatchGradError(
+          'FORMULA_SYNTAX',
+          `formula: the name quoted at position ${i + 1} has no closing ${quote}`,
+          { position: i + 1, value: text },
+        );
       }
       if (text[j] === quote) {
         if (text[j + 1] !== quote) break;
@@ -67,7 +94,11 @@ function replaceQuotedNames(text: string): QuotedNames {
       name += text[j];
       j++;
     }
-    if (name === '') throw new BatchGradError('FORMULA_SYNTAX', `formula: an empty name at position ${i + 1}`, { position: i + 1, value: text });
+    if (name === '')
+      throw new BatchGradError('FORMULA_SYNTAX', `formula: an empty name at position ${i + 1}`, {
+        position: i + 1,
+        value: text,
+      });
     const length = j + 1 - i;
     const placeholder = `$${names.size.toString(36)}$`.padEnd(length, '_');
     names.set(placeholder, name);
@@ -121,15 +152,25 @@ function rejectCompound(text: string, original: string): never {
   const adjacent = /[\w)\]]\s+(?=[\w(`"])/.exec(text);
   if (adjacent !== null) {
     const position = adjacent.index + 2;
-    throw new BatchGradError('FORMULA_SYNTAX', `formula: two terms with no operator between them at position ${position} of "${original}"; write * for a product, e.g. w1*x1`, {
-      position, value: original,
-    });
+    throw new BatchGradError(
+      'FORMULA_SYNTAX',
+      `formula: two terms with no operator between them at position ${position} of "${original}"; write * for a product, e.g. w1*x1`,
+      {
+        position,
+        value: original,
+      },
+    );
   }
   const separator = /[;,]/.exec(text);
   const position = (separator?.index ?? 0) + 1;
-  throw new BatchGradError('FORMULA_SYNTAX', `formula: more than one expression (a "${separator?.[0] ?? ' '}" at position ${position} of "${original}"); a formula is one expression`, {
-    position, value: original,
-  });
+  throw new BatchGradError(
+    'FORMULA_SYNTAX',
+    `formula: more than one expression (a "${separator?.[0] ?? ' '}" at position ${position} of "${original}"); a formula is one expression`,
+    {
+      position,
+      value: original,
+    },
+  );
 }
 
 export function compileFormula(text: string): Formula {
@@ -141,9 +182,14 @@ export function compileFormula(text: string): Formula {
   } catch (error) {
     const { index, description } = error as { index?: number; description?: string };
     const position = (index ?? 0) + 1;
-    throw new BatchGradError('FORMULA_SYNTAX', `formula: ${description ?? String(error)} at position ${position} of "${text}"`, {
-      position, value: text,
-    });
+    throw new BatchGradError(
+      'FORMULA_SYNTAX',
+      `formula: ${description ?? String(error)} at position ${position} of "${text}"`,
+      {
+        position,
+        value: text,
+      },
+    );
   }
   if (tree.type === 'Compound' && (tree as jsep.Compound).body.length === 0) {
     throw new BatchGradError('FORMULA_SYNTAX', 'formula: it is empty', { position: 1, value: text });
@@ -154,7 +200,10 @@ export function compileFormula(text: string): Formula {
   const variables = new Map<string, Variable>();
   const unsupported = (what: string, name?: string): never => {
     const position = (name === undefined ? 0 : positionOf(name)) + 1;
-    throw new BatchGradError('FORMULA_UNSUPPORTED', `formula: ${what} (position ${position} of "${text}")`, { position, value: text });
+    throw new BatchGradError('FORMULA_UNSUPPORTED', `formula: ${what} (position ${position} of "${text}")`, {
+      position,
+      value: text,
+    });
   };
 
   /** The value of a sub-tree that reads no input (pow's exponent, e.g. 2 or -1/2), or undefined. */
@@ -171,7 +220,8 @@ export function compileFormula(text: string): Formula {
     switch (expr.type) {
       case 'Literal': {
         const value = (expr as jsep.Literal).value;
-        if (typeof value !== 'number') return unsupported(`only numbers can be literals, got ${(expr as jsep.Literal).raw}`);
+        if (typeof value !== 'number')
+          return unsupported(`only numbers can be literals, got ${(expr as jsep.Literal).raw}`);
         return new Constant(value);
       }
       case 'Identifier': {
@@ -217,7 +267,8 @@ export function compileFormula(text: string): Formula {
           );
         }
         const arity = OPS[op].arity;
-        if (args.length !== arity) return unsupported(`${name} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${args.length}`, name);
+        if (args.length !== arity)
+          return unsupported(`${name} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${args.length}`, name);
         return new OpNode(op, args.map(build));
       }
       case 'MemberExpression':

@@ -115,21 +115,81 @@ export class OpNode extends Node {
 }
 
 // The notebook's node types, and the rest of the op table, as named classes.
-export class Add extends OpNode { constructor(a: Node, b: Node) { super('add', [a, b]); } }
-export class Sub extends OpNode { constructor(a: Node, b: Node) { super('sub', [a, b]); } }
-export class Mul extends OpNode { constructor(a: Node, b: Node) { super('mul', [a, b]); } }
-export class Div extends OpNode { constructor(a: Node, b: Node) { super('div', [a, b]); } }
-export class Neg extends OpNode { constructor(a: Node) { super('neg', [a]); } }
-export class Inv extends OpNode { constructor(a: Node) { super('inv', [a]); } }
-export class Exp extends OpNode { constructor(a: Node) { super('exp', [a]); } }
-export class Log extends OpNode { constructor(a: Node) { super('log', [a]); } }
-export class Sqrt extends OpNode { constructor(a: Node) { super('sqrt', [a]); } }
-export class Abs extends OpNode { constructor(a: Node) { super('abs', [a]); } }
-export class Sin extends OpNode { constructor(a: Node) { super('sin', [a]); } }
-export class Cos extends OpNode { constructor(a: Node) { super('cos', [a]); } }
-export class Tanh extends OpNode { constructor(a: Node) { super('tanh', [a]); } }
-export class Sigmoid extends OpNode { constructor(a: Node) { super('sigmoid', [a]); } }
-export class Pow extends OpNode { constructor(a: Node, exponent: number) { super('pow', [a], exponent); } }
+export class Add extends OpNode {
+  constructor(a: Node, b: Node) {
+    super('add', [a, b]);
+  }
+}
+export class Sub extends OpNode {
+  constructor(a: Node, b: Node) {
+    super('sub', [a, b]);
+  }
+}
+export class Mul extends OpNode {
+  constructor(a: Node, b: Node) {
+    super('mul', [a, b]);
+  }
+}
+export class Div extends OpNode {
+  constructor(a: Node, b: Node) {
+    super('div', [a, b]);
+  }
+}
+export class Neg extends OpNode {
+  constructor(a: Node) {
+    super('neg', [a]);
+  }
+}
+export class Inv extends OpNode {
+  constructor(a: Node) {
+    super('inv', [a]);
+  }
+}
+export class Exp extends OpNode {
+  constructor(a: Node) {
+    super('exp', [a]);
+  }
+}
+export class Log extends OpNode {
+  constructor(a: Node) {
+    super('log', [a]);
+  }
+}
+export class Sqrt extends OpNode {
+  constructor(a: Node) {
+    super('sqrt', [a]);
+  }
+}
+export class Abs extends OpNode {
+  constructor(a: Node) {
+    super('abs', [a]);
+  }
+}
+export class Sin extends OpNode {
+  constructor(a: Node) {
+    super('sin', [a]);
+  }
+}
+export class Cos extends OpNode {
+  constructor(a: Node) {
+    super('cos', [a]);
+  }
+}
+export class Tanh extends OpNode {
+  constructor(a: Node) {
+    super('tanh', [a]);
+  }
+}
+export class Sigmoid extends OpNode {
+  constructor(a: Node) {
+    super('sigmoid', [a]);
+  }
+}
+export class Pow extends OpNode {
+  constructor(a: Node, exponent: number) {
+    super('pow', [a], exponent);
+  }
+}
 
 /** The variables a graph reads, in the order they are first reached (left to right). */
 export function variablesOf(root: Node): Variable[] {

@@ -21,7 +21,8 @@ export function logisticInputNames(features: number): string[] {
 }
 
 export function logisticModel(features: number): LogisticModel {
-  if (!Number.isInteger(features) || features < 1) throw new RangeError(`features must be an integer >= 1, got ${features}`);
+  if (!Number.isInteger(features) || features < 1)
+    throw new RangeError(`features must be an integer >= 1, got ${features}`);
   const inputs = logisticInputNames(features).map((name) => new Variable(Number.NaN, name));
   const w = inputs.slice(0, features);
   const x = inputs.slice(features, 2 * features);

@@ -24,5 +24,8 @@ export interface LossGraph {
  */
 export function withLoss(kind: LossKind, model: Node, logit: Node, label: Variable, weight?: Variable): LossGraph {
   const unweighted = kind === 'bce' ? new OpNode('bce', [logit, label]) : new Pow(new Sub(model, label), 2);
-  return { loss: weight === undefined ? unweighted : new Mul(weight, unweighted), prediction: kind === 'bce' ? new OpNode('sigmoid', [logit]) : model };
+  return {
+    loss: weight === undefined ? unweighted : new Mul(weight, unweighted),
+    prediction: kind === 'bce' ? new OpNode('sigmoid', [logit]) : model,
+  };
 }

@@ -39,7 +39,10 @@ const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const expNegAbs = (z: number): number => Math.exp(-Math.abs(z));
 
 /** 1/(1+exp(-z)) without overflow, with full relative precision in both tails. */
-const sigmoid = (z: number): number => { const e = expNegAbs(z); return z >= 0 ? 1 / (1 + e) : e / (1 + e); };
+const sigmoid = (z: number): number => {
+  const e = expNegAbs(z);
+  return z >= 0 ? 1 / (1 + e) : e / (1 + e);
+};
 
 /**
  * log(1+exp(x)) without overflow: x + log1p(exp(-x)) for x > 0 (exp of a negative number only), else
@@ -50,9 +53,21 @@ const softplus = (x: number): number => (x > 0 ? x + Math.log1p(Math.exp(-x)) : 
 export const OPS = {
   add: { name: 'add', arity: 2, value: (a, b) => a + b, gradA: (_a, _b, _y, g) => g, gradB: (_a, _b, _y, g) => g },
   sub: { name: 'sub', arity: 2, value: (a, b) => a - b, gradA: (_a, _b, _y, g) => g, gradB: (_a, _b, _y, g) => -g },
-  mul: { name: 'mul', arity: 2, value: (a, b) => a * b, gradA: (_a, b, _y, g) => g * b, gradB: (a, _b, _y, g) => g * a },
+  mul: {
+    name: 'mul',
+    arity: 2,
+    value: (a, b) => a * b,
+    gradA: (_a, b, _y, g) => g * b,
+    gradB: (a, _b, _y, g) => g * a,
+  },
   // d(a/b)/db = -a/b^2 = -y/b: no b*b, which would overflow for |b| > 1.3e154.
-  div: { name: 'div', arity: 2, value: (a, b) => a / b, gradA: (_a, b, _y, g) => g / b, gradB: (_a, b, y, g) => (-g * y) / b },
+  div: {
+    name: 'div',
+    arity: 2,
+    value: (a, b) => a / b,
+    gradA: (_a, b, _y, g) => g / b,
+    gradB: (_a, b, y, g) => (-g * y) / b,
+  },
 
   neg: { name: 'neg', arity: 1, value: (a) => -a, gradA: (_a, _b, _y, g) => -g },
   // d(1/a)/da = -1/a^2 = -y^2: the notebook's rule, written with y so that it needs no division.
@@ -65,34 +80,67 @@ export const OPS = {
   cos: { name: 'cos', arity: 1, value: (a) => Math.cos(a), gradA: (a, _b, _y, g) => -g * Math.sin(a) },
   // 1 - tanh^2 written as 1/cosh^2: it keeps full relative precision where tanh rounds to +/-1.
   tanh: {
-    name: 'tanh', arity: 1, value: (a) => Math.tanh(a),
-    gradA: (a, _b, _y, g) => { const c = Math.cosh(a); return g / (c * c); },
+    name: 'tanh',
+    arity: 1,
+    value: (a) => Math.tanh(a),
+    gradA: (a, _b, _y, g) => {
+      const c = Math.cosh(a);
+      return g / (c * c);
+    },
   },
   // pow with a constant exponent p (carried in b). p = 0 is special-cased: 0 * pow(0, -1) would be NaN.
   pow: {
-    name: 'pow', arity: 1, value: (a, p) => a ** p,
+    name: 'pow',
+    arity: 1,
+    value: (a, p) => a ** p,
     gradA: (a, p, _y, g) => (p === 0 ? 0 : g * p * a ** (p - 1)),
   },
   // pow with a variable exponent: d/da = b a^(b-1), d/db = a^b log(a), each at its limit where one exists
   // (0^b for b > 0 has d/db = 0; a^0 is constant in a), NaN where the derivative does not exist (d/db for
   // a < 0, where a^b is not defined for b near an integer; d/db at a = 0 for b <= 0).
   power: {
-    name: 'power', arity: 2, value: (a, b) => a ** b,
+    name: 'power',
+    arity: 2,
+    value: (a, b) => a ** b,
     gradA: (a, b, _y, g) => (b === 0 ? 0 : g * b * a ** (b - 1)),
     gradB: (a, b, y, g) => (a === 0 ? (b > 0 ? 0 : Number.NaN) : g * y * Math.log(a)),
   },
   log10: { name: 'log10', arity: 1, value: (a) => Math.log10(a), gradA: (a, _b, _y, g) => g / (a * Math.LN10) },
   log2: { name: 'log2', arity: 1, value: (a) => Math.log2(a), gradA: (a, _b, _y, g) => g / (a * Math.LN2) },
   // 1/cos^2 rather than 1 + tan^2: the same where both are finite, and no overflow of tan^2.
-  tan: { name: 'tan', arity: 1, value: (a) => Math.tan(a), gradA: (a, _b, _y, g) => { const c = Math.cos(a); return g / (c * c); } },
+  tan: {
+    name: 'tan',
+    arity: 1,
+    value: (a) => Math.tan(a),
+    gradA: (a, _b, _y, g) => {
+      const c = Math.cos(a);
+      return g / (c * c);
+    },
+  },
   // 1/(1+a^2), written as r^2/(1+r^2) with r = 1/a for |a| > 1, so that a^2 cannot overflow to a 0 slope early.
   atan: {
-    name: 'atan', arity: 1, value: (a) => Math.atan(a),
-    gradA: (a, _b, _y, g) => { if (Math.abs(a) <= 1) return g / (1 + a * a); const r = 1 / a; return g * ((r * r) / (1 + r * r)); },
+    name: 'atan',
+    arity: 1,
+    value: (a) => Math.atan(a),
+    gradA: (a, _b, _y, g) => {
+      if (Math.abs(a) <= 1) return g / (1 + a * a);
+      const r = 1 / a;
+      return g * ((r * r) / (1 + r * r));
+    },
   },
   // 1/sqrt(1-a^2) as 1/sqrt((1-a)(1+a)): no cancellation near |a| = 1, where the slope is large but finite.
-  asin: { name: 'asin', arity: 1, value: (a) => Math.asin(a), gradA: (a, _b, _y, g) => g / Math.sqrt((1 - a) * (1 + a)) },
-  acos: { name: 'acos', arity: 1, value: (a) => Math.acos(a), gradA: (a, _b, _y, g) => -g / Math.sqrt((1 - a) * (1 + a)) },
+  asin: {
+    name: 'asin',
+    arity: 1,
+    value: (a) => Math.asin(a),
+    gradA: (a, _b, _y, g) => g / Math.sqrt((1 - a) * (1 + a)),
+  },
+  acos: {
+    name: 'acos',
+    arity: 1,
+    value: (a) => Math.acos(a),
+    gradA: (a, _b, _y, g) => -g / Math.sqrt((1 - a) * (1 + a)),
+  },
   sinh: { name: 'sinh', arity: 1, value: (a) => Math.sinh(a), gradA: (a, _b, _y, g) => g * Math.cosh(a) },
   cosh: { name: 'cosh', arity: 1, value: (a) => Math.cosh(a), gradA: (a, _b, _y, g) => g * Math.sinh(a) },
   // d cbrt(a)/da = 1/(3 cbrt(a)^2); infinite at 0, where the curve is vertical.
@@ -100,36 +148,68 @@ export const OPS = {
   // sqrt(a^2+b^2) without overflow or underflow (Math.hypot); slopes a/h and b/h, and 0 at the origin,
   // where hypot is not differentiable (the subgradient abs also takes at 0).
   hypot: {
-    name: 'hypot', arity: 2, value: (a, b) => Math.hypot(a, b),
-    gradA: (a, _b, h, g) => (h === 0 ? 0 : g * (a / h)), gradB: (_a, b, h, g) => (h === 0 ? 0 : g * (b / h)),
+    name: 'hypot',
+    arity: 2,
+    value: (a, b) => Math.hypot(a, b),
+    gradA: (a, _b, h, g) => (h === 0 ? 0 : g * (a / h)),
+    gradB: (_a, b, h, g) => (h === 0 ? 0 : g * (b / h)),
   },
   // atan2(y, x): d/dy = x/(x^2+y^2), d/dx = -y/(x^2+y^2), each as (x/h)/h so that neither square overflows;
   // exact on the axes (d/dy = 1/x on y = 0), NaN at the origin, where the angle has no derivative.
   atan2: {
-    name: 'atan2', arity: 2, value: (y, x) => Math.atan2(y, x),
-    gradA: (y, x, _v, g) => { const h = Math.hypot(y, x); return g * (x / h / h); },
-    gradB: (y, x, _v, g) => { const h = Math.hypot(y, x); return -g * (y / h / h); },
+    name: 'atan2',
+    arity: 2,
+    value: (y, x) => Math.atan2(y, x),
+    gradA: (y, x, _v, g) => {
+      const h = Math.hypot(y, x);
+      return g * (x / h / h);
+    },
+    gradB: (y, x, _v, g) => {
+      const h = Math.hypot(y, x);
+      return -g * (y / h / h);
+    },
   },
   // min and max: the gradient goes to the operand chosen; at a tie each gets half, so min(x, x) has slope 1.
   min: {
-    name: 'min', arity: 2, value: (a, b) => Math.min(a, b),
-    gradA: (a, b, _y, g) => (a < b ? g : a > b ? 0 : 0.5 * g), gradB: (a, b, _y, g) => (b < a ? g : b > a ? 0 : 0.5 * g),
+    name: 'min',
+    arity: 2,
+    value: (a, b) => Math.min(a, b),
+    gradA: (a, b, _y, g) => (a < b ? g : a > b ? 0 : 0.5 * g),
+    gradB: (a, b, _y, g) => (b < a ? g : b > a ? 0 : 0.5 * g),
   },
   max: {
-    name: 'max', arity: 2, value: (a, b) => Math.max(a, b),
-    gradA: (a, b, _y, g) => (a > b ? g : a < b ? 0 : 0.5 * g), gradB: (a, b, _y, g) => (b > a ? g : b < a ? 0 : 0.5 * g),
+    name: 'max',
+    arity: 2,
+    value: (a, b) => Math.max(a, b),
+    gradA: (a, b, _y, g) => (a > b ? g : a < b ? 0 : 0.5 * g),
+    gradB: (a, b, _y, g) => (b > a ? g : b < a ? 0 : 0.5 * g),
   },
   // erf and erfc from @stdlib (FreeBSD's s_erf.c, errors below one ulp); erfc keeps full relative precision
   // in its tail (erfc(10) ~ 2.1e-45), where 1 - erf(x) is 0. d erf/dx = 2/sqrt(pi) exp(-x^2).
-  erf: { name: 'erf', arity: 1, value: (a) => erf(a), gradA: (a, _b, _y, g) => g * TWO_OVER_SQRT_PI * Math.exp(-a * a) },
-  erfc: { name: 'erfc', arity: 1, value: (a) => erfc(a), gradA: (a, _b, _y, g) => -g * TWO_OVER_SQRT_PI * Math.exp(-a * a) },
+  erf: {
+    name: 'erf',
+    arity: 1,
+    value: (a) => erf(a),
+    gradA: (a, _b, _y, g) => g * TWO_OVER_SQRT_PI * Math.exp(-a * a),
+  },
+  erfc: {
+    name: 'erfc',
+    arity: 1,
+    value: (a) => erfc(a),
+    gradA: (a, _b, _y, g) => -g * TWO_OVER_SQRT_PI * Math.exp(-a * a),
+  },
   // The fused logistic 1/(1+exp(-z)). Forward never evaluates exp of a positive number, so it cannot
   // overflow. Its derivative is y(1-y), but 1-y computed by subtraction loses every digit once y rounds
   // to 1 (z > 37); so 1-y is taken as sigmoid(-z) instead: y(1-y) = e/(1+e)^2 with e = exp(-|z|).
   sigmoid: {
-    name: 'sigmoid', arity: 1,
+    name: 'sigmoid',
+    arity: 1,
     value: sigmoid,
-    gradA: (z, _b, _y, g) => { const e = expNegAbs(z); const s = 1 / (1 + e); return g * (e * s * s); },
+    gradA: (z, _b, _y, g) => {
+      const e = expNegAbs(z);
+      const s = 1 / (1 + e);
+      return g * (e * s * s);
+    },
   },
   // d softplus(x)/dx = sigmoid(x), taken from the stable sigmoid.
   softplus: { name: 'softplus', arity: 1, value: softplus, gradA: (x, _b, _y, g) => g * sigmoid(x) },
@@ -143,7 +223,8 @@ export const OPS = {
   // relative precision where the loss is tiny and stays finite for any finite z; likewise its derivative
   // sigmoid(z) - y is sigmoid(z) or -sigmoid(-z). d/dy = -z.
   bce: {
-    name: 'bce', arity: 2,
+    name: 'bce',
+    arity: 2,
     value: (z, y) => (y === 0 ? softplus(z) : y === 1 ? softplus(-z) : softplus(z) - y * z),
     gradA: (z, y, _v, g) => g * (y === 0 ? sigmoid(z) : y === 1 ? -sigmoid(-z) : sigmoid(z) - y),
     gradB: (z, _y, _v, g) => -g * z,

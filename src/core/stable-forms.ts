@@ -75,10 +75,12 @@ function stableForm(node: Node): Node | undefined {
     const x = onePlus(inner);
     if (isOp(x, 'exp')) return new OpNode('softplus', [x.inputs[0]!]);
     if (x !== undefined) return new OpNode('log1p', [x]);
-    if (isOp(inner, 'log1p') && isOp(inner.inputs[0], 'exp')) return new OpNode('softplus', [inner.inputs[0].inputs[0]!]);
+    if (isOp(inner, 'log1p') && isOp(inner.inputs[0], 'exp'))
+      return new OpNode('softplus', [inner.inputs[0].inputs[0]!]);
     if (isOp(inner, 'sigmoid')) return new OpNode('logsigmoid', [inner.inputs[0]!]);
   }
-  if (isOp(node, 'sub') && isConstant(node.inputs[1], 1) && isOp(node.inputs[0], 'exp')) return new OpNode('expm1', [node.inputs[0].inputs[0]!]);
+  if (isOp(node, 'sub') && isConstant(node.inputs[1], 1) && isOp(node.inputs[0], 'exp'))
+    return new OpNode('expm1', [node.inputs[0].inputs[0]!]);
   if (isOp(node, 'sqrt') && isOp(node.inputs[0], 'add')) {
     const [a, b] = node.inputs[0].inputs;
     const x = squareOf(a);

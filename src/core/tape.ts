@@ -36,7 +36,11 @@ export interface TapeResult {
 }
 
 type Kernel = (
-  inputs: readonly Float64Array[], value: Float64Array, gradients: readonly Float64Array[], extras: readonly Float64Array[], rows: number,
+  inputs: readonly Float64Array[],
+  value: Float64Array,
+  gradients: readonly Float64Array[],
+  extras: readonly Float64Array[],
+  rows: number,
 ) => void;
 
 export class Tape {
@@ -90,7 +94,13 @@ export class Tape {
       if (node instanceof OpNode) {
         if (k < rootOrder.length) rootInstructions++;
         const [a, b] = node.inputs;
-        instructions.push({ op: node.op, out: slot(node), a: slot(a!), b: b === undefined ? -1 : slot(b), param: node.param });
+        instructions.push({
+          op: node.op,
+          out: slot(node),
+          a: slot(a!),
+          b: b === undefined ? -1 : slot(b),
+          param: node.param,
+        });
       } else if (node instanceof Constant) {
         constants.push({ slot: slot(node), value: node.constant });
       } else if (node instanceof Variable && !slotOf.has(node)) {
@@ -115,7 +125,8 @@ export class Tape {
       throw new Error(`the tape takes ${this.inputs.length} input columns, got ${columns.length}`);
     }
     columns.forEach((column, k) => {
-      if (column.length < rows) throw new Error(`input column ${this.inputs[k]} has ${column.length} rows, expected ${rows}`);
+      if (column.length < rows)
+        throw new Error(`input column ${this.inputs[k]} has ${column.length} rows, expected ${rows}`);
     });
     if (rows > this.capacity) {
       this.capacity = Math.max(rows, this.capacity * 2);
@@ -156,7 +167,12 @@ function lower(tape: Tape): Kernel {
   const head: string[] = [];
   for (let k = 0; k < inputCount; k++) head.push(`const in${k} = inputs[${k}], out${k} = gradients[${k}];`);
   for (const [k, c] of tape.constants.entries()) head.push(`const v${c.slot} = C[${k}];`);
-  head.push(...ops.map((op) => `const ${op}_value = ${opParam(op)}.value, ${op}_gradA = ${opParam(op)}.gradA, ${op}_gradB = ${opParam(op)}.gradB;`));
+  head.push(
+    ...ops.map(
+      (op) =>
+        `const ${op}_value = ${opParam(op)}.value, ${op}_gradA = ${opParam(op)}.gradA, ${op}_gradB = ${opParam(op)}.gradB;`,
+    ),
+  );
 
   const body: string[] = [];
   for (let k = 0; k < inputCount; k++) body.push(`const v${k} = in${k}[i];`);
@@ -176,7 +192,12 @@ function lower(tape: Tape): Kernel {
   const source = `${head.join('\n')}\nfor (let i = 0; i < rows; i++) {\n${body.join('\n')}\n}`;
   const params = tape.instructions.map((ins) => ins.param);
   const constants = tape.constants.map((c) => c.value);
-  const make = new Function('P', 'C', ...ops.map(opParam), `return function kernel(inputs, value, gradients, extras, rows) {\n${source}\n};`);
+  const make = new Function(
+    'P',
+    'C',
+    ...ops.map(opParam),
+    `return function kernel(inputs, value, gradients, extras, rows) {\n${source}\n};`,
+  );
   return make(params, constants, ...ops.map((op) => OPS[op])) as Kernel;
 }
 

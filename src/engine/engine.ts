@@ -7,15 +7,15 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import type { Piscina } from 'piscina';
-import { BatchGradError } from '../errors.js';
-import type { ChunkTask } from '../compute/csv/process-chunk.js';
-import type { TaskResult } from '../compute/task-result.js';
 import type { BatchTask } from '../compute/columnar/process-batch.js';
+import type { ChunkTask } from '../compute/csv/process-chunk.js';
 import type { RangeResult, RangeTask } from '../compute/csv/process-range.js';
 import type { JobSpec, TapeSpec } from '../compute/job/job.js';
-import type { ColumnsResponse, SumsResponse, WorkerRequest, WorkerResponse } from './protocol.js';
-import { createPool } from './pool.js';
+import type { TaskResult } from '../compute/task-result.js';
+import { BatchGradError } from '../errors.js';
 import { abortable, interrupted } from './abort.js';
+import { createPool } from './pool.js';
+import type { ColumnsResponse, SumsResponse, WorkerRequest, WorkerResponse } from './protocol.js';
 
 export class Engine {
   private pool: Promise<Piscina> | undefined;
@@ -58,33 +58,57 @@ export class Engine {
   /** One batch of a JSON Lines, Arrow or Parquet input, decoded, computed and encoded on a worker. */
   runBatch(job: JobSpec, task: BatchTask, signal?: AbortSignal): Promise<TaskResult> {
     const source = task.source;
-    const transfer = source.kind === 'jsonl' ? [source.bytes.buffer] : source.kind === 'arrow' ? [source.ipc.buffer] : [];
+    const transfer =
+      source.kind === 'jsonl' ? [source.bytes.buffer] : source.kind === 'arrow' ? [source.ipc.buffer] : [];
     return this.run<TaskResult>({ kind: 'batch', job, task }, transfer, signal);
   }
 
   /** The tape over cached model inputs on a worker: exact sums back, and the columns for the next pass. */
-  runSums(tape: TapeSpec, gradientOrder: readonly number[], columns: Float64Array[], rows: number, signal?: AbortSignal): Promise<SumsResponse> {
-    return this.run<SumsResponse>({ kind: 'sums', tape, gradientOrder, columns, rows }, columns.map((c) => c.buffer), signal);
+  runSums(
+    tape: TapeSpec,
+    gradientOrder: readonly number[],
+    columns: Float64Array[],
+    rows: number,
+    signal?: AbortSignal,
+  ): Promise<SumsResponse> {
+    return this.run<SumsResponse>(
+      { kind: 'sums', tape, gradientOrder, columns, rows },
+      columns.map((c) => c.buffer),
+      signal,
+    );
   }
 
   /** The tape run on a worker over columns already in memory; the columns are moved to it. */
   runColumns(tape: TapeSpec, columns: Float64Array[], rows: number, signal?: AbortSignal): Promise<ColumnsResponse> {
-    return this.run<ColumnsResponse>({ kind: 'columns', tape, columns, rows }, columns.map((c) => c.buffer), signal);
+    return this.run<ColumnsResponse>(
+      { kind: 'columns', tape, columns, rows },
+      columns.map((c) => c.buffer),
+      signal,
+    );
   }
 
   /** Run one request on the pool (started on first use). A thread that fails becomes WORKER_FAILED. */
-  private async run<R extends WorkerResponse>(request: WorkerRequest, transfer: ArrayBufferLike[], signal?: AbortSignal): Promise<R> {
+  private async run<R extends WorkerResponse>(
+    request: WorkerRequest,
+    transfer: ArrayBufferLike[],
+    signal?: AbortSignal,
+  ): Promise<R> {
     const started = this.startedPool();
     if (signal !== undefined) this.allowListeners(signal);
     try {
       const options = { transferList: transfer as ArrayBuffer[], ...(signal ? { signal } : {}) };
       const pool = await started;
-      return (await abortable(pool.run(request, options) as Promise<R>, signal));
+      return await abortable(pool.run(request, options) as Promise<R>, signal);
     } catch (error) {
       if (error instanceof BatchGradError) throw error;
       if (signal?.aborted) throw interrupted(signal);
       const message = error instanceof Error ? error.message : String(error);
-      throw new BatchGradError('WORKER_FAILED', `a worker thread failed on ${whereOf(request)}: ${message}`, request.kind === 'chunk' ? { line: request.task.firstLine } : {}, { cause: error });
+      throw new BatchGradError(
+        'WORKER_FAILED',
+        `a worker thread failed on ${whereOf(request)}: ${message}`,
+        request.kind === 'chunk' ? { line: request.task.firstLine } : {},
+        { cause: error },
+      );
     }
   }
 
@@ -113,9 +137,13 @@ export class Engine {
 /** The request's rows, for a message (a range's first line is known only in order: the pipeline says it). */
 function whereOf(request: WorkerRequest): string {
   switch (request.kind) {
-    case 'chunk': return `rows from line ${request.task.firstLine}`;
-    case 'range': return `bytes ${request.task.from} to ${request.task.to}`;
-    case 'batch': return `batch ${request.task.seq + 1}`;
-    default: return `a batch of ${request.rows} rows`;
+    case 'chunk':
+      return `rows from line ${request.task.firstLine}`;
+    case 'range':
+      return `bytes ${request.task.from} to ${request.task.to}`;
+    case 'batch':
+      return `batch ${request.task.seq + 1}`;
+    default:
+      return `a batch of ${request.rows} rows`;
   }
 }

@@ -2,12 +2,13 @@
  * The only shapes that cross between the coordinator and a worker thread. The worker file imports this
  * module and the pure compute code, never the coordinator.
  */
-import type { ChunkTask } from '../compute/csv/process-chunk.js';
-import type { TaskResult } from '../compute/task-result.js';
+
 import type { BatchTask } from '../compute/columnar/process-batch.js';
+import type { ChunkTask } from '../compute/csv/process-chunk.js';
 import type { RangeTask } from '../compute/csv/process-range.js';
-import type { JobSpec, TapeSpec } from '../compute/job/job.js';
 import type { ExactSumState } from '../compute/exact-sum.js';
+import type { JobSpec, TapeSpec } from '../compute/job/job.js';
+import type { TaskResult } from '../compute/task-result.js';
 
 /** CSV bytes to parse, compute and format. */
 export interface ChunkRequest {

@@ -7,7 +7,11 @@
  * to settle before it returns: the caller may close the worker pool next, and piscina treats a result
  * that arrives after its pool was destroyed as an uncaught error.
  */
-export async function* orderedMap<T, R>(items: AsyncIterable<T>, work: (item: T) => Promise<R>, maxInFlight: number): AsyncGenerator<R> {
+export async function* orderedMap<T, R>(
+  items: AsyncIterable<T>,
+  work: (item: T) => Promise<R>,
+  maxInFlight: number,
+): AsyncGenerator<R> {
   const inFlight: Array<Promise<R>> = [];
   try {
     for await (const item of items) {

@@ -14,15 +14,15 @@ import type { RejectedRow } from '../compute/task-result.js';
 import { abortable } from '../engine/abort.js';
 import type { Engine } from '../engine/engine.js';
 import { BatchGradError } from '../errors.js';
-import { formatWriter, type FormatWriter } from './io/format-writers.js';
-import { commitAll, openOutput, type Output } from './io/output.js';
+import { type FormatWriter, formatWriter } from './io/format-writers.js';
+import { commitAll, type Output, openOutput } from './io/output.js';
 import { refuseClashingPaths } from './io/output-paths.js';
 import { Progress } from './io/progress.js';
 import { jobFor, startRun } from './run.js';
 import type { RunPlan } from './run-plan.js';
-import { inputParts, type InputPart } from './shards/input-parts.js';
+import { type InputPart, inputParts } from './shards/input-parts.js';
 import { openSource } from './sources/open-source.js';
-import { jobFingerprint, summaryJson, SummaryAccumulator, type RunSummary } from './summary.js';
+import { jobFingerprint, type RunSummary, SummaryAccumulator, summaryJson } from './summary.js';
 
 export interface RunIo {
   readonly stdin: Readable;
@@ -37,7 +37,11 @@ const processIo = (): RunIo => ({ stdin: process.stdin, stdout: process.stdout, 
 export async function runFileWith(engine: Engine, plan: RunPlan, io: RunIo = processIo()): Promise<RunSummary> {
   engine.assertOpen();
   const discard = plan.discardOutput === true;
-  await refuseClashingPaths(plan.inputs, [['out', discard ? undefined : plan.output], ['rejects', plan.rejects], ['summary', plan.summary]]);
+  await refuseClashingPaths(plan.inputs, [
+    ['out', discard ? undefined : plan.output],
+    ['rejects', plan.rejects],
+    ['summary', plan.summary],
+  ]);
   const parts = await inputParts(plan.files, plan.shard, plan.delimiter, plan.header);
   // Every output is opened (as a temporary file beside its target) before anything is computed, so a
   // folder that cannot be written fails the run at once, and none of them is in place until all are done.
@@ -48,15 +52,22 @@ export async function runFileWith(engine: Engine, plan: RunPlan, io: RunIo = pro
     outputs.push(output);
     return output;
   };
-  const totalBytes = parts.every((part) => part.size !== undefined) ? parts.reduce((sum, part) => sum + partBytes(part), 0) : undefined;
+  const totalBytes = parts.every((part) => part.size !== undefined)
+    ? parts.reduce((sum, part) => sum + partBytes(part), 0)
+    : undefined;
   const progress = new Progress(plan.progress ? io.stderr : undefined, totalBytes);
   try {
     const output = discard ? undefined : (await open(plan.output))!;
     const rejects = await open(plan.rejects);
     const summaryOutput = await open(plan.summary);
-    const write = (out: Output, bytes: Uint8Array, written?: () => void): Promise<void> => abortable(out.write(bytes, written), plan.signal);
+    const write = (out: Output, bytes: Uint8Array, written?: () => void): Promise<void> =>
+      abortable(out.write(bytes, written), plan.signal);
     if (rejects) await write(rejects, Buffer.from(rejectsHeader(parts[0]?.format)));
-    const outputEncoding = { encoding: discard ? 'none' as const : encodingOf(plan.to), delimiter: plan.outputDelimiter, compression: plan.compression };
+    const outputEncoding = {
+      encoding: discard ? ('none' as const) : encodingOf(plan.to),
+      delimiter: plan.outputDelimiter,
+      compression: plan.compression,
+    };
     let first: { job: JobSpec; label: string } | undefined;
     let writer: FormatWriter | undefined;
     let totals: SummaryAccumulator | undefined;
@@ -65,7 +76,11 @@ export async function runFileWith(engine: Engine, plan: RunPlan, io: RunIo = pro
       const source = await openSource(engine, part, plan, io.stdin);
       try {
         const job = jobFor(source.header, {
-          ...plan, file: part.label, collectRejects: plan.rejects !== undefined, keepInputs: plan.onInputs !== undefined, outputEncoding,
+          ...plan,
+          file: part.label,
+          collectRejects: plan.rejects !== undefined,
+          keepInputs: plan.onInputs !== undefined,
+          outputEncoding,
         });
         if (first === undefined) {
           first = { job, label: part.label };
@@ -74,13 +89,20 @@ export async function runFileWith(engine: Engine, plan: RunPlan, io: RunIo = pro
           writer = output === undefined ? DISCARDING : formatWriter(plan.to, output, job, header);
           totals = SummaryAccumulator.forJob(job);
         } else if (!sameJob(first.job, job)) {
-          throw new BatchGradError('HEADER_INVALID', `${part.label}: its columns (${job.header.join(', ')}) differ from those of ${first.label} (${first.job.header.join(', ')})`, {
-            file: part.label,
-          });
+          throw new BatchGradError(
+            'HEADER_INVALID',
+            `${part.label}: its columns (${job.header.join(', ')}) differ from those of ${first.label} (${first.job.header.join(', ')})`,
+            {
+              file: part.label,
+            },
+          );
         }
         const run = startRun(engine, source, job, plan.signal);
         for await (const result of run.results) {
-          await abortable(writer!.write(result.output, () => run.release(result)), plan.signal);
+          await abortable(
+            writer!.write(result.output, () => run.release(result)),
+            plan.signal,
+          );
           if (rejects && result.rejects.length > 0) await write(rejects, rejectLines(result.rejects));
           if (result.inputs !== undefined) plan.onInputs?.(job, result.inputs, result.written);
           bytesDone += result.inputBytes;
@@ -93,10 +115,17 @@ export async function runFileWith(engine: Engine, plan: RunPlan, io: RunIo = pro
     }
     await abortable(writer!.finish(), plan.signal);
     const partFacts = {
-      fingerprint: jobFingerprint(first!.job, plan.files.map((file) => ({ name: basename(file.path), size: file.size }))),
+      fingerprint: jobFingerprint(
+        first!.job,
+        plan.files.map((file) => ({ name: basename(file.path), size: file.size })),
+      ),
       ...(plan.shard === undefined ? {} : { shard: plan.shard }),
     };
-    const summary = totals!.result(plan.inputs.join(', ') === '-' ? '<stdin>' : plan.inputs.join(', '), plan.output === '-' ? '<stdout>' : plan.output, partFacts);
+    const summary = totals!.result(
+      plan.inputs.join(', ') === '-' ? '<stdin>' : plan.inputs.join(', '),
+      plan.output === '-' ? '<stdout>' : plan.output,
+      partFacts,
+    );
     if (summaryOutput) await write(summaryOutput, Buffer.from(summaryJson(summary)));
     await commitAll([output, rejects, summaryOutput]);
     return summary;
@@ -114,19 +143,24 @@ const DISCARDING: FormatWriter = {
   finish: async () => {},
 };
 
-const sameJob = (a: JobSpec, b: JobSpec): boolean => JSON.stringify([a.header, a.tape]) === JSON.stringify([b.header, b.tape]);
+const sameJob = (a: JobSpec, b: JobSpec): boolean =>
+  JSON.stringify([a.header, a.tape]) === JSON.stringify([b.header, b.tape]);
 
 /** The input bytes a part stands for (for progress). */
-const partBytes = (part: InputPart): number => (part.range ? part.range.end - part.range.start : part.size ?? 0);
+const partBytes = (part: InputPart): number => (part.range ? part.range.end - part.range.start : (part.size ?? 0));
 
 /**
  * A rejected row is located by its line in a text input, by its row (1-based, in the file) in a Parquet or
  * Arrow input, which has no lines; its values are then the columns that were read.
  */
 const rejectsHeader = (format: string | undefined): string =>
-  format === 'parquet' || format === 'arrow' || format === 'arrows' ? 'row,code,reason,values\n' : 'line,code,reason,row\n';
+  format === 'parquet' || format === 'arrow' || format === 'arrows'
+    ? 'row,code,reason,values\n'
+    : 'line,code,reason,row\n';
 
 /** Rejected rows as CSV: line (or row), code, reason, row text. */
 function rejectLines(rows: readonly RejectedRow[]): Uint8Array {
-  return Buffer.from(rows.map((r) => `${r.line},${r.code},${csvField(r.reason, ',')},${csvField(r.text, ',')}\n`).join(''));
+  return Buffer.from(
+    rows.map((r) => `${r.line},${r.code},${csvField(r.reason, ',')},${csvField(r.text, ',')}\n`).join(''),
+  );
 }

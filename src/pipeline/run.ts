@@ -44,14 +44,22 @@ export interface JobChoices {
 export function jobFor(header: readonly string[], choices: JobChoices): JobSpec {
   const job = resolveJob(header, {
     ...choices.training,
-    expr: choices.expr, keep: choices.keep, delimiter: choices.delimiter, onError: choices.onError,
-    file: choices.file, collectRejects: choices.collectRejects, output: choices.outputEncoding,
+    expr: choices.expr,
+    keep: choices.keep,
+    delimiter: choices.delimiter,
+    onError: choices.onError,
+    file: choices.file,
+    collectRejects: choices.collectRejects,
+    output: choices.outputEncoding,
   });
   return choices.keepInputs === true ? { ...job, keepInputs: true } : job;
 }
 
 export function startRun<Task, Done, Result extends Counted>(
-  engine: Engine, source: Source<Task, Done, Result>, job: JobSpec, signal: AbortSignal | undefined,
+  engine: Engine,
+  source: Source<Task, Done, Result>,
+  job: JobSpec,
+  signal: AbortSignal | undefined,
 ): Run<Result> {
   engine.assertOpen();
   const summary = SummaryAccumulator.forJob(job);
@@ -71,7 +79,12 @@ export function startRun<Task, Done, Result extends Counted>(
 async function* abortableItems<T>(items: AsyncIterable<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
   const iterator = items[Symbol.asyncIterator]();
   try {
-    for (let next = await abortable(iterator.next(), signal); next.done !== true; next = await abortable(iterator.next(), signal)) yield next.value;
+    for (
+      let next = await abortable(iterator.next(), signal);
+      next.done !== true;
+      next = await abortable(iterator.next(), signal)
+    )
+      yield next.value;
   } finally {
     // Not awaited: a read still pending (a stalled stdin, after an interrupt) must not hold the run open.
     iterator.return?.()?.catch(() => undefined);

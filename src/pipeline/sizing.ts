@@ -2,8 +2,9 @@
  * How big a task is: the sizes a run's work is cut into, chosen where throughput has stopped growing and
  * memory has not yet started to (docs/performance.md has the measurements and the benches that make them).
  */
-import type { JobSpec } from '../compute/job/job.js';
+
 import type { Format } from '../compute/formats.js';
+import type { JobSpec } from '../compute/job/job.js';
 
 /** Rows a task. */
 export const DEFAULT_BATCH_SIZE = 8192;
@@ -49,7 +50,8 @@ export function taskBytesFor(output: JobSpec['output'] | undefined): number {
  * output), or a row group's worth for a Parquet output.
  */
 export function rangeBytesFor(given: number | undefined, to: Format, rowBytes: number, quoted: boolean): number {
-  if (given === undefined && to === 'parquet') return Math.max(RANGE_BYTES, Math.min(PARQUET_BATCH_BYTES, Math.round(PARQUET_ROW_GROUP_ROWS * rowBytes)));
+  if (given === undefined && to === 'parquet')
+    return Math.max(RANGE_BYTES, Math.min(PARQUET_BATCH_BYTES, Math.round(PARQUET_ROW_GROUP_ROWS * rowBytes)));
   if (given === undefined) return quoted ? QUOTED_RANGE_BYTES : RANGE_BYTES;
   const most = to === 'parquet' ? PARQUET_BATCH_BYTES : RANGE_BYTES;
   return Math.max(1, Math.min(most, Math.round(given * rowBytes)));

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalState, ExactSum, type ExactSumState } from '../compute/exact-sum.js';
-import { outputColumnNames, parametersOf, summedColumnNames, type JobSpec } from '../compute/job/job.js';
+import { type JobSpec, outputColumnNames, parametersOf, summedColumnNames } from '../compute/job/job.js';
 
 /** An exact sum as JSON: non-overlapping float64 partials whose exact total it is, and any infinity or NaN. */
 export interface ExactSumJson {
@@ -50,10 +50,18 @@ export function modelFacts(job: JobSpec): ModelFacts {
 }
 
 /** A digest of everything that decides a job's numbers, and of its inputs (names and sizes). */
-export function jobFingerprint(job: JobSpec, inputs: ReadonlyArray<{ readonly name: string; readonly size: number | undefined }>): string {
+export function jobFingerprint(
+  job: JobSpec,
+  inputs: ReadonlyArray<{ readonly name: string; readonly size: number | undefined }>,
+): string {
   const decisive = {
-    tape: job.tape, header: job.header, inputColumns: job.inputColumns, gradientOrder: job.gradientOrder,
-    output: outputColumnNames(job), onError: job.onError, inputs,
+    tape: job.tape,
+    header: job.header,
+    inputColumns: job.inputColumns,
+    gradientOrder: job.gradientOrder,
+    output: outputColumnNames(job),
+    onError: job.onError,
+    inputs,
   };
   return createHash('sha256').update(JSON.stringify(decisive)).digest('hex').slice(0, 32);
 }
@@ -62,7 +70,10 @@ export function jobFingerprint(job: JobSpec, inputs: ReadonlyArray<{ readonly na
 export function exactSumJson(exact: ExactSumState): ExactSumJson {
   const state = canonicalState(exact);
   const special = state.special === 0 ? undefined : (String(state.special) as ExactSumJson['special']);
-  return { partials: state.partials.map((x) => (Object.is(x, -0) ? '-0' : x)), ...(special === undefined ? {} : { special }) };
+  return {
+    partials: state.partials.map((x) => (Object.is(x, -0) ? '-0' : x)),
+    ...(special === undefined ? {} : { special }),
+  };
 }
 
 export function exactSumState(json: ExactSumJson): ExactSumState {
@@ -78,7 +89,10 @@ export class SummaryAccumulator {
   private rejected = 0;
   private readonly sums: ExactSum[];
 
-  constructor(readonly columnNames: readonly string[], private readonly facts: ModelFacts = {}) {
+  constructor(
+    readonly columnNames: readonly string[],
+    private readonly facts: ModelFacts = {},
+  ) {
     this.sums = columnNames.map(() => new ExactSum());
   }
 
@@ -107,7 +121,11 @@ export class SummaryAccumulator {
     const columns: Record<string, ColumnTotals> = {};
     this.columnNames.forEach((name, k) => {
       const sum = this.sums[k]!.value();
-      columns[name] = { sum, mean: this.written === 0 ? null : sum / this.written, exact: exactSumJson(this.sums[k]!.state()) };
+      columns[name] = {
+        sum,
+        mean: this.written === 0 ? null : sum / this.written,
+        exact: exactSumJson(this.sums[k]!.state()),
+      };
     });
     return { input, output, ...this.facts, ...part, rows: this.counts, columns };
   }

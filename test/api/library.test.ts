@@ -6,9 +6,16 @@ import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeGeneratedCsv } from '../support/generate.js';
-import { BatchGradError, computeColumns, createEngine, gradients, gradStream, type OutputRecord } from '../../src/index.js';
+import {
+  BatchGradError,
+  computeColumns,
+  createEngine,
+  gradients,
+  gradStream,
+  type OutputRecord,
+} from '../../src/index.js';
 import { ROOT, runCli, temporaryFolder } from '../support/cli.js';
+import { writeGeneratedCsv } from '../support/generate.js';
 
 const folder = temporaryFolder();
 const at = (name: string): string => join(folder.path, name);
@@ -47,16 +54,28 @@ async function collect(stream: Readable): Promise<string> {
 describe('computeColumns', () => {
   it('gives the notebook its numbers on the calling thread, from arrays or Float64Arrays', () => {
     const plain = computeColumns({ w1: [2], w2: [-3], x1: [-1], x2: [-2], b: [-3] });
-    const typed = computeColumns({ w1: Float64Array.of(2), w2: Float64Array.of(-3), x1: Float64Array.of(-1), x2: Float64Array.of(-2), b: Float64Array.of(-3) });
+    const typed = computeColumns({
+      w1: Float64Array.of(2),
+      w2: Float64Array.of(-3),
+      x1: Float64Array.of(-1),
+      x2: Float64Array.of(-2),
+      b: Float64Array.of(-3),
+    });
     expect(plain).toEqual(typed);
     expect(plain.value[0]).toBeCloseTo(0.73105857863, 11);
     expect(Object.entries(plain.gradients).map(([name, g]) => [name, g[0]!.toFixed(2)])).toEqual([
-      ['w1', '-0.20'], ['w2', '-0.39'], ['x1', '0.39'], ['x2', '-0.59'], ['b', '0.20'],
+      ['w1', '-0.20'],
+      ['w2', '-0.39'],
+      ['x1', '0.39'],
+      ['x2', '-0.59'],
+      ['b', '0.20'],
     ]);
   });
 
   it('takes a formula, and refuses columns of different lengths', () => {
-    expect(computeColumns({ w: [5], x1: [1], x2: [2] }, { expr: 'w*x1 + w*x2' }).gradients.w).toEqual(Float64Array.of(3));
+    expect(computeColumns({ w: [5], x1: [1], x2: [2] }, { expr: 'w*x1 + w*x2' }).gradients.w).toEqual(
+      Float64Array.of(3),
+    );
     expect(() => computeColumns({ w1: [1, 2], x1: [1], b: [0, 0] })).toThrow(
       expect.objectContaining({ code: 'FIELD_COUNT', message: 'column "x1" has 1 rows, "w1" has 2' }),
     );
@@ -77,8 +96,11 @@ describe('gradients(source) as an async iterable', () => {
     expect(text).toBe(cliOutput);
   });
 
-  it('takes JSON Lines bytes and gives exactly the CLI\'s JSON Lines, reporting bad lines by number', async () => {
-    const [names, ...lines] = readFileSync(INPUT, 'utf8').trimEnd().split('\n').map((line) => line.split(','));
+  it("takes JSON Lines bytes and gives exactly the CLI's JSON Lines, reporting bad lines by number", async () => {
+    const [names, ...lines] = readFileSync(INPUT, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.split(','));
     const objects = lines.map((fields) => `{${fields.map((field, c) => `"${names![c]}":${field}`).join(',')}}`);
     objects[4321] = '{"id": 4322, "x1": "oops"}';
     writeFileSync(at('input.jsonl'), `${objects.join('\n')}\n`);
@@ -86,14 +108,23 @@ describe('gradients(source) as an async iterable', () => {
     expect(cli.code).toBe(0);
     const rejected: number[] = [];
     const job = gradients(createReadStream(at('input.jsonl'), { highWaterMark: 1000 }), {
-      input: 'jsonl', keep: ['id'], batchSize: 777, threads: 2, onError: 'skip', onReject: (row) => rejected.push((row as { line: number }).line),
+      input: 'jsonl',
+      keep: ['id'],
+      batchSize: 777,
+      threads: 2,
+      onError: 'skip',
+      onReject: (row) => rejected.push((row as { line: number }).line),
     });
     let text = '';
     for await (const piece of job) text += Buffer.from(piece).toString();
     expect(text).toBe(readFileSync(at('cli.jsonl'), 'utf8'));
     expect(rejected).toEqual([4322]);
     expect((await job.summary).rows).toEqual({ read: 20_000, written: 19_999, rejected: 1 });
-    expect(await collect(createReadStream(at('input.jsonl')).pipe(gradStream({ input: 'jsonl', keep: ['id'], onError: 'skip' })))).toBe(text);
+    expect(
+      await collect(
+        createReadStream(at('input.jsonl')).pipe(gradStream({ input: 'jsonl', keep: ['id'], onError: 'skip' })),
+      ),
+    ).toBe(text);
   });
 
   it('refuses a delimiter that is not one ASCII character, when called', () => {
@@ -118,9 +149,18 @@ describe('gradients(source) as an async iterable', () => {
 
   it('skips bad records with onError skip, reporting each', async () => {
     const rejected: number[] = [];
-    const job = gradients([{ w1: 1, x1: 2, b: 3 }, { w1: null, x1: 2, b: 3 }, { w1: 1, x1: Number.NaN, b: 3 }, { w1: '1', x1: '2', b: '3' }], {
-      onError: 'skip', onReject: (r) => rejected.push('record' in r ? r.record : r.line),
-    });
+    const job = gradients(
+      [
+        { w1: 1, x1: 2, b: 3 },
+        { w1: null, x1: 2, b: 3 },
+        { w1: 1, x1: Number.NaN, b: 3 },
+        { w1: '1', x1: '2', b: '3' },
+      ],
+      {
+        onError: 'skip',
+        onReject: (r) => rejected.push('record' in r ? r.record : r.line),
+      },
+    );
     const rows = [];
     for await (const row of job) rows.push(row);
     expect(rows).toHaveLength(2);
@@ -163,12 +203,18 @@ describe('gradStream() as a Transform', () => {
   it('runs in a csv-parse -> batch-grad -> csv-stringify pipeline, same output as the CLI', async () => {
     const grads = gradStream({ keep: ['id'], batchSize: 999 });
     let text = '';
-    await pipeline(createReadStream(INPUT), parse({ columns: true }), grads, stringify({ header: true }), new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        text += chunk.toString();
-        callback();
-      },
-    }));
+    await pipeline(
+      createReadStream(INPUT),
+      parse({ columns: true }),
+      grads,
+      stringify({ header: true }),
+      new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          text += chunk.toString();
+          callback();
+        },
+      }),
+    );
     expect(text).toBe(cliOutput);
     expect((await grads.summary).rows.written).toBe(20_000);
   });
@@ -176,13 +222,18 @@ describe('gradStream() as a Transform', () => {
   it("takes csv-parse's default arrays, the first one being the header", async () => {
     const grads = gradStream({ keep: ['id'], batchSize: 999 });
     const rows: OutputRecord[] = [];
-    await pipeline(createReadStream(INPUT), parse(), grads, new Writable({
-      objectMode: true,
-      write(row: OutputRecord, _encoding, callback) {
-        rows.push(row);
-        callback();
-      },
-    }));
+    await pipeline(
+      createReadStream(INPUT),
+      parse(),
+      grads,
+      new Writable({
+        objectMode: true,
+        write(row: OutputRecord, _encoding, callback) {
+          rows.push(row);
+          callback();
+        },
+      }),
+    );
     async function* fromArray() {
       yield* rows;
     }
@@ -195,12 +246,14 @@ describe('gradStream() as a Transform', () => {
 
   it('holds the writer back while its reader is paused', async () => {
     let produced = 0;
-    const source = Readable.from((function* () {
-      for (let i = 1; i <= 40_000; i++) {
-        produced++;
-        yield { id: String(i), w1: '1', x1: '2', b: '3' };
-      }
-    })());
+    const source = Readable.from(
+      (function* () {
+        for (let i = 1; i <= 40_000; i++) {
+          produced++;
+          yield { id: String(i), w1: '1', x1: '2', b: '3' };
+        }
+      })(),
+    );
     const grads = gradStream({ keep: ['id'], batchSize: 500, threads: 2 });
     source.pipe(grads);
     let consumed = 0;
@@ -219,7 +272,9 @@ describe('gradStream() as a Transform', () => {
   it('emits an error with the line number when a row is bad mid-stream', async () => {
     const text = readFileSync(INPUT, 'utf8').split('\n');
     text[12_345] = '12345,1,2,x,4,5';
-    const error = await collect(Readable.from([text.join('\n')]).pipe(gradStream({ input: 'csv', batchSize: 1000 }))).catch((e: unknown) => e);
+    const error = await collect(
+      Readable.from([text.join('\n')]).pipe(gradStream({ input: 'csv', batchSize: 1000 })),
+    ).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'FIELD_NOT_A_NUMBER', context: { line: 12_346, field: 'x1', value: 'x' } });
   });
 });
@@ -237,11 +292,22 @@ describe('the engine', () => {
     await expect(asCsv(engine.gradients([{ w1: 1, x1: 2, b: 0 }]))).rejects.toMatchObject({ code: 'ENGINE_CLOSED' });
   });
 
-  it.each(['columns.mjs', 'csv-pipeline.mjs'])('runs examples/%s, which exits on its own (no leaked threads or handles)', (example) => {
-    const args = example === 'csv-pipeline.mjs' ? [join(ROOT, 'data/sample.csv'), at('example.jsonl')] : [];
-    const result = spawnSync(process.execPath, [join(ROOT, 'examples', example), ...args], { cwd: ROOT, timeout: 30_000, encoding: 'utf8' });
-    expect(result.error).toBeUndefined();
-    expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(example === 'columns.mjs' ? /w\*x1 \+ w\*x2 at \(5, 1, 2\): 15 \{ dw: 3, dx1: 5, dx2: 5 \}/ : /1000 rows written/);
-  });
+  it.each(['columns.mjs', 'csv-pipeline.mjs'])(
+    'runs examples/%s, which exits on its own (no leaked threads or handles)',
+    (example) => {
+      const args = example === 'csv-pipeline.mjs' ? [join(ROOT, 'data/sample.csv'), at('example.jsonl')] : [];
+      const result = spawnSync(process.execPath, [join(ROOT, 'examples', example), ...args], {
+        cwd: ROOT,
+        timeout: 30_000,
+        encoding: 'utf8',
+      });
+      expect(result.error).toBeUndefined();
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(
+        example === 'columns.mjs'
+          ? /w\*x1 \+ w\*x2 at \(5, 1, 2\): 15 \{ dw: 3, dx1: 5, dx2: 5 \}/
+          : /1000 rows written/,
+      );
+    },
+  );
 });

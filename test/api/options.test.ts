@@ -4,9 +4,22 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromArrays as foreignTableFromArrays, tableFromIPC as foreignTableFromIPC, tableToIPC as foreignTableToIPC } from 'apache-arrow-17';
+import {
+  tableFromArrays as foreignTableFromArrays,
+  tableFromIPC as foreignTableFromIPC,
+  tableToIPC as foreignTableToIPC,
+} from 'apache-arrow-17';
 import { afterAll, describe, expect, it } from 'vitest';
-import { computeColumns, createEngine, fit, gradients, gradientsTable, gradStream, mergeSummaries, runFile } from '../../src/index.js';
+import {
+  computeColumns,
+  createEngine,
+  fit,
+  gradients,
+  gradientsTable,
+  gradStream,
+  mergeSummaries,
+  runFile,
+} from '../../src/index.js';
 import { ROOT, temporaryFolder } from '../support/cli.js';
 
 const folder = temporaryFolder();
@@ -27,19 +40,49 @@ describe('the formula', () => {
   });
 
   it('may not be given twice', async () => {
-    await expect(runFile({ input: NOTEBOOK, output: at('twice.csv'), model: 'w1', expr: 'x1' })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(runFile({ input: NOTEBOOK, output: at('twice.csv'), model: 'w1', expr: 'x1' })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+    });
   });
 });
 
 describe('an unknown or misplaced key', () => {
   it.each([
-    ['runFile()', () => runFile({ input: NOTEBOOK, output: at('x.csv'), modle: 'w1*x1' } as never), /runFile\(\) does not take the option "modle"; did you mean model\?/],
-    ['gradients()', () => gradients([], { output: 'x.csv' } as never), /gradients\(\) does not take the option "output" \(engine\.runFile\(\), runFile\(\) take it\)/],
-    ['gradStream()', () => gradStream({ summary: 'x.json' } as never), /gradients\(\) does not take the option "summary" \(engine\.runFile\(\), runFile\(\), mergeSummaries\(\) take it\)/],
-    ['fit()', () => fit({ input: NOTEBOOK, loss: 'bce', label: 'b', output: 'model.json' } as never), /fit\(\) does not take the option "output"/],
-    ['createEngine()', () => createEngine({ thread: 2 } as never), /createEngine\(\) does not take the option "thread"; did you mean threads\?/],
-    ['mergeSummaries()', () => mergeSummaries([], { out: 'x' } as never), /mergeSummaries\(\) does not take the option "out" \(fit\(\) takes it\)/],
-    ['computeColumns()', () => computeColumns({ x: [1] }, { expr: 'x', keep: ['x'] } as never), /computeColumns\(\) does not take the option "keep"/],
+    [
+      'runFile()',
+      () => runFile({ input: NOTEBOOK, output: at('x.csv'), modle: 'w1*x1' } as never),
+      /runFile\(\) does not take the option "modle"; did you mean model\?/,
+    ],
+    [
+      'gradients()',
+      () => gradients([], { output: 'x.csv' } as never),
+      /gradients\(\) does not take the option "output" \(engine\.runFile\(\), runFile\(\) take it\)/,
+    ],
+    [
+      'gradStream()',
+      () => gradStream({ summary: 'x.json' } as never),
+      /gradients\(\) does not take the option "summary" \(engine\.runFile\(\), runFile\(\), mergeSummaries\(\) take it\)/,
+    ],
+    [
+      'fit()',
+      () => fit({ input: NOTEBOOK, loss: 'bce', label: 'b', output: 'model.json' } as never),
+      /fit\(\) does not take the option "output"/,
+    ],
+    [
+      'createEngine()',
+      () => createEngine({ thread: 2 } as never),
+      /createEngine\(\) does not take the option "thread"; did you mean threads\?/,
+    ],
+    [
+      'mergeSummaries()',
+      () => mergeSummaries([], { out: 'x' } as never),
+      /mergeSummaries\(\) does not take the option "out" \(fit\(\) takes it\)/,
+    ],
+    [
+      'computeColumns()',
+      () => computeColumns({ x: [1] }, { expr: 'x', keep: ['x'] } as never),
+      /computeColumns\(\) does not take the option "keep"/,
+    ],
   ])('%s: INVALID_OPTION naming it', async (_entry, call, message) => {
     let caught: unknown;
     try {
@@ -50,11 +93,15 @@ describe('an unknown or misplaced key', () => {
     expect(caught).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(message) });
   });
 
-  it('an engine\'s methods refuse threads, which the engine decides', async () => {
+  it("an engine's methods refuse threads, which the engine decides", async () => {
     const engine = createEngine({ threads: 1 });
     try {
-      await expect(engine.runFile({ input: NOTEBOOK, output: at('e.csv'), threads: 2 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
-      expect(() => engine.gradients([], { threads: 2 } as never)).toThrow(/engine\.gradients\(\) does not take the option "threads"/);
+      await expect(engine.runFile({ input: NOTEBOOK, output: at('e.csv'), threads: 2 } as never)).rejects.toMatchObject(
+        { code: 'INVALID_OPTION' },
+      );
+      expect(() => engine.gradients([], { threads: 2 } as never)).toThrow(
+        /engine\.gradients\(\) does not take the option "threads"/,
+      );
       await engine.runFile({ input: NOTEBOOK, output: at('e.csv') });
       expect(readFileSync(at('e.csv'), 'utf8')).toMatch(/^f,/);
     } finally {
@@ -65,11 +112,14 @@ describe('an unknown or misplaced key', () => {
 
 describe('gradientsTable with another apache-arrow', () => {
   const columns = { w1: [2], w2: [-3], x1: [-1], x2: [-2], b: [-3] };
-  const foreign = foreignTableFromArrays(Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, Float64Array.from(v)])));
+  const foreign = foreignTableFromArrays(
+    Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, Float64Array.from(v)])),
+  );
 
   it('refuses its Table with a message saying what to pass instead (not a stack overflow)', async () => {
     await expect(gradientsTable(foreign as never, { threads: 1 })).rejects.toMatchObject({
-      code: 'INVALID_OPTION', message: expect.stringMatching(/another copy or version.*tableToIPC\(table\)/),
+      code: 'INVALID_OPTION',
+      message: expect.stringMatching(/another copy or version.*tableToIPC\(table\)/),
     });
   });
 

@@ -80,7 +80,12 @@ describe('exact sums', () => {
       for (let trial = 0; trial < 300; trial++) {
         const kind = trial % 3;
         const xs = Array.from({ length: 1 + Math.floor(random() * 200) }, () =>
-          kind === 0 ? anyDouble(random) : kind === 1 ? (random() - 0.5) * 2 ** Math.floor(random() * 200 - 100) : (random() - 0.5) * 1e-310);
+          kind === 0
+            ? anyDouble(random)
+            : kind === 1
+              ? (random() - 0.5) * 2 ** Math.floor(random() * 200 - 100)
+              : (random() - 0.5) * 1e-310,
+        );
         if (kind !== 0) xs.push(-xs.reduce((a, b) => a + b, 0));
         expect(total(Float64Array.from(xs)), `trial ${trial}`).toBe(referenceSum(xs));
       }
@@ -131,7 +136,8 @@ describe('canonicalState', () => {
     const terms = Array.from({ length: 2_000 }, () => (random() - 0.5) * 2 ** Math.floor(random() * 120 - 60));
     const states = [1, 7, 333].map((size) => {
       const total = new ExactSum();
-      for (let i = 0; i < terms.length; i += size) total.addState(exactSumOf(Float64Array.from(terms.slice(i, i + size)), Math.min(size, terms.length - i)));
+      for (let i = 0; i < terms.length; i += size)
+        total.addState(exactSumOf(Float64Array.from(terms.slice(i, i + size)), Math.min(size, terms.length - i)));
       return canonicalState(total.state());
     });
     const reversed = new ExactSum();
@@ -146,6 +152,9 @@ describe('canonicalState', () => {
   it('keeps -0 alone, drops an exact zero, and keeps no partials beside an infinity', () => {
     expect(canonicalState({ partials: [-0], special: 0 })).toEqual({ partials: [-0], special: 0 });
     expect(canonicalState({ partials: [1, -1], special: 0 })).toEqual({ partials: [], special: 0 });
-    expect(canonicalState({ partials: [1], special: Number.POSITIVE_INFINITY })).toEqual({ partials: [], special: Number.POSITIVE_INFINITY });
+    expect(canonicalState({ partials: [1], special: Number.POSITIVE_INFINITY })).toEqual({
+      partials: [],
+      special: Number.POSITIVE_INFINITY,
+    });
   });
 });

@@ -12,7 +12,7 @@ describe('kept values as text', () => {
     expect(withScale('-42', -2)).toBe('-4200');
   });
 
-  it('writes a timestamp to its unit\'s last digit, before 1970 too, and a value no ISO year holds as stored', () => {
+  it("writes a timestamp to its unit's last digit, before 1970 too, and a value no ISO year holds as stored", () => {
     expect(timestampText(1704067200000000001n, 9, '')).toBe('2024-01-01T00:00:00.000000001');
     expect(timestampText(1704067201000000n, 6, 'Z')).toBe('2024-01-01T00:00:01Z');
     expect(timestampText(-1n, 9, '')).toBe('1969-12-31T23:59:59.999999999');

@@ -3,19 +3,24 @@
  * as the coordinator does, must give exactly the bytes, sums and error lines of one pass over the whole.
  */
 import { describe, expect, it } from 'vitest';
-import type { JobSpec } from '../../src/compute/job/job.js';
 import { processChunk } from '../../src/compute/csv/process-chunk.js';
-import type { TaskResult } from '../../src/compute/task-result.js';
 import { locatedFrom, processRange, type RangeResult } from '../../src/compute/csv/process-range.js';
 import type { Parity } from '../../src/compute/csv/record-boundary.js';
-import { resolveJob } from '../../src/compute/job/resolve-job.js';
-import { BatchGradError } from '../../src/errors.js';
 import { ExactSum } from '../../src/compute/exact-sum.js';
+import type { JobSpec } from '../../src/compute/job/job.js';
+import { resolveJob } from '../../src/compute/job/resolve-job.js';
+import type { TaskResult } from '../../src/compute/task-result.js';
+import { BatchGradError } from '../../src/errors.js';
 import { randomCsv } from '../support/random-csv.js';
 
 const jobFor = (text: string, onError: 'fail' | 'skip' = 'fail'): JobSpec =>
   resolveJob(text.slice(0, text.indexOf('\n')).trim().split(','), {
-    expr: 'x1 * x2 + exp(x1)', keep: ['id', 'note'], delimiter: ',', onError, file: 'f.csv', collectRejects: true,
+    expr: 'x1 * x2 + exp(x1)',
+    keep: ['id', 'note'],
+    delimiter: ',',
+    onError,
+    file: 'f.csv',
+    collectRejects: true,
   });
 
 interface Ranged {
@@ -37,7 +42,15 @@ function byRanges(job: JobSpec, bytes: Uint8Array, base: number, size: number, m
   let recuts = 0;
   let seq = 0;
   for (let from = base; from < bytes.length; from += size) {
-    const task = { seq: seq++, path: 'f.csv', from, to: Math.min(bytes.length, from + size), base, limit: bytes.length, maxRecordBytes };
+    const task = {
+      seq: seq++,
+      path: 'f.csv',
+      from,
+      to: Math.min(bytes.length, from + size),
+      base,
+      limit: bytes.length,
+      maxRecordBytes,
+    };
     let result: RangeResult = processRange(job, from === base ? { ...task, parity: 0 } : task, read);
     if (result.parity !== parity) {
       recuts++;
@@ -55,7 +68,7 @@ const counts = (results: readonly TaskResult[]): number[] =>
   ['read', 'written', 'rejected'].map((key) => results.reduce((total, r) => total + (r[key as 'read'] as number), 0));
 
 describe('a file cut into byte ranges by its workers', () => {
-  it('gives one pass\'s output bytes and counts, for every range size, on random files with multi-line quoted fields', () => {
+  it("gives one pass's output bytes and counts, for every range size, on random files with multi-line quoted fields", () => {
     for (let seed = 1; seed <= 12; seed++) {
       const text = randomCsv({ rows: 120, seed });
       const bytes = Buffer.from(text);
@@ -64,7 +77,9 @@ describe('a file cut into byte ranges by its workers', () => {
       const whole = processChunk(job, { seq: 0, bytes: bytes.subarray(base), firstLine: 2 });
       for (const size of [1, 2, 3, 5, 8, 13, 31, 64, 200, 1000]) {
         const { results } = byRanges(job, bytes, base, size);
-        expect(joined(results), `seed ${seed}, ranges of ${size} bytes`).toBe(Buffer.from(whole.output).toString('utf8'));
+        expect(joined(results), `seed ${seed}, ranges of ${size} bytes`).toBe(
+          Buffer.from(whole.output).toString('utf8'),
+        );
         expect(counts(results)).toEqual(counts([whole]));
       }
     }
@@ -88,16 +103,25 @@ describe('a file cut into byte ranges by its workers', () => {
     let text = randomCsv({ rows: 800, seed: 12, lineEnd: '\n' });
     // Records 3, 200, 201 and 650 get a bad x2; the notes of 200 and 650 span lines, so the record's
     // line and the bad field's line differ.
-    for (const id of [3, 200, 201, 650]) text = text.replace(new RegExp(`(\n${id},(?:"(?:[^"]|"")*"|[^,\n]*),[^,\n]*),[^,\n]*`), '$1,oops');
+    for (const id of [3, 200, 201, 650])
+      text = text.replace(new RegExp(`(\n${id},(?:"(?:[^"]|"")*"|[^,\n]*),[^,\n]*),[^,\n]*`), '$1,oops');
     const bytes = Buffer.from(text);
     const base = text.indexOf('\n') + 1;
     const job = jobFor(text, 'skip');
     const whole = processChunk(job, { seq: 0, bytes: bytes.subarray(base), firstLine: 2 });
     expect(whole.rejects).toHaveLength(4);
-    expect(whole.rejects.map((row) => [row.line, /^f\.csv:(\d+)/.exec(row.reason)![1]])).toEqual([[5, '5'], [229, '231'], [232, '232'], [783, '784']]);
+    expect(whole.rejects.map((row) => [row.line, /^f\.csv:(\d+)/.exec(row.reason)![1]])).toEqual([
+      [5, '5'],
+      [229, '231'],
+      [232, '232'],
+      [783, '784'],
+    ]);
     for (const size of [9, 50, 333, 4096]) {
       const { results } = byRanges(job, bytes, base, size);
-      expect(results.flatMap((r) => r.rejects), `ranges of ${size} bytes`).toEqual(whole.rejects);
+      expect(
+        results.flatMap((r) => r.rejects),
+        `ranges of ${size} bytes`,
+      ).toEqual(whole.rejects);
     }
     const failing = jobFor(text, 'fail');
     const first = processChunk(failing, { seq: 0, bytes: bytes.subarray(base), firstLine: 2 }).error!;
@@ -110,7 +134,8 @@ describe('a file cut into byte ranges by its workers', () => {
 
   it('parses a range with quotes a quarter-megabyte piece at a time, and joins the pieces into the same bytes, sums, rejects and inputs', () => {
     let text = randomCsv({ rows: 130_000, seed: 21, lineEnd: '\n' });
-    for (const id of [10, 30_000, 30_001, 129_999]) text = text.replace(new RegExp(`(\n${id},(?:"(?:[^"]|"")*"|[^,\n]*),[^,\n]*),[^,\n]*`), '$1,oops');
+    for (const id of [10, 30_000, 30_001, 129_999])
+      text = text.replace(new RegExp(`(\n${id},(?:"(?:[^"]|"")*"|[^,\n]*),[^,\n]*),[^,\n]*`), '$1,oops');
     const bytes = Buffer.from(text);
     expect(bytes.length).toBeGreaterThan(3 << 20);
     const base = text.indexOf('\n') + 1;
@@ -126,11 +151,13 @@ describe('a file cut into byte ranges by its workers', () => {
         for (const r of results) total.addState(r.sums[k]!);
         return total.value();
       };
-      expect(whole.sums.map((_, k) => sum(k))).toEqual(whole.sums.map((state) => {
-        const total = new ExactSum();
-        total.addState(state);
-        return total.value();
-      }));
+      expect(whole.sums.map((_, k) => sum(k))).toEqual(
+        whole.sums.map((state) => {
+          const total = new ExactSum();
+          total.addState(state);
+          return total.value();
+        }),
+      );
       const column = (k: number): number[] => results.flatMap((r) => [...r.inputs![k]!]);
       expect(whole.inputs!.map((_, k) => column(k))).toEqual(whole.inputs!.map((c) => [...c]));
     }
@@ -144,7 +171,16 @@ describe('a file cut into byte ranges by its workers', () => {
       into.set(piece);
       return piece.length;
     };
-    const task = { seq: 0, path: 'f.csv', from: 14, to: 24, base: 14, limit: 10 << 20, parity: 0 as const, maxRecordBytes: 64 << 20 };
+    const task = {
+      seq: 0,
+      path: 'f.csv',
+      from: 14,
+      to: 24,
+      base: 14,
+      limit: 10 << 20,
+      parity: 0 as const,
+      maxRecordBytes: 64 << 20,
+    };
     const result = processRange(jobFor(text), task, read);
     expect([result.read, result.written, result.lines]).toEqual([2, 2, 1]);
   });

@@ -49,13 +49,17 @@ describe('the record chunker', () => {
         expect(chunk.firstLine).toBe(line);
         line += chunk.bytes.filter((b) => b === 0x0a).length;
       }
-      for (const chunk of chunks.slice(0, -1)) expect(parse(chunk.bytes, { record_delimiter: ['\r\n', '\n'] })).toHaveLength(rows);
+      for (const chunk of chunks.slice(0, -1))
+        expect(parse(chunk.bytes, { record_delimiter: ['\r\n', '\n'] })).toHaveLength(rows);
     }
   });
 
   it('ends a chunk at the first record past the byte bound, but always holds at least one record', async () => {
     const text = Array.from({ length: 100 }, (_, i) => `${'x'.repeat(i % 7 === 0 ? 300 : 20)},${i}\n`).join('');
-    const chunker = new RecordChunker(pieces(Buffer.from(text), () => 97), { file: 't.csv', maxRecordBytes: 1 << 20 });
+    const chunker = new RecordChunker(
+      pieces(Buffer.from(text), () => 97),
+      { file: 't.csv', maxRecordBytes: 1 << 20 },
+    );
     const sizes: number[] = [];
     for (let chunk = await chunker.next(50, 100); chunk !== undefined; chunk = await chunker.next(50, 100)) {
       const lines = Buffer.from(chunk.bytes).toString().trimEnd().split('\n');

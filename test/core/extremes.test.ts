@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Add, Constant, Exp, Inv, Mul, Variable, compileTape, logisticModel } from '../../src/core/index.js';
+import { Add, Constant, compileTape, Exp, Inv, logisticModel, Mul, Variable } from '../../src/core/index.js';
 
 // z = w1*x1 + b with w1 = z, x1 = 1, b = ±0 reproduces z exactly, sign of zero included.
 const Z_VALUES = [0, -0, 30, -30, 89, -89, 709, -709, 710, -710, 745, -745, 1000, -1000, 1e300, -1e300];

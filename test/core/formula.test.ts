@@ -1,5 +1,5 @@
-import { resolveJob } from '../../src/compute/job/resolve-job.js';
 import { describe, expect, it } from 'vitest';
+import { resolveJob } from '../../src/compute/job/resolve-job.js';
 import { compileFormula, compileTape, OpNode, Sigmoid } from '../../src/core/index.js';
 import { BatchGradError } from '../../src/errors.js';
 
@@ -40,7 +40,10 @@ describe('formulas', () => {
       expect(compileFormula(text).output, text).toBeInstanceOf(Sigmoid);
     }
     const formula = compileFormula('1/(1+exp(-(w*x+b)))');
-    const result = compileTape(formula.output, formula.inputs).run([-1000, 1, 0].map((v) => Float64Array.of(v)), 1);
+    const result = compileTape(formula.output, formula.inputs).run(
+      [-1000, 1, 0].map((v) => Float64Array.of(v)),
+      1,
+    );
     expect(result.value[0]).toBe(0);
     expect(result.gradients.map((g) => g[0])).toEqual([0, 0, 0]);
     expect(compileFormula('1/(2+exp(-z))').output).toBeInstanceOf(OpNode);
@@ -63,7 +66,16 @@ describe('formulas', () => {
   });
 
   it('reports a name that is not an input column, before anything is computed', () => {
-    const error = errorOf(() => resolveJob(['w', 'x', 'b'], { expr: 'w*x + bias', keep: [], delimiter: ',', onError: 'fail', file: 'in.csv', collectRejects: false }));
+    const error = errorOf(() =>
+      resolveJob(['w', 'x', 'b'], {
+        expr: 'w*x + bias',
+        keep: [],
+        delimiter: ',',
+        onError: 'fail',
+        file: 'in.csv',
+        collectRejects: false,
+      }),
+    );
     expect(error.code).toBe('HEADER_MISSING_COLUMN');
     expect(error.context).toMatchObject({ field: 'bias', position: 7 });
     expect(error.message).toMatch(/"bias" \(position 7\) is not an input column; the columns are: w, x, b/);

@@ -5,14 +5,28 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileFormula, OPS, OpNode, type OpName } from '../../src/core/index.js';
+import { compileFormula, OPS, type OpName, OpNode } from '../../src/core/index.js';
 
 type Reference = number | 'inf' | '-inf' | null;
-interface UnaryRow { x: number; value: Reference; d: Reference }
-interface BinaryRow { x: number; y: number; value: Reference; dx: Reference; dy: Reference }
-const references = JSON.parse(readFileSync(new URL('./function-references.json', import.meta.url), 'utf8')) as Record<string, Array<UnaryRow | BinaryRow>>;
+interface UnaryRow {
+  x: number;
+  value: Reference;
+  d: Reference;
+}
+interface BinaryRow {
+  x: number;
+  y: number;
+  value: Reference;
+  dx: Reference;
+  dy: Reference;
+}
+const references = JSON.parse(readFileSync(new URL('./function-references.json', import.meta.url), 'utf8')) as Record<
+  string,
+  Array<UnaryRow | BinaryRow>
+>;
 
-const asNumber = (r: Reference): number => (r === 'inf' ? Infinity : r === '-inf' ? -Infinity : r === null ? Number.NaN : r);
+const asNumber = (r: Reference): number =>
+  r === 'inf' ? Infinity : r === '-inf' ? -Infinity : r === null ? Number.NaN : r;
 
 /** Within `ulps` units in the last place of the reference (and equal where the reference is 0, infinite or NaN). */
 function close(got: number, want: Reference, ulps: number): boolean {
@@ -22,7 +36,8 @@ function close(got: number, want: Reference, ulps: number): boolean {
   return Math.abs(got - w) <= ulps * Number.EPSILON * Math.abs(w);
 }
 
-const rule = (name: string) => OPS[name as OpName] as (typeof OPS)[OpName] & { gradB?: (a: number, b: number, y: number, g: number) => number };
+const rule = (name: string) =>
+  OPS[name as OpName] as (typeof OPS)[OpName] & { gradB?: (a: number, b: number, y: number, g: number) => number };
 
 describe('the formula functions against 60-digit references', () => {
   const names = Object.keys(references);
@@ -39,7 +54,10 @@ describe('the formula functions against 60-digit references', () => {
       const binary = 'y' in row;
       const b = binary ? row.y : 0;
       const value = op.value(row.x, b);
-      expect(close(value, row.value, 2), `${name}(${row.x}${binary ? `, ${b}` : ''}) = ${value}, want ${row.value}`).toBe(true);
+      expect(
+        close(value, row.value, 2),
+        `${name}(${row.x}${binary ? `, ${b}` : ''}) = ${value}, want ${row.value}`,
+      ).toBe(true);
       const d = op.gradA(row.x, b, value, 1);
       const want = binary ? row.dx : row.d;
       expect(close(d, want, 8), `d${name}/da at (${row.x}${binary ? `, ${b}` : ''}) = ${d}, want ${want}`).toBe(true);
@@ -54,7 +72,10 @@ describe('the formula functions against 60-digit references', () => {
 describe('edges the references do not reach', () => {
   it('power: the limits 0^y for y > 0 and integer powers of negative numbers, NaN only where no derivative exists', () => {
     const power = rule('power');
-    const at = (a: number, b: number) => { const y = power.value(a, b); return [y, power.gradA(a, b, y, 1), power.gradB!(a, b, y, 1)]; };
+    const at = (a: number, b: number) => {
+      const y = power.value(a, b);
+      return [y, power.gradA(a, b, y, 1), power.gradB!(a, b, y, 1)];
+    };
     expect(at(0, 2)).toEqual([0, 0, 0]);
     expect(at(0, 1)).toEqual([0, 1, 0]);
     expect(at(0, 0.5)).toEqual([0, Infinity, 0]);
@@ -98,7 +119,11 @@ describe('edges the references do not reach', () => {
 });
 
 describe('the formula language', () => {
-  const ops = (text: string): string[] => compileFormula(text).output.order().filter((n): n is OpNode => n instanceof OpNode).map((n) => n.op);
+  const ops = (text: string): string[] =>
+    compileFormula(text)
+      .output.order()
+      .filter((n): n is OpNode => n instanceof OpNode)
+      .map((n) => n.op);
 
   it('keeps the exact constant-exponent path for x^2 and takes the general power for x^y', () => {
     expect(ops('x^2')).toEqual(['pow']);
@@ -133,7 +158,7 @@ describe('the formula language', () => {
     expect(() => compileFormula('`unterminated + 1')).toThrow(/the name quoted at position 1 has no closing `/);
   });
 
-  it('checks each function\'s number of arguments', () => {
+  it("checks each function's number of arguments", () => {
     expect(() => compileFormula('hypot(x)')).toThrow(/hypot takes 2 arguments, got 1/);
     expect(() => compileFormula('erf(x, y)')).toThrow(/erf takes 1 argument, got 2/);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileFormula, compileTape, OP_NAMES, OPS, type Formula } from '../../src/core/index.js';
+import { compileFormula, compileTape, type Formula, OP_NAMES, OPS } from '../../src/core/index.js';
 import { seededRandom, uniform } from '../support/random.js';
 
 /** The inputs' names, two of them quoted as a formula must write them. */
@@ -117,14 +117,18 @@ describe('gradients of random formulas', () => {
         const expected = gradientsAt(formula, point);
         // Object.is: equal bits, NaN equal to NaN, 0 distinct from -0.
         expect(Object.is(result.value[i], expected.value), text).toBe(true);
-        for (const [k, g] of expected.gradients.entries()) expect(Object.is(result.gradients[k]![i], g), `${text} d/d${formula.inputs[k]!.name}`).toBe(true);
+        for (const [k, g] of expected.gradients.entries())
+          expect(Object.is(result.gradients[k]![i], g), `${text} d/d${formula.inputs[k]!.name}`).toBe(true);
       }
     }
   });
 
   it('come back as one empty column per input for a batch of no rows (a chunk whose rows were all skipped)', () => {
     const formula = compileFormula('w*x1 + w*x2');
-    const result = compileTape(formula.output, formula.inputs).run(formula.inputs.map(() => new Float64Array(0)), 0);
+    const result = compileTape(formula.output, formula.inputs).run(
+      formula.inputs.map(() => new Float64Array(0)),
+      0,
+    );
     expect(result.value).toHaveLength(0);
     expect(result.gradients.map((column) => column.length)).toEqual([0, 0, 0]);
   });
@@ -140,7 +144,11 @@ describe('the op table', () => {
   });
 
   it('has gradient rules that match finite differences of its value rules', () => {
-    const points: Array<[number, number]> = [[0.7, 1.3], [-0.4, 2.1], [1.9, -0.6]];
+    const points: Array<[number, number]> = [
+      [0.7, 1.3],
+      [-0.4, 2.1],
+      [1.9, -0.6],
+    ];
     for (const name of OP_NAMES) {
       const rule = OPS[name];
       for (const [a, bArg] of points) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lbfgs, type Objective } from '../../src/core/optimize/lbfgs.js';
-import { strongWolfe, type LinePoint } from '../../src/core/optimize/line-search.js';
+import { type LinePoint, strongWolfe } from '../../src/core/optimize/line-search.js';
 
 /** Rosenbrock in n dimensions: minimum 0 at (1, ..., 1). */
 const rosenbrock: Objective = async (x) => {
@@ -52,13 +52,25 @@ describe('L-BFGS', () => {
   });
 
   it('says why it stopped, whatever stopped it', async () => {
-    const capped = await lbfgs(rosenbrock, Float64Array.of(-1.2, 1), { maxIterations: 3, tolerance: 1e-12, history: 5 });
+    const capped = await lbfgs(rosenbrock, Float64Array.of(-1.2, 1), {
+      maxIterations: 3,
+      tolerance: 1e-12,
+      history: 5,
+    });
     expect(capped.status).toBe('max-iterations');
     expect(capped.iterations).toBe(3);
     expect(capped.message).toMatch(/stopped after 3 iterations/);
-    const atMinimum = await lbfgs(rosenbrock, Float64Array.of(1, 1), { maxIterations: 10, tolerance: 1e-12, history: 5 });
+    const atMinimum = await lbfgs(rosenbrock, Float64Array.of(1, 1), {
+      maxIterations: 10,
+      tolerance: 1e-12,
+      history: 5,
+    });
     expect(atMinimum).toMatchObject({ status: 'converged', iterations: 0 });
-    const broken = await lbfgs(async () => ({ value: Number.NaN, gradient: Float64Array.of(1) }), Float64Array.of(0), { maxIterations: 5, tolerance: 1e-6, history: 3 });
+    const broken = await lbfgs(async () => ({ value: Number.NaN, gradient: Float64Array.of(1) }), Float64Array.of(0), {
+      maxIterations: 5,
+      tolerance: 1e-6,
+      history: 3,
+    });
     expect(broken.status).toBe('line-search-failed');
   });
 
@@ -86,7 +98,11 @@ describe('the strong-Wolfe line search', () => {
         return { step, value: e.value, slope: e.gradient.reduce((s, g, i) => s + g * d[i]!, 0), at: null };
       };
       const firstStep = 1 / Math.hypot(...d);
-      const result = await strongWolfe(phi, { step: 0, value, slope, at: null }, firstStep, { c1, c2, maxEvaluations: 40 });
+      const result = await strongWolfe(phi, { step: 0, value, slope, at: null }, firstStep, {
+        c1,
+        c2,
+        maxEvaluations: 40,
+      });
       expect(result.ok).toBe(true);
       if (!result.ok) continue;
       const p = result.point;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Add, Constant, Exp, Inv, Mul, Variable, compileTape, logisticModel } from '../../src/core/index.js';
+import { Add, Constant, compileTape, Exp, Inv, logisticModel, Mul, Variable } from '../../src/core/index.js';
 
 // The seed notebook's inputs and its printed results.
 const NOTEBOOK = { w1: 2, w2: -3, x1: -1, x2: -2, b: -3 };
@@ -70,7 +70,10 @@ describe("the notebook's bug: a variable used by two paths", () => {
   it('gives the same through the tape and through a formula', async () => {
     const { compileFormula } = await import('../../src/core/index.js');
     const formula = compileFormula('w*x1 + w*x2');
-    const result = compileTape(formula.output, formula.inputs).run([5, 1, 2].map((v) => Float64Array.of(v)), 1);
+    const result = compileTape(formula.output, formula.inputs).run(
+      [5, 1, 2].map((v) => Float64Array.of(v)),
+      1,
+    );
     expect(result.value[0]).toBe(15);
     expect(result.gradients.map((g) => g[0])).toEqual([3, 5, 5]);
   });

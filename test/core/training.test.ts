@@ -4,17 +4,20 @@
  * extreme points. No finite input may give NaN or Infinity where the truth is finite.
  */
 import { describe, expect, it } from 'vitest';
-import { computeColumns } from '../../src/index.js';
 import { OPS } from '../../src/core/index.js';
+import { computeColumns } from '../../src/index.js';
 import { seededRandom, uniform } from '../support/random.js';
 
 const relative = (got: number, want: number): number => (got === want ? 0 : Math.abs(got - want) / Math.abs(want));
 const op = (name: keyof typeof OPS, a: number, b = 0): { value: number; grad: number; gradB: number } => {
-  const rule = OPS[name] as (typeof OPS)[keyof typeof OPS] & { gradB?: (a: number, b: number, y: number, g: number) => number };
+  const rule = OPS[name] as (typeof OPS)[keyof typeof OPS] & {
+    gradB?: (a: number, b: number, y: number, g: number) => number;
+  };
   const value = rule.value(a, b);
   return { value, grad: rule.gradA(a, b, value, 1), gradB: rule.gradB?.(a, b, value, 1) ?? Number.NaN };
 };
-const central = (f: (x: number) => number, x: number, h = 1e-6 * Math.max(1, Math.abs(x))): number => (f(x + h) - f(x - h)) / (2 * h);
+const central = (f: (x: number) => number, x: number, h = 1e-6 * Math.max(1, Math.abs(x))): number =>
+  (f(x + h) - f(x - h)) / (2 * h);
 
 describe('the functions for hand-written losses', () => {
   it('softplus(800) = 800 and softplus(-700) = exp(-700) to full relative precision', () => {
@@ -36,14 +39,17 @@ describe('the functions for hand-written losses', () => {
     expect(op('expm1', 1e-20).grad).toBe(1);
   });
 
-  it.each(['softplus', 'logsigmoid', 'log1p', 'expm1'] as const)('%s: the gradient matches central differences', (name) => {
-    const points = name === 'log1p' ? [-0.9, -0.3, 0, 0.5, 3, 100] : [-30, -5, -1, -0.1, 0, 0.1, 1, 5, 30];
-    for (const x of points) {
-      const { grad } = op(name, x);
-      const numeric = central((t) => op(name, t).value, x);
-      expect(Math.abs(grad - numeric)).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(numeric)));
-    }
-  });
+  it.each(['softplus', 'logsigmoid', 'log1p', 'expm1'] as const)(
+    '%s: the gradient matches central differences',
+    (name) => {
+      const points = name === 'log1p' ? [-0.9, -0.3, 0, 0.5, 3, 100] : [-30, -5, -1, -0.1, 0, 0.1, 1, 5, 30];
+      for (const x of points) {
+        const { grad } = op(name, x);
+        const numeric = central((t) => op(name, t).value, x);
+        expect(Math.abs(grad - numeric)).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(numeric)));
+      }
+    },
+  );
 
   it('softplus and logsigmoid have the exact sigmoid slopes in the tails, not 0 or NaN', () => {
     expect(relative(op('softplus', -700).grad, Math.exp(-700))).toBeLessThanOrEqual(1e-15);
@@ -108,13 +114,20 @@ describe('per-row loss gradients with respect to shared parameters', () => {
       const params = { w_a: 0.7 * scale, w_b: -1.3 * scale, w_c: 0.4 * scale, b: 0.1 * scale };
       const columns = { a: x[0]!, b_: x[1]!, c: x[2]!, y };
       const features = ['a', 'b_', 'c'];
-      const run = (p: Record<string, number>) => computeColumns(
-        { a: columns.a, b_: columns.b_, c: columns.c, y },
-        { features, params: Object.fromEntries(Object.entries(p).map(([k, v]) => [k === 'w_b' ? 'w_b_' : k, v])), label: 'y', loss: 'bce' },
-      );
+      const run = (p: Record<string, number>) =>
+        computeColumns(
+          { a: columns.a, b_: columns.b_, c: columns.c, y },
+          {
+            features,
+            params: Object.fromEntries(Object.entries(p).map(([k, v]) => [k === 'w_b' ? 'w_b_' : k, v])),
+            label: 'y',
+            loss: 'bce',
+          },
+        );
       const base = run(params);
       for (const name of ['w_a', 'w_b_', 'w_c', 'b']) {
-        for (const column of [base.loss!, base.gradients[name]!]) for (const v of column) expect(Number.isFinite(v)).toBe(true);
+        for (const column of [base.loss!, base.gradients[name]!])
+          for (const v of column) expect(Number.isFinite(v)).toBe(true);
       }
       for (let i = 0; i < 300; i++) {
         const xi = [columns.a[i]!, columns.b_[i]!, columns.c[i]!];
@@ -131,7 +144,8 @@ describe('per-row loss gradients with respect to shared parameters', () => {
         const total = (p: Record<string, number>): number => run(p).loss!.reduce((s, v) => s + v, 0);
         for (const name of ['w_a', 'w_b', 'w_c', 'b'] as const) {
           const h = 1e-6 * Math.max(1, Math.abs(params[name]));
-          const numeric = (total({ ...params, [name]: params[name] + h }) - total({ ...params, [name]: params[name] - h })) / (2 * h);
+          const numeric =
+            (total({ ...params, [name]: params[name] + h }) - total({ ...params, [name]: params[name] - h })) / (2 * h);
           const analytic = base.gradients[name === 'w_b' ? 'w_b_' : name]!.reduce((s, v) => s + v, 0);
           expect(Math.abs(analytic - numeric)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(numeric)));
         }
@@ -141,8 +155,17 @@ describe('per-row loss gradients with respect to shared parameters', () => {
 
   it("weights each row's loss and gradient by the weight column", () => {
     const columns = { x: [1, 2, -1], y: [1, 0, 1], w: [2, 0.5, 0] };
-    const plain = computeColumns({ x: columns.x, y: columns.y, w: columns.w }, { features: ['x'], params: { w_x: 0.3, b: -0.2 }, label: 'y', loss: 'bce' });
-    const weighted = computeColumns(columns, { features: ['x'], params: { w_x: 0.3, b: -0.2 }, label: 'y', loss: 'bce', weight: 'w' });
+    const plain = computeColumns(
+      { x: columns.x, y: columns.y, w: columns.w },
+      { features: ['x'], params: { w_x: 0.3, b: -0.2 }, label: 'y', loss: 'bce' },
+    );
+    const weighted = computeColumns(columns, {
+      features: ['x'],
+      params: { w_x: 0.3, b: -0.2 },
+      label: 'y',
+      loss: 'bce',
+      weight: 'w',
+    });
     for (let i = 0; i < 3; i++) {
       expect(weighted.loss![i]).toBe(columns.w[i]! * plain.loss![i]!);
       expect(weighted.gradients.w_x![i]).toBe(columns.w[i]! * plain.gradients.w_x![i]!);
@@ -160,13 +183,19 @@ describe('per-row loss gradients with respect to shared parameters', () => {
       expect(relative(result.loss![i]!, (f - y[i]!) ** 2)).toBeLessThanOrEqual(1e-13);
       const r = 2 * (f - y[i]!);
       expect(relative(result.gradients.a![i]!, r * Math.exp(-params.k * ti))).toBeLessThanOrEqual(1e-13);
-      if (ti !== 0) expect(relative(result.gradients.k![i]!, r * -params.a * ti * Math.exp(-params.k * ti))).toBeLessThanOrEqual(1e-13);
+      if (ti !== 0)
+        expect(relative(result.gradients.k![i]!, r * -params.a * ti * Math.exp(-params.k * ti))).toBeLessThanOrEqual(
+          1e-13,
+        );
       expect(relative(result.gradients.c![i]!, r)).toBeLessThanOrEqual(1e-13);
     });
   });
 
   it('reproduces the notebook with w1, w2, b as parameters and x1, x2 as columns', () => {
-    const result = computeColumns({ x1: [-1], x2: [-2] }, { params: { w1: 2, w2: -3, b: -3 }, wrt: ['w1', 'w2', 'x1', 'x2', 'b'] });
+    const result = computeColumns(
+      { x1: [-1], x2: [-2] },
+      { params: { w1: 2, w2: -3, b: -3 }, wrt: ['w1', 'w2', 'x1', 'x2', 'b'] },
+    );
     expect(result.value[0]).toBeCloseTo(0.73105857863, 11);
     // Parameters first (model order w1, w2, b), then columns (x1, x2): the notebook printed w1, w2, x1, x2, b.
     expect(Object.keys(result.gradients)).toEqual(['w1', 'w2', 'b', 'x1', 'x2']);

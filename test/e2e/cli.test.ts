@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeGeneratedCsv } from '../support/generate.js';
+import { ROOT, runCli, temporaryFolder } from '../support/cli.js';
 import { referenceSum } from '../support/exact-reference.js';
-import { runCli, temporaryFolder, ROOT } from '../support/cli.js';
+import { writeGeneratedCsv } from '../support/generate.js';
 
 const folder = temporaryFolder();
 const at = (name: string): string => join(folder.path, name);
@@ -40,14 +40,28 @@ describe('the notebook example', () => {
 });
 
 describe('a 10,000-row file', () => {
-  const runs = [['--threads', '1'], ['--threads', '2'], ['--threads', '2', '--batch-size', '7'], ['--threads', '1', '--batch-size', '7']];
+  const runs = [
+    ['--threads', '1'],
+    ['--threads', '2'],
+    ['--threads', '2', '--batch-size', '7'],
+    ['--threads', '1', '--batch-size', '7'],
+  ];
   let outputs: Array<{ csv: string; summary: string; code: number | null }> = [];
 
   beforeAll(async () => {
     await writeGeneratedCsv(at('ten-thousand.csv'), { rows: 10_000, features: 3, seed: 42 });
     outputs = [];
     for (const [k, args] of runs.entries()) {
-      const result = await runCli([at('ten-thousand.csv'), '-o', at(`10k-${k}.csv`), '--keep', 'id', '--summary', at(`10k-${k}.json`), ...args]);
+      const result = await runCli([
+        at('ten-thousand.csv'),
+        '-o',
+        at(`10k-${k}.csv`),
+        '--keep',
+        'id',
+        '--summary',
+        at(`10k-${k}.json`),
+        ...args,
+      ]);
       // The summary names its output file, which differs by run; everything else must be identical.
       const summary = JSON.stringify({ ...JSON.parse(read(`10k-${k}.json`)), output: undefined });
       outputs.push({ csv: read(`10k-${k}.csv`), summary, code: result.code });
@@ -66,8 +80,13 @@ describe('a 10,000-row file', () => {
     const lines = outputs[0]!.csv.trimEnd().split('\n');
     expect(lines[0]).toBe('id,f,df_dw1,df_dw2,df_dw3,df_dx1,df_dx2,df_dx3,df_db');
     expect(lines).toHaveLength(10_001);
-    expect(lines.slice(1).map((line) => Number(line.split(',')[0]))).toEqual(Array.from({ length: 10_000 }, (_, i) => i + 1));
-    const summary = JSON.parse(outputs[0]!.summary) as { rows: Record<string, number>; columns: Record<string, { sum: number; mean: number }> };
+    expect(lines.slice(1).map((line) => Number(line.split(',')[0]))).toEqual(
+      Array.from({ length: 10_000 }, (_, i) => i + 1),
+    );
+    const summary = JSON.parse(outputs[0]!.summary) as {
+      rows: Record<string, number>;
+      columns: Record<string, { sum: number; mean: number }>;
+    };
     expect(summary.rows).toEqual({ read: 10_000, written: 10_000, rejected: 0 });
     // The written values read back exactly (shortest round-trip), so their exact sum is the summary's.
     expect(summary.columns.f!.sum).toBe(referenceSum(lines.slice(1).map((line) => Number(line.split(',')[1]))));
@@ -124,10 +143,19 @@ describe('input layout', () => {
 
   it('gives a header-only file a header-only output and zero counts', async () => {
     write('header-only.csv', 'w1,x1,b\n');
-    const result = await runCli([at('header-only.csv'), '-o', at('header-only.out.csv'), '--summary', at('header-only.json')]);
+    const result = await runCli([
+      at('header-only.csv'),
+      '-o',
+      at('header-only.out.csv'),
+      '--summary',
+      at('header-only.json'),
+    ]);
     expect(result.code).toBe(0);
     expect(read('header-only.out.csv')).toBe('f,df_dw1,df_dx1,df_db\n');
-    expect(JSON.parse(read('header-only.json'))).toMatchObject({ rows: { read: 0, written: 0, rejected: 0 }, columns: { f: { sum: 0, mean: null } } });
+    expect(JSON.parse(read('header-only.json'))).toMatchObject({
+      rows: { read: 0, written: 0, rejected: 0 },
+      columns: { f: { sum: 0, mean: null } },
+    });
   });
 
   it('refuses an empty file: there is no header to say what the columns are', async () => {
@@ -180,7 +208,9 @@ describe('bad rows', () => {
     ['too many fields', '6,many,1,2,3,4', 8, /:8: 6 fields, the header has 5 \[FIELD_COUNT\]/],
   ])('reports %s at its line', async (_, row, line, message) => {
     // Keep only the rows up to this one, with the other bad rows replaced by good ones.
-    const only = BAD.split('\n').map((l, i) => (i + 1 === line || !/^[3-6],/.test(l) ? l : `${l.split(',')[0]},fine,1,1,1`)).join('\n');
+    const only = BAD.split('\n')
+      .map((l, i) => (i + 1 === line || !/^[3-6],/.test(l) ? l : `${l.split(',')[0]},fine,1,1,1`))
+      .join('\n');
     const result = await runCli([write(`bad-${line}.csv`, only), '-o', at(`bad-${line}.out.csv`)]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(message);
@@ -190,10 +220,27 @@ describe('bad rows', () => {
 
   it('with --on-error skip, skips and counts them, and lists them in --rejects with line and reason', async () => {
     const input = write('skip.csv', BAD);
-    const result = await runCli([input, '-o', at('skip.out.csv'), '--on-error', 'skip', '--rejects', at('rejects.csv'),
-      '--summary', at('skip.json'), '--keep', 'id', '--batch-size', '2']);
+    const result = await runCli([
+      input,
+      '-o',
+      at('skip.out.csv'),
+      '--on-error',
+      'skip',
+      '--rejects',
+      at('rejects.csv'),
+      '--summary',
+      at('skip.json'),
+      '--keep',
+      'id',
+      '--batch-size',
+      '2',
+    ]);
     expect(result.code).toBe(0);
-    expect(read('skip.out.csv').split('\n').map((l) => l.split(',')[0])).toEqual(['id', '1', '2', '7', '']);
+    expect(
+      read('skip.out.csv')
+        .split('\n')
+        .map((l) => l.split(',')[0]),
+    ).toEqual(['id', '1', '2', '7', '']);
     const summary = JSON.parse(read('skip.json')) as { rows: Record<string, number> };
     expect(summary.rows).toEqual({ read: 7, written: 3, rejected: 4 });
     const { parse } = await import('csv-parse/sync');
@@ -218,7 +265,14 @@ describe('usage', () => {
 
   it('shows progress on stderr with --progress, and none without', async () => {
     await writeGeneratedCsv(at('progress.csv'), { rows: 20_000, features: 2, seed: 9 });
-    const shown = await runCli([at('progress.csv'), '-o', at('progress.out.csv'), '--progress', '--batch-size', '1000']);
+    const shown = await runCli([
+      at('progress.csv'),
+      '-o',
+      at('progress.out.csv'),
+      '--progress',
+      '--batch-size',
+      '1000',
+    ]);
     expect(shown.code).toBe(0);
     // biome-ignore lint/suspicious/noControlCharactersInRegex: the progress line redraws itself with a carriage return and ESC [K
     expect(shown.stderr).toMatch(/\r\x1b\[K\[[#.]{20}\] [\d.]+% [\d,]+ rows, [\d,]+ rows\/s, [\d hms]+ left/);
@@ -242,14 +296,21 @@ describe('usage', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^batch-grad: Missing required argument: out \[INVALID_OPTION\]\n/);
     // The unbundled build can find yargs' German strings, so it is the one that shows the setting works.
-    const unbundled = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'data/notebook.csv'], { cwd: ROOT, env: german, encoding: 'utf8' });
+    const unbundled = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'data/notebook.csv'], {
+      cwd: ROOT,
+      env: german,
+      encoding: 'utf8',
+    });
     expect(unbundled.stderr).toMatch(/^batch-grad: Missing required argument: out \[INVALID_OPTION\]\n/);
   });
 
   it.each([
     [['data/notebook.csv'], /Missing required argument: out/],
     [['data/notebook.csv', '-o', '-', '--threads', 'many'], /--threads needs a whole number from 1 to \d+; got "many"/],
-    [['data/notebook.csv', '-o', '-', '--batch-size', '0'], /--batch-size needs a whole number from 1 to 10000000; got 0/],
+    [
+      ['data/notebook.csv', '-o', '-', '--batch-size', '0'],
+      /--batch-size needs a whole number from 1 to 10000000; got 0/,
+    ],
     [['data/notebook.csv', '-o', '-', '--on-error', 'ignore'], /on-error.*Given: "ignore".*Choices: "fail", "skip"/s],
     [['data/notebook.csv', '-o', '-', '--delimiter', ';;'], /--delimiter needs one ASCII character/],
     [['data/notebook.csv', '-o', '-', '--delimiter', '§'], /--delimiter needs one ASCII character other than a quote/],

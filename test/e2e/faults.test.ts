@@ -1,9 +1,9 @@
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeGeneratedCsv } from '../support/generate.js';
 import { CLI, runCli, temporaryFolder } from '../support/cli.js';
+import { writeGeneratedCsv } from '../support/generate.js';
 
 const folder = temporaryFolder();
 const at = (name: string): string => join(folder.path, name);
@@ -20,12 +20,17 @@ beforeAll(async () => {
 
 describe('a worker that fails mid-run', () => {
   it.each(['throw', 'exit'])('(%s) ends the run with a clear message, exit code 1 and no output', async (kind) => {
-    const result = await runCli([at('rows.csv'), '-o', at(`fault-${kind}.csv`), '--batch-size', '1000', '--threads', '2'], {
-      env: { BATCH_GRAD_TEST_FAULT: `${kind}:7` },
-    });
+    const result = await runCli(
+      [at('rows.csv'), '-o', at(`fault-${kind}.csv`), '--batch-size', '1000', '--threads', '2'],
+      {
+        env: { BATCH_GRAD_TEST_FAULT: `${kind}:7` },
+      },
+    );
     expect(result.code).toBe(1);
     // The eighth range's records start about 7 x 1000 rows in: the line is where they start, in the file.
-    const line = Number(/^batch-grad: a worker thread failed on rows from line (\d+): .+ \[WORKER_FAILED\]\n$/.exec(result.stderr)?.[1]);
+    const line = Number(
+      /^batch-grad: a worker thread failed on rows from line (\d+): .+ \[WORKER_FAILED\]\n$/.exec(result.stderr)?.[1],
+    );
     expect(line).toBeGreaterThan(6000);
     expect(line).toBeLessThan(8000);
     leftNothing(`fault-${kind}.csv`);
@@ -33,7 +38,10 @@ describe('a worker that fails mid-run', () => {
 });
 
 describe('signals', () => {
-  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s stops a run promptly, removes the temporary output, exits %d', async (signal, code) => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s stops a run promptly, removes the temporary output, exits %d', async (signal, code) => {
     const output = at(`signal-${signal}.csv`);
     const child = spawn(process.execPath, [CLI, '-', '-o', output], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
@@ -45,7 +53,8 @@ describe('signals', () => {
     await new Promise((resolve) => child.stdin.write(text.slice(0, text.length >> 1), resolve));
     // Wait (without a fixed sleep) until the run has its temporary output open.
     const started = (): boolean => readdirSync(folder.path).some((entry) => entry.startsWith(`.signal-${signal}.csv.`));
-    for (let waited = 0; !started() && waited < 20_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let waited = 0; !started() && waited < 20_000; waited += 20)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     expect(started()).toBe(true);
     child.kill(signal);
     const exit = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
@@ -95,9 +104,13 @@ describe('outputs that are not regular files', () => {
 
   it('writes /dev/stdout in place (a shell pipe, as a user would have it)', () => {
     // Through sh, so that stdout is an ordinary pipe; Node's own spawn pipes are sockets, which /dev/stdout cannot open.
-    const stdout = execFileSync('sh', ['-c', `"${process.execPath}" "${CLI}" "${at('rows.csv')}" -o /dev/stdout 2>/dev/null | cat`], {
-      maxBuffer: 1 << 30,
-    }).toString();
+    const stdout = execFileSync(
+      'sh',
+      ['-c', `"${process.execPath}" "${CLI}" "${at('rows.csv')}" -o /dev/stdout 2>/dev/null | cat`],
+      {
+        maxBuffer: 1 << 30,
+      },
+    ).toString();
     expect(stdout.split('\n')).toHaveLength(50_002);
   });
 
@@ -105,7 +118,9 @@ describe('outputs that are not regular files', () => {
     writeFileSync(at('plain-file'), 'x');
     const result = await runCli([at('rows.csv'), '-o', at('plain-file/out.csv')]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^batch-grad: cannot write .*plain-file\/out.csv: a part of the path is not a folder \[OUTPUT_FAILED\]\n$/);
+    expect(result.stderr).toMatch(
+      /^batch-grad: cannot write .*plain-file\/out.csv: a part of the path is not a folder \[OUTPUT_FAILED\]\n$/,
+    );
   });
 
   it('reports an input folder that holds no data files', async () => {

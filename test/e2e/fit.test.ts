@@ -3,12 +3,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fit } from '../../src/index.js';
-import { seededRandom, uniform } from '../support/random.js';
 import { runCli, temporaryFolder } from '../support/cli.js';
+import { seededRandom, uniform } from '../support/random.js';
 
 const folder = temporaryFolder();
 const at = (name: string): string => join(folder.path, name);
-const json = (name: string): Record<string, unknown> => JSON.parse(readFileSync(at(name), 'utf8')) as Record<string, unknown>;
+const json = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(at(name), 'utf8')) as Record<string, unknown>;
 afterAll(folder.cleanup);
 
 const TRUE = { w_a: 1.5, w_c: -2, b: 0.3 };
@@ -35,13 +36,34 @@ describe('batch-grad fit', () => {
     const result = await runCli([...FIT, at('clicks.csv'), '--out', at('model.json'), '--l2', '1e-5']);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^iteration 1: loss [\d.]+, gradient [\d.e+-]+, step [\d.e+-]+$/m);
-    const model = json('model.json') as { params: Record<string, number>; status: string; gradientNorm: number; rows: unknown; iterations: number; log: unknown[] };
+    const model = json('model.json') as {
+      params: Record<string, number>;
+      status: string;
+      gradientNorm: number;
+      rows: unknown;
+      iterations: number;
+      log: unknown[];
+    };
     expect(model.status).toBe('converged');
     expect(model.gradientNorm).toBeLessThanOrEqual(1e-8);
     expect(model.rows).toEqual({ used: 60_000, rejected: 0 });
     expect(model.log).toHaveLength(model.iterations);
     for (const [name, value] of Object.entries(TRUE)) expect(Math.abs(model.params[name]! - value)).toBeLessThan(0.1);
-    const again = await runCli([at('clicks.csv'), '-o', '-', '--features', 'a,c', '--label', 'y', '--loss', 'bce', '--params', at('model.json'), '--summary', at('at-fit.json')]);
+    const again = await runCli([
+      at('clicks.csv'),
+      '-o',
+      '-',
+      '--features',
+      'a,c',
+      '--label',
+      'y',
+      '--loss',
+      'bce',
+      '--params',
+      at('model.json'),
+      '--summary',
+      at('at-fit.json'),
+    ]);
     expect(again.code).toBe(0);
     // At the optimum the mean gradient of the loss is -l2 * w for each weight, and 0 for the bias.
     const columns = (json('at-fit.json') as { columns: Record<string, { mean: number }> }).columns;
@@ -50,7 +72,11 @@ describe('batch-grad fit', () => {
   });
 
   it('takes the same path, every iterate to the bit, for 1 and 2 threads, two batch sizes, streamed or cached', async () => {
-    const variants = [['--threads', '1', '--batch-size', '100000'], ['--threads', '2', '--batch-size', '3000'], ['--threads', '2', '--batch-size', '700', '--cache']];
+    const variants = [
+      ['--threads', '1', '--batch-size', '100000'],
+      ['--threads', '2', '--batch-size', '3000'],
+      ['--threads', '2', '--batch-size', '700', '--cache'],
+    ];
     const models: unknown[] = [];
     for (const [k, extra] of variants.entries()) {
       const result = await runCli([...FIT, at('clicks.csv'), '--out', at(`bits-${k}.json`), '--l2', '1e-4', ...extra]);
@@ -63,7 +89,22 @@ describe('batch-grad fit', () => {
   });
 
   it('fits a formula by nonlinear least squares: a power law a * t^b', async () => {
-    const result = await runCli(['fit', at('power.csv'), '-e', 'a * t^b', '--param', 'a=1', '--param', 'b=-0.1', '--label', 'y', '--loss', 'squared', '--out', at('power.json')]);
+    const result = await runCli([
+      'fit',
+      at('power.csv'),
+      '-e',
+      'a * t^b',
+      '--param',
+      'a=1',
+      '--param',
+      'b=-0.1',
+      '--label',
+      'y',
+      '--loss',
+      'squared',
+      '--out',
+      at('power.json'),
+    ]);
     expect(result.code).toBe(0);
     const { params } = json('power.json') as { params: { a: number; b: number } };
     expect(Math.abs(params.a - 2.5)).toBeLessThan(0.01);
@@ -72,21 +113,52 @@ describe('batch-grad fit', () => {
 
   it('skips the same bad rows in every pass and counts them once', async () => {
     writeFileSync(at('dirty.csv'), `${readFileSync(at('clicks.csv'), 'utf8').trimEnd()}\n1,2,0.5\nx,1,0\n`);
-    const result = await runCli([...FIT, at('dirty.csv'), '--out', at('dirty.json'), '--on-error', 'skip', '--rejects', at('dirty.rej.csv')]);
+    const result = await runCli([
+      ...FIT,
+      at('dirty.csv'),
+      '--out',
+      at('dirty.json'),
+      '--on-error',
+      'skip',
+      '--rejects',
+      at('dirty.rej.csv'),
+    ]);
     expect(result.code).toBe(0);
     expect((json('dirty.json') as { rows: unknown }).rows).toEqual({ used: 60_000, rejected: 2 });
     expect(readFileSync(at('dirty.rej.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(3);
   });
 
   it('refuses what it cannot do, with codes', async () => {
-    expect((await runCli(['fit', at('clicks.csv'), '--features', 'a,c'])).stderr).toMatch(/fit needs a loss to minimise.*\[INVALID_OPTION\]/);
-    expect((await runCli(['fit', '-', '--features', 'a,c', '--label', 'y', '--loss', 'bce', '--cache'], { stdin: 'a,c,y\n1,2,1\n' })).stderr).toMatch(/--cache needs files.*\[INVALID_OPTION\]/);
-    expect((await runCli(['fit', at('clicks.csv'), '--features', 'a,c', '--label', 'y', '--loss', 'bce', '--max-iter', '0'])).code).toBe(2);
+    expect((await runCli(['fit', at('clicks.csv'), '--features', 'a,c'])).stderr).toMatch(
+      /fit needs a loss to minimise.*\[INVALID_OPTION\]/,
+    );
+    expect(
+      (
+        await runCli(['fit', '-', '--features', 'a,c', '--label', 'y', '--loss', 'bce', '--cache'], {
+          stdin: 'a,c,y\n1,2,1\n',
+        })
+      ).stderr,
+    ).toMatch(/--cache needs files.*\[INVALID_OPTION\]/);
+    expect(
+      (await runCli(['fit', at('clicks.csv'), '--features', 'a,c', '--label', 'y', '--loss', 'bce', '--max-iter', '0']))
+        .code,
+    ).toBe(2);
   });
 
   it('is a library function returning the same record', async () => {
-    const result = await fit({ input: at('clicks.csv'), features: ['a', 'c'], label: 'y', loss: 'bce', l2: 1e-4, threads: 2, batchSize: 3000 });
-    expect({ params: result.params, log: result.log }).toEqual({ params: json('bits-0.json').params, log: json('bits-0.json').log });
+    const result = await fit({
+      input: at('clicks.csv'),
+      features: ['a', 'c'],
+      label: 'y',
+      loss: 'bce',
+      l2: 1e-4,
+      threads: 2,
+      batchSize: 3000,
+    });
+    expect({ params: result.params, log: result.log }).toEqual({
+      params: json('bits-0.json').params,
+      log: json('bits-0.json').log,
+    });
     expect(result.status).toBe('converged');
   });
 });

@@ -6,7 +6,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/index.js';
 import { progressLine } from '../../src/pipeline/io/progress.js';
-import { runCli, temporaryFolder, ROOT } from '../support/cli.js';
+import { ROOT, runCli, temporaryFolder } from '../support/cli.js';
 
 const folder = temporaryFolder();
 const at = (name: string): string => join(folder.path, name);
@@ -69,7 +69,9 @@ describe('the command line', () => {
   });
 
   it('draws a bar, the share done and the time left when the size is known', () => {
-    expect(progressLine(500_000, 250, 1000, 2)).toBe('[#####...............] 25.0% 500,000 rows, 250,000 rows/s, 6 s left');
+    expect(progressLine(500_000, 250, 1000, 2)).toBe(
+      '[#####...............] 25.0% 500,000 rows, 250,000 rows/s, 6 s left',
+    );
     expect(progressLine(1234, 0, undefined, 1)).toBe('1,234 rows, 1,234 rows/s');
   });
 });
@@ -104,28 +106,52 @@ describe('the library engine', () => {
   it('refuses every job after close(), however small the input', async () => {
     const engine = createEngine({ threads: 1 });
     await engine.close();
-    await expect(engine.runFile({ input: NOTEBOOK, output: at('closed.csv') })).rejects.toMatchObject({ code: 'ENGINE_CLOSED' });
-    await expect((async () => {
-      for await (const _ of engine.gradients([{ w1: 1, x1: 2, b: 3 }])) void _;
-    })()).rejects.toMatchObject({ code: 'ENGINE_CLOSED' });
+    await expect(engine.runFile({ input: NOTEBOOK, output: at('closed.csv') })).rejects.toMatchObject({
+      code: 'ENGINE_CLOSED',
+    });
+    await expect(
+      (async () => {
+        for await (const _ of engine.gradients([{ w1: 1, x1: 2, b: 3 }])) void _;
+      })(),
+    ).rejects.toMatchObject({ code: 'ENGINE_CLOSED' });
     expect(existsSync(at('closed.csv'))).toBe(false);
   });
 });
 
 describe('the package', () => {
   const npm = (args: string[], cwd = ROOT): string => {
-    const result = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
+    const result = spawnSync('npm', args, {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_loglevel: 'error' },
+    });
     if (result.status !== 0) throw new Error(`npm ${args.join(' ')}: ${result.stderr}`);
     return result.stdout;
   };
 
   it('builds before packing and ships the code, LICENSE and examples, and no source map into missing files', () => {
-    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
     expect(manifest.scripts.prepack).toMatch(/npm run build/);
     // The build itself ran before the tests (npm test); packing here must not rebuild under other tests.
-    const [packed] = JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'])) as Array<{ files: Array<{ path: string }> }>;
+    const [packed] = JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'])) as Array<{
+      files: Array<{ path: string }>;
+    }>;
     const files = packed!.files.map((f) => f.path);
-    for (const needed of ['LICENSE', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/batch-grad.js', 'dist/workers/thread-entry.cjs', 'dist/wasm/numbers.wasm', 'examples/csv-pipeline.mjs', 'examples/columns.mjs', 'data/sample.csv', 'docs/library.md', 'docs/training.md']) {
+    for (const needed of [
+      'LICENSE',
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/src/cli/batch-grad.js',
+      'dist/workers/thread-entry.cjs',
+      'dist/wasm/numbers.wasm',
+      'examples/csv-pipeline.mjs',
+      'examples/columns.mjs',
+      'data/sample.csv',
+      'docs/library.md',
+      'docs/training.md',
+    ]) {
       expect(files).toContain(needed);
     }
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
@@ -134,32 +160,60 @@ describe('the package', () => {
   it('type-checks for a user on TypeScript 5 and 7 with default settings', () => {
     const project = at('ts-user');
     mkdirSync(join(project, 'node_modules'), { recursive: true });
-    const tarball = npm(['pack', '--ignore-scripts', '--silent', '--pack-destination', project]).trim().split('\n').pop()!;
+    const tarball = npm(['pack', '--ignore-scripts', '--silent', '--pack-destination', project])
+      .trim()
+      .split('\n')
+      .pop()!;
     const unpacked = join(project, 'node_modules/batch-grad');
     mkdirSync(unpacked);
     expect(spawnSync('tar', ['xzf', join(project, tarball), '-C', unpacked, '--strip-components=1']).status).toBe(0);
-    for (const dependency of ['piscina', 'csv-parse', 'yargs', 'jsep', 'apache-arrow', 'parquet-wasm', 'hyparquet', 'hyparquet-writer', '@stdlib', 'flatbuffers', 'tslib', 'json-with-bigint', '@types']) {
+    for (const dependency of [
+      'piscina',
+      'csv-parse',
+      'yargs',
+      'jsep',
+      'apache-arrow',
+      'parquet-wasm',
+      'hyparquet',
+      'hyparquet-writer',
+      '@stdlib',
+      'flatbuffers',
+      'tslib',
+      'json-with-bigint',
+      '@types',
+    ]) {
       symlinkSync(join(ROOT, 'node_modules', dependency), join(project, 'node_modules', dependency));
     }
     writeFileSync(join(project, 'package.json'), '{ "type": "module" }\n');
-    writeFileSync(join(project, 'tsconfig.json'), '{ "compilerOptions": { "module": "nodenext", "strict": true, "noEmit": true } }\n');
-    writeFileSync(join(project, 'index.ts'), [
-      "import { runFile, createEngine, gradients, type RunSummary } from 'batch-grad';",
-      "const summary: RunSummary = await runFile({ input: 'in.csv', output: 'out.csv' });",
-      'console.log(summary.rows.read);',
-      'const engine = createEngine({ threads: 2 });',
-      "for await (const row of gradients([{ w1: 1, x1: 2, b: 0 }])) console.log(row);",
-      'await engine.close();',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      '{ "compilerOptions": { "module": "nodenext", "strict": true, "noEmit": true } }\n',
+    );
+    writeFileSync(
+      join(project, 'index.ts'),
+      [
+        "import { runFile, createEngine, gradients, type RunSummary } from 'batch-grad';",
+        "const summary: RunSummary = await runFile({ input: 'in.csv', output: 'out.csv' });",
+        'console.log(summary.rows.read);',
+        'const engine = createEngine({ threads: 2 });',
+        'for await (const row of gradients([{ w1: 1, x1: 2, b: 0 }])) console.log(row);',
+        'await engine.close();',
+        '',
+      ].join('\n'),
+    );
     for (const tsc of ['typescript/bin/tsc', 'typescript-7/bin/tsc']) {
-      const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', tsc), '-p', project], { encoding: 'utf8' });
+      const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', tsc), '-p', project], {
+        encoding: 'utf8',
+      });
       expect(`${tsc}: ${result.stdout}${result.stderr}`).toBe(`${tsc}: `);
       expect(result.status).toBe(0);
     }
     // The examples run from the installed package, as its README tells a user.
     for (const example of ['columns.mjs', 'csv-pipeline.mjs']) {
-      const run = spawnSync(process.execPath, [join(unpacked, 'examples', example)], { cwd: project, encoding: 'utf8' });
+      const run = spawnSync(process.execPath, [join(unpacked, 'examples', example)], {
+        cwd: project,
+        encoding: 'utf8',
+      });
       expect(`${example}: ${run.stderr}`).toBe(`${example}: `);
       expect(run.status).toBe(0);
     }
@@ -183,7 +237,9 @@ describe('npm run gen', () => {
   });
 
   it('does not rebuild when the build is there', () => {
-    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
     expect(manifest.scripts.gen).toMatch(/^test -f dist\/bench\/generate-cli\.js \|\| npm run build/);
   });
 });

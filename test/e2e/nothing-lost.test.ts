@@ -3,14 +3,23 @@
  * removes a file it did not create (a pipe, /dev/null, a file it was replacing), cleans up after signals in
  * every command, and clears the temporaries of runs that were killed outright.
  */
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, ROOT, runCli, temporaryFolder } from '../support/cli.js';
 import { writeGeneratedCsv } from '../support/generate.js';
 import { seededRandom } from '../support/seeded-random.js';
-import { CLI, ROOT, runCli, temporaryFolder } from '../support/cli.js';
 
 const folder = temporaryFolder();
 const at = (name: string): string => join(folder.path, name);
@@ -22,18 +31,43 @@ beforeAll(async () => {
 });
 
 const waitFor = async (ready: () => boolean): Promise<void> => {
-  for (let waited = 0; !ready() && waited < 30_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (let waited = 0; !ready() && waited < 30_000; waited += 20)
+    await new Promise((resolve) => setTimeout(resolve, 20));
   expect(ready()).toBe(true);
 };
 
 describe('paths that would destroy a file are refused before anything is opened', () => {
   it('fit --out equal to the input (SAME_INPUT_OUTPUT), the training data untouched', async () => {
     const before = readFileSync(at('clicks.csv'));
-    const result = await runCli(['fit', at('clicks.csv'), '--features', 'age,income', '--label', 'clicked', '--loss', 'bce', '--out', at('clicks.csv')]);
+    const result = await runCli([
+      'fit',
+      at('clicks.csv'),
+      '--features',
+      'age,income',
+      '--label',
+      'clicked',
+      '--loss',
+      'bce',
+      '--out',
+      at('clicks.csv'),
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--out .*clicks\.csv is the input file; choose another path \[SAME_INPUT_OUTPUT\]/);
     expect(readFileSync(at('clicks.csv'))).toEqual(before);
-    const rejects = await runCli(['fit', at('clicks.csv'), '--features', 'age,income', '--label', 'clicked', '--loss', 'bce', '--on-error', 'skip', '--rejects', at('clicks.csv')]);
+    const rejects = await runCli([
+      'fit',
+      at('clicks.csv'),
+      '--features',
+      'age,income',
+      '--label',
+      'clicked',
+      '--loss',
+      'bce',
+      '--on-error',
+      'skip',
+      '--rejects',
+      at('clicks.csv'),
+    ]);
     expect(rejects.code).toBe(2);
     expect(readFileSync(at('clicks.csv'))).toEqual(before);
   });
@@ -45,13 +79,18 @@ describe('paths that would destroy a file are refused before anything is opened'
     writeFileSync(at('same.csv'), 'precious\n');
     const result = await runCli([at('rows.csv'), '-o', 'same.csv', ...extra], { cwd: folder.path });
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`batch-grad: ${named} both write to same.csv; give each output its own path [SAME_OUTPUT]\n`);
+    expect(result.stderr).toBe(
+      `batch-grad: ${named} both write to same.csv; give each output its own path [SAME_OUTPUT]\n`,
+    );
     expect(readFileSync(at('same.csv'), 'utf8')).toBe('precious\n');
     expect(readdirSync(folder.path).filter((name) => name.startsWith('.same.csv'))).toEqual([]);
   });
 
   it('two outputs on stdout: --rejects - with -o -, --summary - with -o -', async () => {
-    for (const extra of [['--on-error', 'skip', '--rejects', '-'], ['--summary', '-']]) {
+    for (const extra of [
+      ['--on-error', 'skip', '--rejects', '-'],
+      ['--summary', '-'],
+    ]) {
       const result = await runCli([at('rows.csv'), '-o', '-', ...extra]);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/both write to stdout \(-\); give each output its own path \[SAME_OUTPUT\]/);
@@ -65,7 +104,9 @@ describe('paths that would destroy a file are refused before anything is opened'
  * folder (so that its commit fails after the results are in place), then lets the run finish.
  */
 async function runWhoseSummaryFails(output: string, summary: string): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, '-', '-o', output, '--summary', summary], { stdio: ['pipe', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, '-', '-o', output, '--summary', summary], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdin.on('error', () => undefined);
@@ -86,7 +127,9 @@ describe('when a later output fails to commit, the outputs already in place are 
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/cannot write .*s1\.json: it is a folder \[OUTPUT_FAILED\]/);
     expect(readFileSync(at('kept.csv'), 'utf8')).toBe('precious\n');
-    expect(readdirSync(folder.path).filter((name) => name.startsWith('.kept.csv') || name.startsWith('.s1.json'))).toEqual([]);
+    expect(
+      readdirSync(folder.path).filter((name) => name.startsWith('.kept.csv') || name.startsWith('.s1.json')),
+    ).toEqual([]);
   });
 
   it('a file the run created is removed', async () => {
@@ -121,11 +164,34 @@ describe('fit on a signal', () => {
     writeFileSync(at('fit.csv'), `x1,x2,x3,x4,y\n${rows.join('\n')}\n`);
   });
 
-  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s stops fit, removes its temporary model, exits %d', async (signal, code) => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s stops fit, removes its temporary model, exits %d', async (signal, code) => {
     const model = at(`model-${signal}.json`);
-    const child = spawn(process.execPath, [CLI, 'fit', at('fit.csv'), '--features', 'x1,x2,x3,x4', '--label', 'y', '--loss', 'bce', '--tol', '0', '--max-iter', '1000', '--out', model], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'fit',
+        at('fit.csv'),
+        '--features',
+        'x1,x2,x3,x4',
+        '--label',
+        'y',
+        '--loss',
+        'bce',
+        '--tol',
+        '0',
+        '--max-iter',
+        '1000',
+        '--out',
+        model,
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     await waitFor(() => readdirSync(folder.path).some((entry) => entry.startsWith(`.model-${signal}.json.`)));
@@ -138,7 +204,7 @@ describe('fit on a signal', () => {
 });
 
 describe('temporaries of killed runs', () => {
-  it('are cleared by a later run to the same output; a live process\'s, another host\'s and a backup are left', async () => {
+  it("are cleared by a later run to the same output; a live process's, another host's and a backup are left", async () => {
     const dead = spawnSync('true').pid!;
     writeFileSync(at(`.cleared.csv.${hostname()}.${dead}.tmp`), 'half-written');
     // A backup may be the only copy of a replaced file, if its run was killed between publish and settle.
@@ -148,10 +214,14 @@ describe('temporaries of killed runs', () => {
     writeFileSync(at(live), 'another run, still going');
     // In a folder shared between machines, a process id of another host says nothing here.
     const elsewhere = `.cleared.csv.another-host.${dead}.tmp`;
-    writeFileSync(at(elsewhere), 'another machine\'s run');
+    writeFileSync(at(elsewhere), "another machine's run");
     const result = await runCli([at('rows.csv'), '-o', at('cleared.csv')]);
     expect(result.code).toBe(0);
-    expect(readdirSync(folder.path).filter((name) => name.startsWith('.cleared.csv')).sort()).toEqual([live, backup, elsewhere].sort());
+    expect(
+      readdirSync(folder.path)
+        .filter((name) => name.startsWith('.cleared.csv'))
+        .sort(),
+    ).toEqual([live, backup, elsewhere].sort());
   });
 
   it('a symbolic link given as an output and rolled back is put back as the link it was', async () => {
@@ -185,14 +255,41 @@ describe('the summary is the same bytes for any split', () => {
       ['default', []],
     ];
     for (const [name, extra] of runs) {
-      const result = await runCli([at('split.csv'), '-o', at(`${name}.csv`), '--summary', at(`${name}.json`), ...extra]);
+      const result = await runCli([
+        at('split.csv'),
+        '-o',
+        at(`${name}.csv`),
+        '--summary',
+        at(`${name}.json`),
+        ...extra,
+      ]);
       expect(result.code).toBe(0);
     }
     for (const k of [1, 2, 3]) {
-      expect((await runCli([at('split.csv'), '--shard', `${k}/3`, '-o', at(`part-${k}.csv`), '--summary', at(`part-${k}.json`), '--threads', '2', '--batch-size', String(100 * k)])).code).toBe(0);
+      expect(
+        (
+          await runCli([
+            at('split.csv'),
+            '--shard',
+            `${k}/3`,
+            '-o',
+            at(`part-${k}.csv`),
+            '--summary',
+            at(`part-${k}.json`),
+            '--threads',
+            '2',
+            '--batch-size',
+            String(100 * k),
+          ])
+        ).code,
+      ).toBe(0);
     }
-    expect((await runCli(['merge', at('part-1.json'), at('part-2.json'), at('part-3.json'), '--summary', at('merged.json')])).code).toBe(0);
-    const withoutPaths = (name: string): string => readFileSync(at(name), 'utf8').replace(/^ {2}"(input|output)": .*\n/gm, '');
+    expect(
+      (await runCli(['merge', at('part-1.json'), at('part-2.json'), at('part-3.json'), '--summary', at('merged.json')]))
+        .code,
+    ).toBe(0);
+    const withoutPaths = (name: string): string =>
+      readFileSync(at(name), 'utf8').replace(/^ {2}"(input|output)": .*\n/gm, '');
     const reference = withoutPaths('t1-b7.json');
     expect(reference).toMatch(/"partials"/);
     for (const name of ['t2-b1000.json', 'default.json', 'merged.json']) expect(withoutPaths(name)).toBe(reference);

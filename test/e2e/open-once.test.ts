@@ -41,7 +41,10 @@ describe('each input is opened once by the coordinator', () => {
     writeFileSync(batched, rows(2000, true));
     expect(await opensOf(batched, ['--batch-size', '100'])).toBe(1);
     const jsonl = join(folder.path, 'small.jsonl');
-    writeFileSync(jsonl, Array.from({ length: 50 }, (_, i) => JSON.stringify({ x1: i, x2: 2, w1: 3, w2: 4, b: 5 })).join('\n'));
+    writeFileSync(
+      jsonl,
+      Array.from({ length: 50 }, (_, i) => JSON.stringify({ x1: i, x2: 2, w1: 3, w2: 4, b: 5 })).join('\n'),
+    );
     expect(await opensOf(jsonl)).toBe(1);
   });
 

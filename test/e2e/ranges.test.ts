@@ -19,7 +19,13 @@ const totals = (path: string): unknown => {
   return { rows, columns };
 };
 
-interface Outcome { code: number | null; output: string; rejects: string; totals: unknown; stderr: string }
+interface Outcome {
+  code: number | null;
+  output: string;
+  rejects: string;
+  totals: unknown;
+  stderr: string;
+}
 
 /** One run: by path (ranges), or with the file's bytes on stdin (the stream path). */
 async function run(name: string, args: readonly string[], via: 'path' | 'stdin', tag: string): Promise<Outcome> {
@@ -27,10 +33,16 @@ async function run(name: string, args: readonly string[], via: 'path' | 'stdin',
   const input = via === 'path' ? at(name) : '-';
   const skip = args.includes('skip');
   const rejects = skip ? ['--rejects', at(`${tag}.rej`)] : [];
-  const result = await runCli([input, '-o', out, ...rejects, '--summary', at(`${tag}.json`), ...args], via === 'stdin' ? { stdin: readFileSync(at(name)) } : {});
+  const result = await runCli(
+    [input, '-o', out, ...rejects, '--summary', at(`${tag}.json`), ...args],
+    via === 'stdin' ? { stdin: readFileSync(at(name)) } : {},
+  );
   const read = (path: string): string => (result.code === 0 ? readFileSync(path, 'utf8') : '');
   return {
-    code: result.code, output: read(out), rejects: skip ? read(at(`${tag}.rej`)).replaceAll(at(name), '<stdin>') : '', totals: result.code === 0 ? totals(at(`${tag}.json`)) : undefined,
+    code: result.code,
+    output: read(out),
+    rejects: skip ? read(at(`${tag}.rej`)).replaceAll(at(name), '<stdin>') : '',
+    totals: result.code === 0 ? totals(at(`${tag}.json`)) : undefined,
     stderr: result.stderr.replaceAll(at(name), '<stdin>'),
   };
 }
@@ -40,7 +52,12 @@ async function expectSameByRanges(name: string, args: readonly string[]): Promis
   const streamed = await run(name, args, 'stdin', `run-${name}-stdin`);
   for (const threads of ['1', '3']) {
     for (const batch of ['1', '7', '100']) {
-      const ranged = await run(name, [...args, '--threads', threads, '--batch-size', batch], 'path', `run-${name}-${threads}-${batch}`);
+      const ranged = await run(
+        name,
+        [...args, '--threads', threads, '--batch-size', batch],
+        'path',
+        `run-${name}-${threads}-${batch}`,
+      );
       expect(ranged, `${name}, --threads ${threads} --batch-size ${batch}`).toEqual(streamed);
     }
   }
@@ -64,12 +81,17 @@ describe('a CSV file read by byte ranges', () => {
     await expectSameByRanges('long.csv', ['-e', 'x1 / (1 + x2^2)', '--keep', 'note']);
   });
 
-  it('reads each shard of such a file by ranges too: the shards\' outputs end to end are the stream\'s', async () => {
+  it("reads each shard of such a file by ranges too: the shards' outputs end to end are the stream's", async () => {
     writeLongFields('long.csv');
     const streamed = await run('long.csv', ['-e', 'x1 / (1 + x2^2)', '--keep', 'note'], 'stdin', 'shards-stdin');
     const parts: string[] = [];
     for (let k = 1; k <= 3; k++) {
-      const shard = await run('long.csv', ['-e', 'x1 / (1 + x2^2)', '--keep', 'note', '--shard', `${k}/3`, '--batch-size', '2'], 'path', `shards-${k}`);
+      const shard = await run(
+        'long.csv',
+        ['-e', 'x1 / (1 + x2^2)', '--keep', 'note', '--shard', `${k}/3`, '--batch-size', '2'],
+        'path',
+        `shards-${k}`,
+      );
       expect(shard.code).toBe(0);
       parts.push(shard.output);
     }
@@ -85,18 +107,29 @@ describe('a CSV file read by byte ranges', () => {
   it('rejects and names the same rows, by their line in the file', async () => {
     let text = randomCsv({ rows: 800, seed: 12, lineEnd: '\n' });
     // Records 3, 200, 201 and 650 get a bad x2 (the note before it may be quoted over several lines).
-    for (const id of [3, 200, 201, 650]) text = text.replace(new RegExp(`(\n${id},(?:"(?:[^"]|"")*"|[^,\n]*),[^,\n]*),[^,\n]*`), '$1,not-a-number');
+    for (const id of [3, 200, 201, 650])
+      text = text.replace(new RegExp(`(\n${id},(?:"(?:[^"]|"")*"|[^,\n]*),[^,\n]*),[^,\n]*`), '$1,not-a-number');
     writeFileSync(at('bad.csv'), text);
     await expectSameByRanges('bad.csv', ['-e', 'x1 + x2', '--on-error', 'skip']);
     const rejects = readFileSync(at('run-bad.csv-3-7.rej'), 'utf8');
     expect(rejects.split('\n').filter((line) => /^\d+,/.test(line))).toHaveLength(4);
     await expectSameByRanges('bad.csv', ['-e', 'x1 + x2']);
-    expect((await run('bad.csv', ['-e', 'x1 + x2', '--batch-size', '5'], 'path', 'bad-fail')).stderr).toMatch(/^batch-grad: <stdin>:\d+, column 4 \(x2\): not a decimal number: "not-a-number" \[FIELD_NOT_A_NUMBER\]\n$/);
+    expect((await run('bad.csv', ['-e', 'x1 + x2', '--batch-size', '5'], 'path', 'bad-fail')).stderr).toMatch(
+      /^batch-grad: <stdin>:\d+, column 4 \(x2\): not a decimal number: "not-a-number" \[FIELD_NOT_A_NUMBER\]\n$/,
+    );
   });
 
   it('matches the stream without a header row (--no-header --columns)', async () => {
     const text = randomCsv({ rows: 300, seed: 4 });
     writeFileSync(at('bare.csv'), text.slice(text.indexOf('\n') + 1));
-    await expectSameByRanges('bare.csv', ['--no-header', '--columns', 'id,note,x1,x2', '-e', 'x1 * x2', '--keep', 'id']);
+    await expectSameByRanges('bare.csv', [
+      '--no-header',
+      '--columns',
+      'id,note,x1,x2',
+      '-e',
+      'x1 * x2',
+      '--keep',
+      'id',
+    ]);
   });
 });

@@ -1,10 +1,10 @@
 /** The CLI as people type it: help and version on every command, quiet runs, fit's exit codes, messages. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
-import { writeGeneratedCsv } from '../support/generate.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, temporaryFolder } from '../support/cli.js';
+import { writeGeneratedCsv } from '../support/generate.js';
 
 const folder = temporaryFolder();
 const at = (name: string): string => join(folder.path, name);
@@ -29,7 +29,16 @@ describe('every command', () => {
   });
 
   it('--quiet prints nothing but errors', async () => {
-    const run = await runCli([at('rows.csv'), '-o', at('q.csv'), '--quiet', '--shard', '1/1', '--summary', at('q.json')]);
+    const run = await runCli([
+      at('rows.csv'),
+      '-o',
+      at('q.csv'),
+      '--quiet',
+      '--shard',
+      '1/1',
+      '--summary',
+      at('q.json'),
+    ]);
     expect([run.code, run.stderr]).toEqual([0, '']);
     const merged = await runCli(['merge', at('q.json'), '-q']);
     expect([merged.code, merged.stderr]).toEqual([0, '']);
@@ -47,7 +56,9 @@ describe('fit', () => {
   it('exits 3 (FIT_NOT_CONVERGED) with the reason when it stops without converging, and still writes the model', async () => {
     const result = await runCli([...fitClicks, '--max-iter', '2', '--out', at('unconverged.json')]);
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/batch-grad: fit stopped without converging \(max-iterations\): stopped after 2 iterations.*holds where it stopped \[FIT_NOT_CONVERGED\]\n$/);
+    expect(result.stderr).toMatch(
+      /batch-grad: fit stopped without converging \(max-iterations\): stopped after 2 iterations.*holds where it stopped \[FIT_NOT_CONVERGED\]\n$/,
+    );
     expect(JSON.parse(readFileSync(at('unconverged.json'), 'utf8')).status).toBe('max-iterations');
   });
 
@@ -69,7 +80,9 @@ describe('messages', () => {
   it('say what is wrong in a formula in its own terms', async () => {
     const result = await runCli([join(ROOT, 'data/notebook.csv'), '-o', '-', '-e', 'w1 x1 + b']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('batch-grad: formula: two terms with no operator between them at position 3 of "w1 x1 + b"; write * for a product, e.g. w1*x1 [FORMULA_SYNTAX]\n');
+    expect(result.stderr).toBe(
+      'batch-grad: formula: two terms with no operator between them at position 3 of "w1 x1 + b"; write * for a product, e.g. w1*x1 [FORMULA_SYNTAX]\n',
+    );
   });
 
   it('hint at --from jsonl for JSON Lines on stdin', async () => {
@@ -80,7 +93,13 @@ describe('messages', () => {
   it('know .ipc and .pq, and refuse an output extension that names no format', async () => {
     // An Arrow file as Polars names it; its float64 columns kept into a .pq file, read back as the input.
     const columns = { w1: [2, 0.5], w2: [-3, 1], x1: [-1, 2], x2: [-2, 0.25], b: [-3, 1] };
-    writeFileSync(at('in.ipc'), tableToIPC(tableFromArrays(Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, Float64Array.from(v)]))), 'file'));
+    writeFileSync(
+      at('in.ipc'),
+      tableToIPC(
+        tableFromArrays(Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, Float64Array.from(v)]))),
+        'file',
+      ),
+    );
     writeFileSync(at('in.csv'), `w1,w2,x1,x2,b\n2,-3,-1,-2,-3\n0.5,1,2,0.25,1\n`);
     expect((await runCli([at('in.csv'), '-o', at('direct.csv')])).code).toBe(0);
     const ipc = await runCli([at('in.ipc'), '-o', at('from-ipc.csv')]);
@@ -104,24 +123,40 @@ describe('messages', () => {
   });
 
   it('merge --summary - writes to stdout', async () => {
-    expect((await runCli([at('rows.csv'), '--shard', '1/1', '-o', at('m.csv'), '--summary', at('m.json')])).code).toBe(0);
+    expect((await runCli([at('rows.csv'), '--shard', '1/1', '-o', at('m.csv'), '--summary', at('m.json')])).code).toBe(
+      0,
+    );
     const result = await runCli(['merge', at('m.json'), '--summary', '-', '-q']);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).rows.written).toBe(3_000);
   });
 });
 
-describe('stdin as a shard, as Spark\'s RDD.pipe gives a partition', () => {
-  it('labels each partition for merge: the parts and the merged sums are the single run\'s', async () => {
+describe("stdin as a shard, as Spark's RDD.pipe gives a partition", () => {
+  it("labels each partition for merge: the parts and the merged sums are the single run's", async () => {
     const lines = readFileSync(at('rows.csv'), 'utf8').trimEnd().split('\n');
     const header = lines[0]!;
     const body = lines.slice(1);
     const halves = [body.slice(0, 1_234), body.slice(1_234)];
     const parts: string[] = [];
     for (const [k, half] of halves.entries()) {
-      const result = await runCli(['-', '--no-header', '--columns', header, '-o', '-', '--shard', `${k + 1}/2`, '--summary', at(`pipe-${k + 1}.json`)], {
-        stdin: `${half.join('\n')}\n`,
-      });
+      const result = await runCli(
+        [
+          '-',
+          '--no-header',
+          '--columns',
+          header,
+          '-o',
+          '-',
+          '--shard',
+          `${k + 1}/2`,
+          '--summary',
+          at(`pipe-${k + 1}.json`),
+        ],
+        {
+          stdin: `${half.join('\n')}\n`,
+        },
+      );
       expect(result.code).toBe(0);
       parts.push(result.stdout);
     }
@@ -135,9 +170,22 @@ describe('stdin as a shard, as Spark\'s RDD.pipe gives a partition', () => {
 
 describe('a rejects file of a Parquet input', () => {
   it('locates rows by a row column, not a line', async () => {
-    writeFileSync(at('nulls.arrow'), tableToIPC(tableFromArrays({ w1: [1, null, 3], b: Float64Array.from([1, 2, 3]) }), 'file'));
+    writeFileSync(
+      at('nulls.arrow'),
+      tableToIPC(tableFromArrays({ w1: [1, null, 3], b: Float64Array.from([1, 2, 3]) }), 'file'),
+    );
     expect((await runCli([at('nulls.arrow'), '-o', at('nulls.parquet'), '-e', 'b', '--keep', 'w1,b'])).code).toBe(0);
-    const result = await runCli([at('nulls.parquet'), '-o', at('nulls-out.csv'), '-e', 'w1*b', '--on-error', 'skip', '--rejects', at('nulls-rejects.csv')]);
+    const result = await runCli([
+      at('nulls.parquet'),
+      '-o',
+      at('nulls-out.csv'),
+      '-e',
+      'w1*b',
+      '--on-error',
+      'skip',
+      '--rejects',
+      at('nulls-rejects.csv'),
+    ]);
     expect(result.code).toBe(0);
     const [header, first] = readFileSync(at('nulls-rejects.csv'), 'utf8').split('\n');
     expect(header).toBe('row,code,reason,values');

@@ -6,18 +6,24 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../support/random.js';
 import { runCli, temporaryFolder } from '../support/cli.js';
+import { seededRandom } from '../support/random.js';
 
 const folder = temporaryFolder();
 const at = (name: string): string => join(folder.path, name);
 const read = (name: string): string => readFileSync(at(name), 'utf8');
 afterAll(folder.cleanup);
 
-interface Summary { rows: unknown; columns: Record<string, { sum: number; mean: number | null }> }
+interface Summary {
+  rows: unknown;
+  columns: Record<string, { sum: number; mean: number | null }>;
+}
 const totals = (name: string): unknown => {
   const summary = JSON.parse(read(name)) as Summary;
-  return { rows: summary.rows, columns: Object.fromEntries(Object.entries(summary.columns).map(([k, v]) => [k, [v.sum, v.mean]])) };
+  return {
+    rows: summary.rows,
+    columns: Object.fromEntries(Object.entries(summary.columns).map(([k, v]) => [k, [v.sum, v.mean]])),
+  };
 };
 
 /** Rows whose note column is a quoted field of several lines, with quotes and commas inside. */
@@ -33,7 +39,15 @@ function quotedCsv(rows: number): string {
 
 beforeAll(async () => {
   writeFileSync(at('quoted.csv'), quotedCsv(3000));
-  const single = await runCli([at('quoted.csv'), '-o', at('single.csv'), '--keep', 'id,note', '--summary', at('single.json')]);
+  const single = await runCli([
+    at('quoted.csv'),
+    '-o',
+    at('single.csv'),
+    '--keep',
+    'id,note',
+    '--summary',
+    at('single.json'),
+  ]);
   expect(single.code).toBe(0);
 });
 
@@ -50,20 +64,40 @@ describe('--shard k/N of one file', () => {
     expect(nominal.some((offset) => inside[offset])).toBe(true);
   });
 
-  it.each([1, 2, 3, 7])('with N = %i, the parts concatenated are the single run\'s bytes, and merged, its sums', async (n) => {
-    const parts: string[] = [];
-    for (let k = 1; k <= n; k++) {
-      const result = await runCli([at('quoted.csv'), '--shard', `${k}/${n}`, '-o', at(`q${n}-${k}.csv`), '--keep', 'id,note', '--summary', at(`q${n}-${k}.json`), '--batch-size', '100']);
-      expect(result.code).toBe(0);
-      parts.push(read(`q${n}-${k}.csv`));
-    }
-    expect(parts.join('')).toBe(read('single.csv'));
-    const merged = await runCli(['merge', ...Array.from({ length: n }, (_, k) => at(`q${n}-${k + 1}.json`)), '--summary', at(`q${n}.json`)]);
-    expect(merged.code).toBe(0);
-    expect(totals(`q${n}.json`)).toEqual(totals('single.json'));
-  });
+  it.each([1, 2, 3, 7])(
+    "with N = %i, the parts concatenated are the single run's bytes, and merged, its sums",
+    async (n) => {
+      const parts: string[] = [];
+      for (let k = 1; k <= n; k++) {
+        const result = await runCli([
+          at('quoted.csv'),
+          '--shard',
+          `${k}/${n}`,
+          '-o',
+          at(`q${n}-${k}.csv`),
+          '--keep',
+          'id,note',
+          '--summary',
+          at(`q${n}-${k}.json`),
+          '--batch-size',
+          '100',
+        ]);
+        expect(result.code).toBe(0);
+        parts.push(read(`q${n}-${k}.csv`));
+      }
+      expect(parts.join('')).toBe(read('single.csv'));
+      const merged = await runCli([
+        'merge',
+        ...Array.from({ length: n }, (_, k) => at(`q${n}-${k + 1}.json`)),
+        '--summary',
+        at(`q${n}.json`),
+      ]);
+      expect(merged.code).toBe(0);
+      expect(totals(`q${n}.json`)).toEqual(totals('single.json'));
+    },
+  );
 
-  it('names a bad row in a later shard by its line counted from the shard\'s first byte, and says so', async () => {
+  it("names a bad row in a later shard by its line counted from the shard's first byte, and says so", async () => {
     const lines = readFileSync(at('quoted.csv'), 'utf8').split('\n');
     const target = lines.findIndex((line, i) => i > lines.length * 0.8 && /^\d+,plain,/.test(line));
     lines[target] = lines[target]!.replace(/,[^,]*,[^,]*$/, ',oops,0.5');
@@ -71,7 +105,10 @@ describe('--shard k/N of one file', () => {
     writeFileSync(at('bad.csv'), text);
     const result = await runCli([at('bad.csv'), '--shard', '2/2', '-o', at('bad.out.csv')]);
     expect(result.code).toBe(1);
-    const match = /bad\.csv \(shard 2\/2, line 1 at byte (\d+)\):(\d+), column 4 \(x1\): not a decimal number: "oops"/.exec(result.stderr);
+    const match =
+      /bad\.csv \(shard 2\/2, line 1 at byte (\d+)\):(\d+), column 4 \(x1\): not a decimal number: "oops"/.exec(
+        result.stderr,
+      );
     expect(match).not.toBeNull();
     const [, byte, line] = match!.map(Number);
     const physical = text.slice(0, byte).split('\n').length - 1 + line!;
@@ -83,9 +120,21 @@ describe('--shard k/N of one file', () => {
     expect(missing.stderr).toMatch(/shard 2\/3 of the job has no summary among those given \[MERGE_PART_MISSING\]/);
     const repeated = await runCli(['merge', at('q3-1.json'), at('q3-2.json'), at('q3-2.json'), at('q3-3.json')]);
     expect(repeated.stderr).toMatch(/shard 2\/3 is given twice.*\[MERGE_PART_REPEATED\]/);
-    await runCli([at('quoted.csv'), '--shard', '2/3', '-o', at('other.csv'), '--summary', at('other.json'), '-e', 'w1 * x1']);
+    await runCli([
+      at('quoted.csv'),
+      '--shard',
+      '2/3',
+      '-o',
+      at('other.csv'),
+      '--summary',
+      at('other.json'),
+      '-e',
+      'w1 * x1',
+    ]);
     const foreign = await runCli(['merge', at('q3-1.json'), at('other.json'), at('q3-3.json')]);
-    expect(foreign.stderr).toMatch(/other\.json is not a shard of the same job as .*q3-1\.json.*\[MERGE_PART_FOREIGN\]/);
+    expect(foreign.stderr).toMatch(
+      /other\.json is not a shard of the same job as .*q3-1\.json.*\[MERGE_PART_FOREIGN\]/,
+    );
     expect(foreign.code).toBe(1);
     const plain = await runCli(['merge', at('single.json')]);
     expect(plain.stderr).toMatch(/not the summary of a shard.*\[MERGE_PART_INVALID\]/);
@@ -94,7 +143,9 @@ describe('--shard k/N of one file', () => {
 
 describe('many files, and input with no header', () => {
   beforeAll(() => {
-    const [header, ...rows] = read('quoted.csv').trimEnd().split(/\n(?=\d+,)/);
+    const [header, ...rows] = read('quoted.csv')
+      .trimEnd()
+      .split(/\n(?=\d+,)/);
     mkdirSync(at('dataset'));
     for (let p = 0; p < 4; p++) {
       writeFileSync(at(`dataset/part-0000${p}.csv`), `${header}\n${rows.slice(p * 750, (p + 1) * 750).join('\n')}\n`);
@@ -103,13 +154,35 @@ describe('many files, and input with no header', () => {
   });
 
   it('reads a folder of parts (as Spark writes them) as one dataset, and shares its files out to shards', async () => {
-    const whole = await runCli([at('dataset'), '-o', at('dataset.csv'), '--keep', 'id,note', '--summary', at('dataset.json')]);
+    const whole = await runCli([
+      at('dataset'),
+      '-o',
+      at('dataset.csv'),
+      '--keep',
+      'id,note',
+      '--summary',
+      at('dataset.json'),
+    ]);
     expect(whole.code).toBe(0);
     expect(read('dataset.csv')).toBe(read('single.csv'));
     expect(totals('dataset.json')).toEqual(totals('single.json'));
     const parts: string[] = [];
     for (let k = 1; k <= 3; k++) {
-      expect((await runCli([at('dataset'), '--shard', `${k}/3`, '-o', at(`d${k}.csv`), '--keep', 'id,note', '--summary', at(`d${k}.json`)])).code).toBe(0);
+      expect(
+        (
+          await runCli([
+            at('dataset'),
+            '--shard',
+            `${k}/3`,
+            '-o',
+            at(`d${k}.csv`),
+            '--keep',
+            'id,note',
+            '--summary',
+            at(`d${k}.json`),
+          ])
+        ).code,
+      ).toBe(0);
       parts.push(read(`d${k}.csv`));
     }
     expect(parts.join('')).toBe(read('single.csv'));
@@ -117,13 +190,24 @@ describe('many files, and input with no header', () => {
     expect(totals('d.json')).toEqual(totals('single.json'));
   });
 
-  it('reads lines without a header with --no-header --columns, as an engine\'s pipe gives them', async () => {
+  it("reads lines without a header with --no-header --columns, as an engine's pipe gives them", async () => {
     const body = read('quoted.csv').slice(read('quoted.csv').indexOf('\n') + 1);
     writeFileSync(at('body.csv'), body);
-    const result = await runCli([at('body.csv'), '--no-header', '--columns', 'id,note,w1,x1,b', '-o', at('body.out.csv'), '--keep', 'id,note']);
+    const result = await runCli([
+      at('body.csv'),
+      '--no-header',
+      '--columns',
+      'id,note,w1,x1,b',
+      '-o',
+      at('body.out.csv'),
+      '--keep',
+      'id,note',
+    ]);
     expect(result.code).toBe(0);
     expect(read('body.out.csv')).toBe(read('single.csv'));
-    const piped = await runCli(['-', '--no-header', '--columns', 'id,note,w1,x1,b', '-o', '-', '--keep', 'id,note'], { stdin: body });
+    const piped = await runCli(['-', '--no-header', '--columns', 'id,note,w1,x1,b', '-o', '-', '--keep', 'id,note'], {
+      stdin: body,
+    });
     expect(piped.stdout).toBe(read('single.csv'));
     const refused = await runCli([at('body.csv'), '--no-header', '-o', '-']);
     expect(refused.stderr).toMatch(/--no-header needs --columns/);
@@ -131,13 +215,17 @@ describe('many files, and input with no header', () => {
 });
 
 describe('Parquet shards', () => {
-  it('are row groups, and their parts are the single run\'s bytes', async () => {
+  it("are row groups, and their parts are the single run's bytes", async () => {
     const db = await (await DuckDBInstance.create(':memory:')).connect();
-    await db.run(`COPY (SELECT i AS id, i / 1000.0 AS w1, 1.5 AS x1, 0.25 AS b FROM range(1, 10001) t(i)) TO '${at('rg.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
+    await db.run(
+      `COPY (SELECT i AS id, i / 1000.0 AS w1, 1.5 AS x1, 0.25 AS b FROM range(1, 10001) t(i)) TO '${at('rg.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 2048)`,
+    );
     expect((await runCli([at('rg.parquet'), '-o', at('rg.csv'), '--keep', 'id'])).code).toBe(0);
     const parts: string[] = [];
     for (let k = 1; k <= 3; k++) {
-      expect((await runCli([at('rg.parquet'), '--shard', `${k}/3`, '-o', at(`rg${k}.csv`), '--keep', 'id'])).code).toBe(0);
+      expect((await runCli([at('rg.parquet'), '--shard', `${k}/3`, '-o', at(`rg${k}.csv`), '--keep', 'id'])).code).toBe(
+        0,
+      );
       parts.push(read(`rg${k}.csv`));
     }
     expect(parts.join('')).toBe(read('rg.csv'));

@@ -3,8 +3,9 @@
  * the batches one after another, and every offset in its footer points at the same bytes as in the batch
  * it came from.
  */
+
+import { Table, tableFromArrays, tableFromIPC, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import { parquetMetadata } from 'hyparquet';
-import { Table, Utf8, tableFromArrays, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm';
 import { describe, expect, it } from 'vitest';
 import { parquetFileOf } from '../../src/compute/columnar/encode-parquet.js';
@@ -13,7 +14,10 @@ import { ParquetStitcher } from '../../src/pipeline/io/parquet-stitcher.js';
 /** A batch as a worker writes it: a kept text column and two doubles. */
 function batchFile(first: number, rows: number, compression: 'snappy' | 'zstd' = 'snappy'): Uint8Array {
   const table = new Table({
-    tag: vectorFromArray(Array.from({ length: rows }, (_, i) => `t${(first + i) % 5}`), new Utf8()),
+    tag: vectorFromArray(
+      Array.from({ length: rows }, (_, i) => `t${(first + i) % 5}`),
+      new Utf8(),
+    ),
     f: vectorFromArray(Float64Array.from({ length: rows }, (_, i) => Math.sin(first + i) / 3)),
     df_db: vectorFromArray(Float64Array.from({ length: rows }, (_, i) => (first + i) * 1e-300)),
   });
@@ -33,18 +37,30 @@ async function stitched(files: Uint8Array[]): Promise<Uint8Array> {
   const copies = files.map((file) => file.slice());
   for (const copy of copies) await stitcher.add(copy, () => undefined);
   await stitcher.finish();
-  expect(copies.filter((copy) => copy.byteLength > 0).length).toBe(files.filter((file) => parquetMetadata(file).num_rows === 0n).length);
+  expect(copies.filter((copy) => copy.byteLength > 0).length).toBe(
+    files.filter((file) => parquetMetadata(file).num_rows === 0n).length,
+  );
   return Buffer.concat(parts);
 }
 
 describe('stitching Parquet files', () => {
   it('reads back as the batches in order, every chunk where its footer says', async () => {
-    const files = [batchFile(0, 1000), batchFile(1000, 1), batchFile(1001, 2500, 'zstd'), batchFile(3501, 0), batchFile(3501, 499)];
+    const files = [
+      batchFile(0, 1000),
+      batchFile(1000, 1),
+      batchFile(1001, 2500, 'zstd'),
+      batchFile(3501, 0),
+      batchFile(3501, 499),
+    ];
     const out = await stitched(files);
     const table = tableFromIPC(readParquet(out).intoIPCStream());
     expect(table.numRows).toBe(4000);
-    expect(Array.from(table.getChild('f')!.toArray() as Float64Array)).toEqual(Array.from({ length: 4000 }, (_, i) => Math.sin(i) / 3));
-    expect(Array.from(table.getChild('df_db')!.toArray() as Float64Array)).toEqual(Array.from({ length: 4000 }, (_, i) => i * 1e-300));
+    expect(Array.from(table.getChild('f')!.toArray() as Float64Array)).toEqual(
+      Array.from({ length: 4000 }, (_, i) => Math.sin(i) / 3),
+    );
+    expect(Array.from(table.getChild('df_db')!.toArray() as Float64Array)).toEqual(
+      Array.from({ length: 4000 }, (_, i) => i * 1e-300),
+    );
     expect(table.getChild('tag')!.get(3999)).toBe('t4');
 
     const metadata = parquetMetadata(out);
@@ -58,11 +74,17 @@ describe('stitching Parquet files', () => {
         const from = source.columns[c]!.meta_data!;
         const to = column.meta_data!;
         // The same statistics, codec and sizes; the same page bytes at the moved offsets.
-        expect({ ...to, data_page_offset: 0n, dictionary_page_offset: 0n }).toEqual({ ...from, data_page_offset: 0n, dictionary_page_offset: 0n });
+        expect({ ...to, data_page_offset: 0n, dictionary_page_offset: 0n }).toEqual({
+          ...from,
+          data_page_offset: 0n,
+          dictionary_page_offset: 0n,
+        });
         const start = Number(from.dictionary_page_offset ?? from.data_page_offset);
         const moved = Number(to.dictionary_page_offset ?? to.data_page_offset);
         const size = Number(from.total_compressed_size);
-        expect(Buffer.from(out.subarray(moved, moved + size)).equals(Buffer.from(file.subarray(start, start + size)))).toBe(true);
+        expect(
+          Buffer.from(out.subarray(moved, moved + size)).equals(Buffer.from(file.subarray(start, start + size))),
+        ).toBe(true);
         expect(column.offset_index_offset).toBeUndefined();
       }
     }
@@ -79,7 +101,9 @@ describe('stitching Parquet files', () => {
 
   it('refuses a batch that is not Parquet, or has another schema', async () => {
     const stitcher = new ParquetStitcher(async () => undefined);
-    await expect(stitcher.add(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]))).rejects.toMatchObject({ code: 'WORKER_FAILED' });
+    await expect(stitcher.add(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]))).rejects.toMatchObject({
+      code: 'WORKER_FAILED',
+    });
     await stitcher.add(batchFile(0, 10));
     const other = parquetFileOf(tableToIPC(tableFromArrays({ g: new Float64Array(3) }), 'stream'), 3, 'snappy', []);
     await expect(stitcher.add(other)).rejects.toMatchObject({ code: 'WORKER_FAILED' });

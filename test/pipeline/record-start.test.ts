@@ -11,12 +11,13 @@ afterAll(folder.cleanup);
 /** A random valid CSV with quoted fields holding delimiters, line ends (LF and CRLF) and escaped quotes. */
 function randomCsv(random: () => number, rows: number): string {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const field = (): string => pick([
-    () => String(Math.round(random() * 1000) / 10),
-    () => '',
-    () => `"${pick(['a,b', 'x\ny', 'q""r', '\n', '""', ',', 'p\r\nq', 'line1\nline2\n"",'])}"`,
-    () => pick(['abc', 'd e', 'x']),
-  ])();
+  const field = (): string =>
+    pick([
+      () => String(Math.round(random() * 1000) / 10),
+      () => '',
+      () => `"${pick(['a,b', 'x\ny', 'q""r', '\n', '""', ',', 'p\r\nq', 'line1\nline2\n"",'])}"`,
+      () => pick(['abc', 'd e', 'x']),
+    ])();
   const lines = ['h1,h2,h3'];
   for (let r = 0; r < rows; r++) lines.push([field(), field(), field()].join(','));
   return lines.join(random() < 0.5 ? '\n' : '\r\n') + (random() < 0.5 ? '\n' : '');
@@ -45,7 +46,9 @@ describe('the first record at or after an offset', () => {
       try {
         for (let offset = 0; offset <= text.length; offset++) {
           const want = starts.find((s) => s >= offset) ?? text.length;
-          expect(await recordStartAtOrAfter(handle, offset, text.length, ','), `file ${file}, offset ${offset}`).toBe(Math.min(want, text.length));
+          expect(await recordStartAtOrAfter(handle, offset, text.length, ','), `file ${file}, offset ${offset}`).toBe(
+            Math.min(want, text.length),
+          );
         }
       } finally {
         await handle.close();
@@ -61,7 +64,9 @@ describe('the first record at or after an offset', () => {
     const handle = await open(path, 'r');
     const starts = recordStarts(text);
     for (let offset = 0; offset <= text.length; offset++) {
-      expect(await recordStartAtOrAfter(handle, offset, text.length, ',')).toBe(starts.find((s) => s >= offset) ?? text.length);
+      expect(await recordStartAtOrAfter(handle, offset, text.length, ',')).toBe(
+        starts.find((s) => s >= offset) ?? text.length,
+      );
     }
     await handle.close();
   });

@@ -39,7 +39,12 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
     child.stderr.on('data', (d: Buffer) => stderr.push(d));
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      resolvePromise({ code, signal, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+      resolvePromise({
+        code,
+        signal,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      });
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.stdin ?? '');

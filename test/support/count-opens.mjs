@@ -9,10 +9,11 @@ const watched = process.env.BATCH_GRAD_COUNT_OPENS;
 if (isMainThread && watched !== undefined) {
   const target = resolve(watched);
   let opens = 0;
-  const counted = (open) => function (path, ...rest) {
-    if (typeof path === 'string' && resolve(path) === target) opens++;
-    return open.call(this, path, ...rest);
-  };
+  const counted = (open) =>
+    function (path, ...rest) {
+      if (typeof path === 'string' && resolve(path) === target) opens++;
+      return open.call(this, path, ...rest);
+    };
   fs.open = counted(fs.open);
   fs.openSync = counted(fs.openSync);
   fs.promises.open = counted(fs.promises.open);

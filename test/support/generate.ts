@@ -2,8 +2,9 @@
  * A seeded generator of logistic-model datasets: columns id, w1..wn, x1..xn, b. The same seed gives the
  * same bytes on every machine, so benchmarks and tests can regenerate their inputs instead of storing them.
  */
-import { createWriteStream } from 'node:fs';
+
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { logisticInputNames } from '../../src/core/logistic.js';
 import { seededRandom } from './seeded-random.js';
 

@@ -15,12 +15,15 @@ export function randomCsv({ rows, seed, numbers = 2, lineEnd }: RandomCsvOptions
   const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const end = lineEnd ?? (random() < 0.5 ? '\n' : '\r\n');
-  const note = (): string => pick([
-    () => '',
-    () => pick(['abc', 'd e', 'x']),
-    () => `"${pick(['a,b', 'x\ny', 'q""r', '\n', '""', ',', 'p\r\nq', 'line1\nline2\n"",', 'a "" quoted, "" note\nover\nlines'])}"`,
-  ])();
+  const note = (): string =>
+    pick([
+      () => '',
+      () => pick(['abc', 'd e', 'x']),
+      () =>
+        `"${pick(['a,b', 'x\ny', 'q""r', '\n', '""', ',', 'p\r\nq', 'line1\nline2\n"",', 'a "" quoted, "" note\nover\nlines'])}"`,
+    ])();
   const lines = [['id', 'note', ...Array.from({ length: numbers }, (_, i) => `x${i + 1}`)].join(',')];
-  for (let r = 1; r <= rows; r++) lines.push([r, note(), ...Array.from({ length: numbers }, () => (random() * 4 - 2).toFixed(4))].join(','));
+  for (let r = 1; r <= rows; r++)
+    lines.push([r, note(), ...Array.from({ length: numbers }, () => (random() * 4 - 2).toFixed(4))].join(','));
   return `${lines.join(end)}${end}`;
 }

@@ -9,10 +9,18 @@ import { BatchGradError } from '../../errors.js';
 import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE } from '../../pipeline/sizing.js';
 
 export function invalid(option: string, needs: string, given: unknown): never {
-  throw new BatchGradError('INVALID_OPTION', `--${option} needs ${needs}; got ${JSON.stringify(given)}`, { option, value: String(given) });
+  throw new BatchGradError('INVALID_OPTION', `--${option} needs ${needs}; got ${JSON.stringify(given)}`, {
+    option,
+    value: String(given),
+  });
 }
 
-export function positiveInteger(option: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+export function positiveInteger(
+  option: string,
+  value: unknown,
+  fallback: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
     return invalid(option, `a whole number from 1 to ${max}`, value);
@@ -25,9 +33,19 @@ export function delimiterOf(value: unknown): string {
   if (value === undefined) return ',';
   const delimiter = value === '\\t' || value === 'tab' ? '\t' : value;
   // One ASCII byte: the plain-chunk parser splits fields at that byte.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is every one-byte ASCII character but NUL, control characters included (a tab)
-  if (typeof delimiter !== 'string' || !/^[\x01-\x7f]$/.test(delimiter) || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-    return invalid('delimiter', 'one ASCII character other than a quote or a line break (use \\t or tab for a tab)', value);
+  if (
+    typeof delimiter !== 'string' ||
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: every one-byte ASCII character but NUL, control characters (a tab) included
+    !/^[\x01-\x7f]$/.test(delimiter) ||
+    delimiter === '"' ||
+    delimiter === '\n' ||
+    delimiter === '\r'
+  ) {
+    return invalid(
+      'delimiter',
+      'one ASCII character other than a quote or a line break (use \\t or tab for a tab)',
+      value,
+    );
   }
   return delimiter;
 }

@@ -1,8 +1,12 @@
 /** The lists of choices and the defaults, as the modules that define them hold them: the CLI's help and choices read them here. */
 import { PARQUET_ROW_GROUP_ROWS, QUOTED_RANGE_BYTES, RANGE_BYTES } from '../../pipeline/sizing.js';
 
-export { FORMATS, PARQUET_COMPRESSIONS, type Format, type ParquetCompression } from '../../compute/formats.js';
+export { FORMATS, type Format, PARQUET_COMPRESSIONS, type ParquetCompression } from '../../compute/formats.js';
 export { DEFAULT_BATCH_SIZE } from '../../pipeline/sizing.js';
 
 /** The sizes of tasks when --batch-size is not given: rows for a Parquet output, and a CSV file's byte ranges. */
-export const TASK_SIZES = { parquetRows: PARQUET_ROW_GROUP_ROWS, rangeBytes: RANGE_BYTES, quotedRangeBytes: QUOTED_RANGE_BYTES } as const;
+export const TASK_SIZES = {
+  parquetRows: PARQUET_ROW_GROUP_ROWS,
+  rangeBytes: RANGE_BYTES,
+  quotedRangeBytes: QUOTED_RANGE_BYTES,
+} as const;

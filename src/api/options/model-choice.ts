@@ -7,13 +7,18 @@ export type ModelChoice = { readonly features: number } | { readonly expr: strin
  * The formula to use, or undefined for the logistic model (whose n the columns decide): from `model` or
  * `expr`, the CLI's word, which every entry point takes too.
  */
-export function formulaOf(options: { readonly model?: ModelChoice; readonly expr?: string | undefined }): string | undefined {
+export function formulaOf(options: {
+  readonly model?: ModelChoice;
+  readonly expr?: string | undefined;
+}): string | undefined {
   const { model, expr } = options;
-  if (expr !== undefined && model !== undefined) invalid('model', 'to be left out when expr is given (both name the model)', model);
+  if (expr !== undefined && model !== undefined)
+    invalid('model', 'to be left out when expr is given (both name the model)', model);
   if (model === undefined) return expr;
   if (typeof model === 'string') return model;
   if ('expr' in model) return model.expr;
-  if (!Number.isInteger(model.features) || model.features < 1) invalid('model', 'a formula, or { features: n } with n a whole number from 1', model);
+  if (!Number.isInteger(model.features) || model.features < 1)
+    invalid('model', 'a formula, or { features: n } with n a whole number from 1', model);
   return undefined;
 }
 

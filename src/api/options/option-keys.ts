@@ -16,11 +16,57 @@ export const ENTRY_KEYS = {
   'computeColumns()': MODEL,
   'engine.gradients()': [...MODEL, ...ROWS, 'keep', 'onReject', 'input'],
   'gradients()': [...MODEL, ...ROWS, 'keep', 'onReject', 'input', 'threads'],
-  'engine.runFile()': [...MODEL, ...ROWS, 'input', 'output', 'keep', 'summary', 'rejects', 'progress', 'from', 'to', 'compression', 'shard', 'header', 'columns'],
-  'runFile()': [...MODEL, ...ROWS, 'input', 'output', 'keep', 'summary', 'rejects', 'progress', 'from', 'to', 'compression', 'shard', 'header', 'columns', 'threads'],
+  'engine.runFile()': [
+    ...MODEL,
+    ...ROWS,
+    'input',
+    'output',
+    'keep',
+    'summary',
+    'rejects',
+    'progress',
+    'from',
+    'to',
+    'compression',
+    'shard',
+    'header',
+    'columns',
+  ],
+  'runFile()': [
+    ...MODEL,
+    ...ROWS,
+    'input',
+    'output',
+    'keep',
+    'summary',
+    'rejects',
+    'progress',
+    'from',
+    'to',
+    'compression',
+    'shard',
+    'header',
+    'columns',
+    'threads',
+  ],
   'fit()': [
-    ...MODEL.filter((key) => key !== 'wrt'), ...ROWS, 'input', 'out', 'rejects', 'progress', 'from', 'header', 'columns', 'threads',
-    'l2', 'maxIterations', 'tolerance', 'history', 'cache', 'onIteration', 'onCacheEstimate',
+    ...MODEL.filter((key) => key !== 'wrt'),
+    ...ROWS,
+    'input',
+    'out',
+    'rejects',
+    'progress',
+    'from',
+    'header',
+    'columns',
+    'threads',
+    'l2',
+    'maxIterations',
+    'tolerance',
+    'history',
+    'cache',
+    'onIteration',
+    'onCacheEstimate',
   ],
   'mergeSummaries()': ['summary', 'stdout'],
 } as const satisfies Record<string, readonly string[]>;
@@ -31,14 +77,23 @@ export type Entry = keyof typeof ENTRY_KEYS;
 export function checkKeys(entry: Entry, options: object | undefined): void {
   if (options === undefined || options === null) return;
   if (typeof options !== 'object') {
-    throw new BatchGradError('INVALID_OPTION', `${entry} takes an options object; got ${typeof options}`, { value: String(options) });
+    throw new BatchGradError('INVALID_OPTION', `${entry} takes an options object; got ${typeof options}`, {
+      value: String(options),
+    });
   }
   const allowed: readonly string[] = ENTRY_KEYS[entry];
   for (const key of Object.keys(options)) {
     if (allowed.includes(key) || (options as Record<string, unknown>)[key] === undefined) continue;
-    const elsewhere = (Object.keys(ENTRY_KEYS) as Entry[]).filter((other) => (ENTRY_KEYS[other] as readonly string[]).includes(key));
+    const elsewhere = (Object.keys(ENTRY_KEYS) as Entry[]).filter((other) =>
+      (ENTRY_KEYS[other] as readonly string[]).includes(key),
+    );
     const nearest = nearestName(key, allowed);
-    const why = elsewhere.length > 0 ? ` (${elsewhere.join(', ')} ${elsewhere.length === 1 ? 'takes' : 'take'} it)` : nearest === undefined ? '' : `; did you mean ${nearest}?`;
+    const why =
+      elsewhere.length > 0
+        ? ` (${elsewhere.join(', ')} ${elsewhere.length === 1 ? 'takes' : 'take'} it)`
+        : nearest === undefined
+          ? ''
+          : `; did you mean ${nearest}?`;
     throw new BatchGradError('INVALID_OPTION', `${entry} does not take the option "${key}"${why}`, { option: key });
   }
 }

@@ -36,23 +36,30 @@ function paramsOf(value: unknown): Record<string, number> {
       object = JSON.parse(readFileSync(value, 'utf8')) as unknown;
     } catch (error) {
       const { code, message } = error as NodeJS.ErrnoException;
-      return invalid('params', `a readable JSON file of parameter values (${code === 'ENOENT' ? 'no such file' : message})`, value);
+      return invalid(
+        'params',
+        `a readable JSON file of parameter values (${code === 'ENOENT' ? 'no such file' : message})`,
+        value,
+      );
     }
-    if (typeof object === 'object' && object !== null && 'params' in object) object = (object as { params: unknown }).params;
+    if (typeof object === 'object' && object !== null && 'params' in object)
+      object = (object as { params: unknown }).params;
   }
-  if (typeof object !== 'object' || object === null || Array.isArray(object)) return invalid('params', 'an object of parameter values by name', value);
+  if (typeof object !== 'object' || object === null || Array.isArray(object))
+    return invalid('params', 'an object of parameter values by name', value);
   return Object.fromEntries(Object.entries(object).map(([name, v]) => [name, parameterValue('params', name, v)]));
 }
 
 export function trainingOf(input: TrainingInput): TrainingChoices {
   const params = paramsOf(input.params);
-  const single = typeof input.param === 'string' ? [input.param] : input.param ?? [];
+  const single = typeof input.param === 'string' ? [input.param] : (input.param ?? []);
   for (const item of single) {
     const at = typeof item === 'string' ? item.indexOf('=') : -1;
     if (at <= 0) invalid('param', 'name=value', item);
     params[item.slice(0, at).trim()] = parameterValue('param', item.slice(0, at).trim(), item.slice(at + 1));
   }
-  if (input.loss !== undefined && !(LOSSES as readonly unknown[]).includes(input.loss)) invalid('loss', LOSSES.join(' or '), input.loss);
+  if (input.loss !== undefined && !(LOSSES as readonly unknown[]).includes(input.loss))
+    invalid('loss', LOSSES.join(' or '), input.loss);
   for (const option of ['label', 'weight'] as const) {
     const value = input[option];
     if (value !== undefined && (typeof value !== 'string' || value === '')) invalid(option, 'a column name', value);

@@ -38,9 +38,14 @@ function float64Values(vector: Vector, name: string, job: JobSpec): Float64Array
       });
     }
     default:
-      throw new BatchGradError('HEADER_INVALID', `${job.file}: column "${name}" holds ${String(type)}, not numbers; a model input must be an integer, float or decimal column`, {
-        file: job.file, field: name,
-      });
+      throw new BatchGradError(
+        'HEADER_INVALID',
+        `${job.file}: column "${name}" holds ${String(type)}, not numbers; a model input must be an integer, float or decimal column`,
+        {
+          file: job.file,
+          field: name,
+        },
+      );
   }
 }
 
@@ -50,14 +55,18 @@ export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace):
   const input = job.inputColumns.map((c) => {
     const vector = vectors[c];
     if (vector === null || vector === undefined) {
-      throw new BatchGradError('HEADER_MISSING_COLUMN', `${job.file}: a batch has no column "${job.header[c]}"`, { file: job.file, field: job.header[c]! });
+      throw new BatchGradError('HEADER_MISSING_COLUMN', `${job.file}: a batch has no column "${job.header[c]}"`, {
+        file: job.file,
+        field: job.header[c]!,
+      });
     }
     return { c, vector, values: float64Values(vector, job.header[c]!, job), nullable: vector.nullCount > 0 };
   });
   // Bad fields are reported leftmost first, as for CSV.
   const checkOrder = [...input.keys()].sort((a, b) => input[a]!.c - input[b]!.c);
   const keptVectors = job.keepColumns.map((c) => vectors[c]!);
-  const where = (i: number): string => `row ${place.firstRow + i}${place.rowGroup === undefined ? '' : ` (row group ${place.rowGroup})`}`;
+  const where = (i: number): string =>
+    `row ${place.firstRow + i}${place.rowGroup === undefined ? '' : ` (row group ${place.rowGroup})`}`;
 
   const keptTypes = keptVectors.map((vector) => vector.type as DataType);
   const keptReaders = keptVectors.map(keptTextReader);
@@ -68,11 +77,24 @@ export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace):
 
   // The common case, checked a column at a time: no null, every value finite, every label 0 or 1. Then the
   // columns are used as they are, with no pass over the rows.
-  const clean = input.every(({ values, nullable }, k) => !nullable && (k === job.binaryLabel ? allBinary(values, rows) : allFinite(values, rows)));
+  const clean = input.every(
+    ({ values, nullable }, k) =>
+      !nullable && (k === job.binaryLabel ? allBinary(values, rows) : allFinite(values, rows)),
+  );
   if (clean) {
-    const keptData = keptVectors.map((vector) => (vector.data.length === 1 ? vector.data[0] : gathered(vector, undefined, rows)));
+    const keptData = keptVectors.map((vector) =>
+      vector.data.length === 1 ? vector.data[0] : gathered(vector, undefined, rows),
+    );
     const keptRows = text || keptData.includes(undefined) ? Array.from({ length: rows }, (_, i) => keptOf(i)) : [];
-    return { read: rows, rows, columns: input.map(({ values }) => values), kept: keptRows, keptTypes, keptData, problems: [] };
+    return {
+      read: rows,
+      rows,
+      columns: input.map(({ values }) => values),
+      kept: keptRows,
+      keptTypes,
+      keptData,
+      problems: [],
+    };
   }
   const keepRows = text || !keptVectors.every((vector) => isFixedWidth(vector.type as DataType));
 
@@ -92,7 +114,8 @@ export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace):
       const value = values[i]!;
       if (nullable && !vector.isValid(i)) bad = { code: 'FIELD_NULL', reason: 'null', k };
       else if (!Number.isFinite(value)) bad = { code: 'FIELD_NAN', reason: `not a finite number: ${value}`, k };
-      else if (k === job.binaryLabel && !isBinaryLabel(value)) bad = { code: 'LABEL_INVALID', reason: binaryLabelReason(value), k };
+      else if (k === job.binaryLabel && !isBinaryLabel(value))
+        bad = { code: 'LABEL_INVALID', reason: binaryLabelReason(value), k };
       if (bad !== undefined) break;
       columns[k]![good] = value;
     }
@@ -106,12 +129,35 @@ export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace):
     const message = `${job.file}: ${where(i)}, column "${field}": ${bad.reason}`;
     problems.push({
       line: row,
-      error: { code: bad.code, message, context: { file: job.file, record: row, field, ...(place.rowGroup === undefined ? {} : { rowGroup: place.rowGroup }) } },
-      text: JSON.stringify(Object.fromEntries(job.header.flatMap((name, c) => (vectors[c] === null || vectors[c] === undefined ? [] : [[name, jsonValue(textOf(c)(i))]])))),
+      error: {
+        code: bad.code,
+        message,
+        context: {
+          file: job.file,
+          record: row,
+          field,
+          ...(place.rowGroup === undefined ? {} : { rowGroup: place.rowGroup }),
+        },
+      },
+      text: JSON.stringify(
+        Object.fromEntries(
+          job.header.flatMap((name, c) =>
+            vectors[c] === null || vectors[c] === undefined ? [] : [[name, jsonValue(textOf(c)(i))]],
+          ),
+        ),
+      ),
     });
     if (job.onError === 'fail') break;
   }
-  return { read: rows, rows: good, columns, kept, keptTypes, keptData: keptVectors.map((vector) => gathered(vector, goodRows, good)), problems };
+  return {
+    read: rows,
+    rows: good,
+    columns,
+    kept,
+    keptTypes,
+    keptData: keptVectors.map((vector) => gathered(vector, goodRows, good)),
+    problems,
+  };
 }
 
 /**
@@ -126,7 +172,11 @@ function gathered(vector: Vector, which: Int32Array | undefined, count: number):
   const chunks = vector.data;
   if (!isFixedWidth(type) || chunks.length === 0) return undefined;
   const stride = chunks[0]!.stride;
-  const values = new (chunks[0]!.values.constructor as new (length: number) => ArrayLike<unknown> & { [i: number]: unknown })(count * stride);
+  const values = new (
+    chunks[0]!.values.constructor as new (
+      length: number,
+    ) => ArrayLike<unknown> & { [i: number]: unknown }
+  )(count * stride);
   const bitmap = vector.nullCount > 0 ? new Uint8Array((count + 7) >> 3) : undefined;
   let nulls = 0;
   let chunk = 0;
@@ -143,14 +193,29 @@ function gathered(vector: Vector, which: Int32Array | undefined, count: number):
       else nulls++;
     }
   }
-  return makeData({ type, length: count, nullCount: nulls, ...(bitmap === undefined ? {} : { nullBitmap: bitmap }), data: values } as never);
+  return makeData({
+    type,
+    length: count,
+    nullCount: nulls,
+    ...(bitmap === undefined ? {} : { nullBitmap: bitmap }),
+    data: values,
+  } as never);
 }
 
 /** Whether each value of `type` is a fixed number of elements of its data's values array. */
 function isFixedWidth(type: DataType): boolean {
   const { DataType: Types } = arrow();
-  return Types.isInt(type) || Types.isFloat(type) || Types.isDecimal(type) || Types.isDate(type) || Types.isTime(type)
-    || Types.isTimestamp(type) || Types.isInterval(type) || Types.isDuration(type) || Types.isFixedSizeBinary(type);
+  return (
+    Types.isInt(type) ||
+    Types.isFloat(type) ||
+    Types.isDecimal(type) ||
+    Types.isDate(type) ||
+    Types.isTime(type) ||
+    Types.isTimestamp(type) ||
+    Types.isInterval(type) ||
+    Types.isDuration(type) ||
+    Types.isFixedSizeBinary(type)
+  );
 }
 
 /** The kept values of a row when nothing is kept: one shared empty row. */
@@ -168,5 +233,9 @@ function allBinary(values: Float64Array, rows: number): boolean {
 
 /** A value as JSON can hold it (a 64-bit integer or a decimal as its digits). */
 function jsonValue(value: unknown): unknown {
-  return typeof value === 'bigint' || value instanceof NumberText ? value.toString() : value instanceof Date ? value.toISOString() : value ?? null;
+  return typeof value === 'bigint' || value instanceof NumberText
+    ? value.toString()
+    : value instanceof Date
+      ? value.toISOString()
+      : (value ?? null);
 }

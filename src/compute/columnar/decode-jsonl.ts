@@ -43,8 +43,10 @@ export function decodeJsonLines(job: JobSpec, bytes: Uint8Array, firstLine: numb
         const value = record[field];
         if (value === undefined) bad = { code: 'FIELD_MISSING', reason: `no key "${field}"`, field };
         else if (value === null) bad = { code: 'FIELD_NULL', reason: `"${field}" is null`, field };
-        else if (typeof value !== 'number') bad = { code: 'FIELD_NOT_A_NUMBER', reason: `"${field}" is not a number: ${JSON.stringify(value)}`, field };
-        else if (k === job.binaryLabel && !isBinaryLabel(value)) bad = { code: 'LABEL_INVALID', reason: binaryLabelReason(value), field };
+        else if (typeof value !== 'number')
+          bad = { code: 'FIELD_NOT_A_NUMBER', reason: `"${field}" is not a number: ${JSON.stringify(value)}`, field };
+        else if (k === job.binaryLabel && !isBinaryLabel(value))
+          bad = { code: 'LABEL_INVALID', reason: binaryLabelReason(value), field };
         if (bad !== undefined) break;
         columns[k]![good] = value as number;
       }
@@ -54,7 +56,11 @@ export function decodeJsonLines(job: JobSpec, bytes: Uint8Array, firstLine: numb
         continue;
       }
     }
-    const error = new BatchGradError(bad!.code, `${job.file}:${line}: ${bad!.reason}`, { file: job.file, line, ...(bad!.field === undefined ? {} : { field: bad!.field }) });
+    const error = new BatchGradError(bad!.code, `${job.file}:${line}: ${bad!.reason}`, {
+      file: job.file,
+      line,
+      ...(bad!.field === undefined ? {} : { field: bad!.field }),
+    });
     problems.push({ line, error: error.toData(), text });
     if (job.onError === 'fail') break;
   }

@@ -2,8 +2,9 @@
  * A batch of rows from a columnar or JSON input after decoding and validation, whatever its format: the
  * model inputs as float64 columns (good rows only, in order), each good row's kept values, and the bad rows.
  */
-import type { BatchGradErrorData } from '../../errors.js';
+
 import type { Data, DataType } from 'apache-arrow';
+import type { BatchGradErrorData } from '../../errors.js';
 
 export interface BadRow {
   /** The row's number in the input (its line, for JSON Lines). */

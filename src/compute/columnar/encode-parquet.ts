@@ -14,18 +14,32 @@ import type { ParquetCompression } from '../formats.js';
 import { parquetWasm } from './libraries.js';
 
 /** The writer's properties for a job's batches (the writer takes them over, so each batch gets its own). */
-function writerProperties(compression: ParquetCompression, keptNames: readonly string[], rows: number): WriterProperties {
+function writerProperties(
+  compression: ParquetCompression,
+  keptNames: readonly string[],
+  rows: number,
+): WriterProperties {
   const pw = parquetWasm();
   const codec = {
-    snappy: pw.Compression.SNAPPY, zstd: pw.Compression.ZSTD, gzip: pw.Compression.GZIP, brotli: pw.Compression.BROTLI,
-    lz4: pw.Compression.LZ4_RAW, none: pw.Compression.UNCOMPRESSED,
+    snappy: pw.Compression.SNAPPY,
+    zstd: pw.Compression.ZSTD,
+    gzip: pw.Compression.GZIP,
+    brotli: pw.Compression.BROTLI,
+    lz4: pw.Compression.LZ4_RAW,
+    none: pw.Compression.UNCOMPRESSED,
   }[compression];
   // No dictionaries for computed doubles: they almost never repeat, and trying one costs twenty times the
   // rest of the encoding.
-  let builder = new pw.WriterPropertiesBuilder().setCompression(codec).setMaxRowGroupSize(Math.max(1, rows))
-    .setDictionaryEnabled(false).setStatisticsEnabled(pw.EnabledStatistics.Chunk).setCreatedBy('batch-grad');
+  let builder = new pw.WriterPropertiesBuilder()
+    .setCompression(codec)
+    .setMaxRowGroupSize(Math.max(1, rows))
+    .setDictionaryEnabled(false)
+    .setStatisticsEnabled(pw.EnabledStatistics.Chunk)
+    .setCreatedBy('batch-grad');
   for (const name of keptNames) {
-    builder = builder.setColumnDictionaryEnabled(name, true).setColumnStatisticsEnabled(name, pw.EnabledStatistics.None);
+    builder = builder
+      .setColumnDictionaryEnabled(name, true)
+      .setColumnStatisticsEnabled(name, pw.EnabledStatistics.None);
   }
   return builder.build();
 }
@@ -35,7 +49,12 @@ function writerProperties(compression: ParquetCompression, keptNames: readonly s
  * The batch is one row group: the reader already bounds a batch (an input row group, a byte range,
  * --batch-size rows).
  */
-export function parquetFileOf(ipc: Uint8Array, rows: number, compression: ParquetCompression, keptNames: readonly string[]): Uint8Array {
+export function parquetFileOf(
+  ipc: Uint8Array,
+  rows: number,
+  compression: ParquetCompression,
+  keptNames: readonly string[],
+): Uint8Array {
   const pw = parquetWasm();
   return pw.writeParquet(pw.Table.fromIPCStream(ipc), writerProperties(compression, keptNames, rows));
 }

@@ -22,7 +22,11 @@ export class JsonLineCutter {
   private ended = false;
   private readonly pieces: AsyncIterator<Uint8Array>;
 
-  constructor(bytes: AsyncIterable<Uint8Array>, private readonly batchLines: number, private readonly batchBytes: number) {
+  constructor(
+    bytes: AsyncIterable<Uint8Array>,
+    private readonly batchLines: number,
+    private readonly batchBytes: number,
+  ) {
     this.pieces = bytes[Symbol.asyncIterator]();
   }
 
@@ -68,7 +72,13 @@ export class JsonLineCutter {
 
 /** The keys of the first non-blank line's object: the columns of a JSON Lines input. */
 export function jsonLinesHeader(first: Uint8Array | undefined): string[] | undefined {
-  const text = first === undefined ? undefined : Buffer.from(first).toString('utf8').split('\n').find((line) => line.trim() !== '');
+  const text =
+    first === undefined
+      ? undefined
+      : Buffer.from(first)
+          .toString('utf8')
+          .split('\n')
+          .find((line) => line.trim() !== '');
   if (text === undefined) return undefined;
   const object = JSON.parse(text) as unknown;
   if (typeof object !== 'object' || object === null || Array.isArray(object)) throw new Error('not a JSON object');

@@ -29,12 +29,16 @@ export function keptTextReader(vector: Vector): (i: number) => unknown {
   }
   if (Types.isTimestamp(type)) {
     const { unit, timezone } = type as unknown as { unit: number; timezone?: string | null };
-    return (i) => (vector.isValid(i) ? timestampText(BigInt(raw(i) as bigint | number), 3 * unit, timezone ? 'Z' : '') : null);
+    return (i) =>
+      vector.isValid(i) ? timestampText(BigInt(raw(i) as bigint | number), 3 * unit, timezone ? 'Z' : '') : null;
   }
   if (Types.isDate(type)) {
     // DateDay holds days; DateMillisecond milliseconds.
     const perDay = (type as unknown as { unit: number }).unit === 0 ? 1n : 86_400_000n;
-    return (i) => (vector.isValid(i) ? timestampText((BigInt(raw(i) as bigint | number) / perDay) * 86_400n, 0, '').slice(0, 10) : null);
+    return (i) =>
+      vector.isValid(i)
+        ? timestampText((BigInt(raw(i) as bigint | number) / perDay) * 86_400n, 0, '').slice(0, 10)
+        : null;
   }
   if (Types.isTime(type)) {
     const { unit } = type as unknown as { unit: number };
@@ -81,7 +85,8 @@ export function timestampText(value: bigint, digits: number, suffix: string): st
   }
   const date = new Date(Number(seconds) * 1000);
   // Outside years 0-9999 ISO 8601 needs a signed, longer year: such a value is written as stored.
-  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 0 || date.getUTCFullYear() > 9999) return value.toString();
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 0 || date.getUTCFullYear() > 9999)
+    return value.toString();
   const fractionText = fraction === 0n ? '' : `.${fraction.toString().padStart(digits, '0').replace(/0+$/, '')}`;
   return `${date.toISOString().slice(0, 19)}${fractionText}${suffix}`;
 }

@@ -23,7 +23,7 @@ function fileBlob(fd: number, from = 0, to = fstatSync(fd).size): Blob {
     slice: (start = 0, end = to - from) => fileBlob(fd, from + start, Math.min(to, from + end)),
     arrayBuffer: async () => {
       const bytes = new Uint8Array(to - from);
-      for (let done = 0; done < bytes.length;) {
+      for (let done = 0; done < bytes.length; ) {
         const read = readSync(fd, bytes, done, bytes.length - done, from + done);
         if (read === 0) throw new Error(`the file ended ${bytes.length - done} bytes early`);
         done += read;
@@ -49,7 +49,11 @@ function parquetFile(path: string): Promise<ParquetFile> {
 }
 
 export function formatError(path: string, error: unknown): BatchGradError {
-  return new BatchGradError('FORMAT_INVALID', `${path}: not a Parquet file, or damaged: ${error instanceof Error ? error.message : String(error)}`, { file: path });
+  return new BatchGradError(
+    'FORMAT_INVALID',
+    `${path}: not a Parquet file, or damaged: ${error instanceof Error ? error.message : String(error)}`,
+    { file: path },
+  );
 }
 
 /**

@@ -4,16 +4,16 @@
  * tape, encode the output, add every output value into exact sums.
  */
 import { BatchGradError } from '../../errors.js';
-import { decodeArrowTable } from './decode-arrow.js';
-import { decodeJsonLines } from './decode-jsonl.js';
-import type { DecodedBatch } from './decoded-batch.js';
-import { arrow } from './libraries.js';
-import { readRowGroup } from './parquet-source.js';
 import { encodeOutput } from '../encode-output.js';
 import { exactSumOf } from '../exact-sum.js';
 import type { JobSpec } from '../job/job.js';
 import { runModel } from '../job/model-tape.js';
 import { failedResult, type RejectedRow, type TaskResult } from '../task-result.js';
+import { decodeArrowTable } from './decode-arrow.js';
+import { decodeJsonLines } from './decode-jsonl.js';
+import type { DecodedBatch } from './decoded-batch.js';
+import { arrow } from './libraries.js';
+import { readRowGroup } from './parquet-source.js';
 
 export type BatchSource =
   /** Whole lines of JSON; `firstLine` is the line of its first byte. */
@@ -32,7 +32,8 @@ export interface BatchTask {
 }
 
 /** The header columns a worker must read: the model inputs and the kept columns. */
-const neededColumns = (job: JobSpec): string[] => [...new Set([...job.inputColumns, ...job.keepColumns])].map((c) => job.header[c]!);
+const neededColumns = (job: JobSpec): string[] =>
+  [...new Set([...job.inputColumns, ...job.keepColumns])].map((c) => job.header[c]!);
 
 async function decode(job: JobSpec, source: BatchSource): Promise<DecodedBatch> {
   switch (source.kind) {
@@ -49,7 +50,11 @@ async function decode(job: JobSpec, source: BatchSource): Promise<DecodedBatch> 
 
 export async function processBatch(job: JobSpec, task: BatchTask): Promise<TaskResult> {
   const failed = (error: unknown): TaskResult =>
-    failedResult(task.seq, task.inputBytes, error instanceof BatchGradError ? error : new BatchGradError('WORKER_FAILED', String(error)));
+    failedResult(
+      task.seq,
+      task.inputBytes,
+      error instanceof BatchGradError ? error : new BatchGradError('WORKER_FAILED', String(error)),
+    );
   let batch: DecodedBatch;
   try {
     batch = await decode(job, task.source);
@@ -62,11 +67,21 @@ export async function processBatch(job: JobSpec, task: BatchTask): Promise<TaskR
     ? batch.problems.map((p) => ({ line: p.line, code: p.error.code, reason: p.error.message, text: p.text }))
     : [];
   const result = runModel(job.tape, batch.columns, batch.rows);
-  const columns = [result.prediction, ...(result.loss ? [result.loss] : []), ...job.gradientOrder.map((k) => result.gradients[k]!)];
+  const columns = [
+    result.prediction,
+    ...(result.loss ? [result.loss] : []),
+    ...job.gradientOrder.map((k) => result.gradients[k]!),
+  ];
   return {
     seq: task.seq,
     inputBytes: task.inputBytes,
-    output: encodeOutput(job, { rows: batch.rows, kept: batch.kept, keptTypes: batch.keptTypes, keptData: batch.keptData, columns }),
+    output: encodeOutput(job, {
+      rows: batch.rows,
+      kept: batch.kept,
+      keptTypes: batch.keptTypes,
+      keptData: batch.keptData,
+      columns,
+    }),
     read: batch.read,
     written: batch.rows,
     rejected: batch.problems.length,

@@ -9,7 +9,10 @@ export class LineLocator {
   private offset = 0;
   private line: number;
 
-  constructor(private readonly bytes: Uint8Array, private readonly firstLine: number) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly firstLine: number,
+  ) {
     this.line = firstLine;
   }
 

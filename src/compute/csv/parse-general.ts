@@ -1,10 +1,10 @@
 /** The general parser: csv-parse on the chunk, then each model input field read with readNumber. */
 import type { Options } from 'csv-parse/sync';
-import { csvParseSync } from './csv-parse-sync.js';
 import type { JobSpec } from '../job/job.js';
-import { fieldIndexAt, recordContentStart } from './csv-field.js';
 import { binaryLabelReason, isBinaryLabel } from '../job/labels.js';
 import { readNumber } from '../numbers/grammar.js';
+import { fieldIndexAt, recordContentStart } from './csv-field.js';
+import { csvParseSync } from './csv-parse-sync.js';
 import type { ParsedChunk, RowProblem } from './parsed-chunk.js';
 
 /** The options csv-parse is called with; the plain scanner reproduces exactly their behaviour. */
@@ -26,12 +26,21 @@ export function parseGeneral(job: JobSpec, bytes: Uint8Array, invalidUtf8: reado
     }) as string[][];
   } catch (error) {
     // csv-parse's error says how far it got in two counters; the smaller is where the broken record starts.
-    const { code, message, bytes: processed, bytes_records: records } = error as { code?: string; message?: string; bytes?: number; bytes_records?: number };
+    const {
+      code,
+      message,
+      bytes: processed,
+      bytes_records: records,
+    } = error as { code?: string; message?: string; bytes?: number; bytes_records?: number };
     const at = Math.min(processed ?? 0, records ?? 0);
     // Its "at line N" counts from the chunk, not the file; the caller names the file's line instead.
     const reason = (message ?? String(error)).replace(/ at line \d+/g, '');
     return {
-      read: 0, rows: 0, columns: [], kept: [], problems: [],
+      read: 0,
+      rows: 0,
+      columns: [],
+      kept: [],
+      problems: [],
       syntaxError: { message: `${reason} (${code ?? 'CSV error'})`, at: recordContentStart(bytes, at, bytes.length) },
     };
   }
@@ -51,9 +60,21 @@ export function parseGeneral(job: JobSpec, bytes: Uint8Array, invalidUtf8: reado
     let problem: RowProblem | undefined;
     if (badByte !== undefined && badByte < end) {
       const column = fieldIndexAt(bytes, start, badByte, job.delimiter.charCodeAt(0));
-      problem = { code: 'INVALID_UTF8', reason: `invalid UTF-8 (byte 0x${bytes[badByte]!.toString(16)})`, start, end, column, value: record[column] ?? '' };
+      problem = {
+        code: 'INVALID_UTF8',
+        reason: `invalid UTF-8 (byte 0x${bytes[badByte]!.toString(16)})`,
+        start,
+        end,
+        column,
+        value: record[column] ?? '',
+      };
     } else if (record.length !== job.header.length) {
-      problem = { code: 'FIELD_COUNT', reason: `${record.length} fields, the header has ${job.header.length}`, start, end };
+      problem = {
+        code: 'FIELD_COUNT',
+        reason: `${record.length} fields, the header has ${job.header.length}`,
+        start,
+        end,
+      };
     } else {
       for (let k = 0; k < inputCount; k++) {
         const column = job.inputColumns[k]!;
@@ -67,7 +88,14 @@ export function parseGeneral(job: JobSpec, bytes: Uint8Array, invalidUtf8: reado
       const label = job.binaryLabel;
       if (problem === undefined && label !== undefined && !isBinaryLabel(columns[label]![rows]!)) {
         const column = job.inputColumns[label]!;
-        problem = { code: 'LABEL_INVALID', reason: binaryLabelReason(columns[label]![rows]!), start, end, column, value: record[column]! };
+        problem = {
+          code: 'LABEL_INVALID',
+          reason: binaryLabelReason(columns[label]![rows]!),
+          start,
+          end,
+          column,
+          value: record[column]!,
+        };
       }
     }
     if (problem !== undefined) {

@@ -22,7 +22,9 @@ const QUOTE = 0x22;
 
 export function isPlainChunk(bytes: Uint8Array, invalidUtf8: readonly number[]): boolean {
   // Buffer's indexOf is memchr; a plain Uint8Array's is a JavaScript loop (docs/performance.md).
-  return invalidUtf8.length === 0 && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(QUOTE) === -1;
+  return (
+    invalidUtf8.length === 0 && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(QUOTE) === -1
+  );
 }
 
 /** Delimiters that can be part of a number: fields must then be split before they are read. */
@@ -45,7 +47,14 @@ export function parsePlain(job: JobSpec, bytes: Uint8Array): ParsedChunk {
   for (const [slot, column] of keptFields.entries()) keepSlot[column] = slot;
   const scanAndRead = !NUMBER_BYTES.test(job.delimiter);
 
-  const reader = new RecordReader(bytes, { fieldCount, inputOf, inputCount, keepSlot, keptCount: keptFields.length, delimiter });
+  const reader = new RecordReader(bytes, {
+    fieldCount,
+    inputOf,
+    inputCount,
+    keepSlot,
+    keptCount: keptFields.length,
+    delimiter,
+  });
   const { columns, keptBounds, capacity } = reader;
   const keepBounds = (row: number): void => {
     keptFields.forEach((column, slot) => {
@@ -104,9 +113,12 @@ export function parsePlain(job: JobSpec, bytes: Uint8Array): ParsedChunk {
         if (k < 0) continue;
         const status = reader.fields.read(fieldStart[column]!, fieldEnd[column]!, columns[k]!, rows);
         if (status !== 0) {
-          const [code, reason] = status === DECIMAL_EMPTY ? (['FIELD_EMPTY', 'empty field'] as const)
-            : status === DECIMAL_OVERFLOW ? (['FIELD_OUT_OF_RANGE', 'too large for float64'] as const)
-            : (['FIELD_NOT_A_NUMBER', 'not a decimal number'] as const);
+          const [code, reason] =
+            status === DECIMAL_EMPTY
+              ? (['FIELD_EMPTY', 'empty field'] as const)
+              : status === DECIMAL_OVERFLOW
+                ? (['FIELD_OUT_OF_RANGE', 'too large for float64'] as const)
+                : (['FIELD_NOT_A_NUMBER', 'not a decimal number'] as const);
           problem = { code, reason, start, end, column, value: text(bytes, fieldStart[column]!, fieldEnd[column]!) };
           break;
         }
@@ -121,10 +133,15 @@ export function parsePlain(job: JobSpec, bytes: Uint8Array): ParsedChunk {
     keepBounds(rows);
     rows++;
   }
-  const kept = job.keepColumns.length === 0 ? [] : Array.from({ length: rows }, (_, row) => job.keepColumns.map((column) => {
-    const at = 2 * (keepSlot[column]! * capacity + row);
-    return text(bytes, keptBounds[at]!, keptBounds[at + 1]!);
-  }));
+  const kept =
+    job.keepColumns.length === 0
+      ? []
+      : Array.from({ length: rows }, (_, row) =>
+          job.keepColumns.map((column) => {
+            const at = 2 * (keepSlot[column]! * capacity + row);
+            return text(bytes, keptBounds[at]!, keptBounds[at + 1]!);
+          }),
+        );
   return { read, rows, columns, kept, problems };
 }
 

@@ -7,14 +7,14 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { BatchGradError } from '../../errors.js';
-import { fieldStart, recordText } from './csv-field.js';
 import { encodeOutput } from '../encode-output.js';
 import { exactSumOf } from '../exact-sum.js';
-import { failedResult, type RejectedRow, type TaskResult } from '../task-result.js';
 import type { JobSpec } from '../job/job.js';
-import { LineLocator } from './line-locator.js';
 import { isBinaryLabel } from '../job/labels.js';
 import { runModel } from '../job/model-tape.js';
+import { failedResult, type RejectedRow, type TaskResult } from '../task-result.js';
+import { fieldStart, recordText } from './csv-field.js';
+import { LineLocator } from './line-locator.js';
 import { parseGeneral } from './parse-general.js';
 import { isPlainChunk, parsePlain } from './parse-plain.js';
 import type { ParsedChunk, RowProblem } from './parsed-chunk.js';
@@ -37,10 +37,17 @@ export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice
   const { bytes } = task;
   // csv-parse would silently turn invalid UTF-8 into U+FFFD; such rows are rejected instead, by position.
   const invalidUtf8 = isUtf8(bytes) ? [] : invalidUtf8Offsets(bytes);
-  let parsed = parser === 'auto' && isPlainChunk(bytes, invalidUtf8) ? parsePlain(job, bytes) : parseGeneral(job, bytes, invalidUtf8);
+  let parsed =
+    parser === 'auto' && isPlainChunk(bytes, invalidUtf8)
+      ? parsePlain(job, bytes)
+      : parseGeneral(job, bytes, invalidUtf8);
   // The plain parser reads numbers only; a bce label that is not 0 or 1 makes the chunk go through the
   // general parser, which checks labels and locates the bad row like any other.
-  if (job.binaryLabel !== undefined && parsed.syntaxError === undefined && hasBadLabel(parsed.columns[job.binaryLabel]!, parsed.rows)) {
+  if (
+    job.binaryLabel !== undefined &&
+    parsed.syntaxError === undefined &&
+    hasBadLabel(parsed.columns[job.binaryLabel]!, parsed.rows)
+  ) {
     parsed = parseGeneral(job, bytes, invalidUtf8);
   }
   const lines = new LineLocator(bytes, task.firstLine);
@@ -48,7 +55,10 @@ export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice
   if (parsed.syntaxError !== undefined) {
     // A broken quote: the record boundaries after it cannot be trusted, so even --on-error skip stops.
     const line = lines.lineAt(parsed.syntaxError.at);
-    return failure(task, new BatchGradError('CSV_SYNTAX', `${job.file}:${line}: ${parsed.syntaxError.message}`, { file: job.file, line }));
+    return failure(
+      task,
+      new BatchGradError('CSV_SYNTAX', `${job.file}:${line}: ${parsed.syntaxError.message}`, { file: job.file, line }),
+    );
   }
   const rejects: RejectedRow[] = [];
   for (const problem of parsed.problems) {
@@ -57,13 +67,22 @@ export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice
     const error = locate(job, problem, bytes, lines);
     if (job.onError === 'fail') return failure(task, error);
     if (job.collectRejects) {
-      rejects.push({ line: recordLine, code: problem.code, reason: error.message, text: recordText(bytes, problem.start, problem.end) });
+      rejects.push({
+        line: recordLine,
+        code: problem.code,
+        reason: error.message,
+        text: recordText(bytes, problem.start, problem.end),
+      });
     }
   }
 
   const rows = parsed.rows;
   const result = runModel(job.tape, parsed.columns, rows);
-  const outputColumns = [result.prediction, ...(result.loss ? [result.loss] : []), ...job.gradientOrder.map((k) => result.gradients[k]!)];
+  const outputColumns = [
+    result.prediction,
+    ...(result.loss ? [result.loss] : []),
+    ...job.gradientOrder.map((k) => result.gradients[k]!),
+  ];
   return {
     seq: task.seq,
     inputBytes: bytes.length,
@@ -89,24 +108,33 @@ function failure(task: ChunkTask, error: BatchGradError): TaskResult {
 /** The problem as an error naming file, physical line, column and value. */
 function locate(job: JobSpec, problem: RowProblem, bytes: Uint8Array, lines: LineLocator): BatchGradError {
   const { column } = problem;
-  const line = column === undefined
-    ? lines.lineAt(problem.start)
-    : lines.lineAt(fieldStart(bytes, problem.start, problem.end, column, job.delimiter.charCodeAt(0)));
+  const line =
+    column === undefined
+      ? lines.lineAt(problem.start)
+      : lines.lineAt(fieldStart(bytes, problem.start, problem.end, column, job.delimiter.charCodeAt(0)));
   const where = column === undefined ? '' : `, column ${column + 1} (${job.header[column]})`;
   const value = problem.value === undefined ? '' : `: ${JSON.stringify(problem.value)}`;
   return new BatchGradError(problem.code, `${job.file}:${line}${where}: ${problem.reason}${value}`, {
-    file: job.file, line, ...(column === undefined ? {} : { column: column + 1, field: job.header[column]!, value: problem.value! }),
+    file: job.file,
+    line,
+    ...(column === undefined ? {} : { column: column + 1, field: job.header[column]!, value: problem.value! }),
   });
 }
 
-function formatRows(job: JobSpec, parsed: ParsedChunk, columns: Float64Array[], reuse: ArrayBuffer | undefined): Uint8Array {
+function formatRows(
+  job: JobSpec,
+  parsed: ParsedChunk,
+  columns: Float64Array[],
+  reuse: ArrayBuffer | undefined,
+): Uint8Array {
   return encodeOutput(job, { rows: parsed.rows, kept: parsed.kept, columns }, reuse);
 }
 
 /** Offsets of the bytes where UTF-8 decoding fails (RFC 3629: no overlongs, surrogates or > U+10FFFF). */
 function invalidUtf8Offsets(bytes: Uint8Array): number[] {
   const bad: number[] = [];
-  const inRange = (i: number, lo: number, hi: number): boolean => i < bytes.length && bytes[i]! >= lo && bytes[i]! <= hi;
+  const inRange = (i: number, lo: number, hi: number): boolean =>
+    i < bytes.length && bytes[i]! >= lo && bytes[i]! <= hi;
   let i = 0;
   while (i < bytes.length) {
     const b = bytes[i]!;

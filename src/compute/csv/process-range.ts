@@ -13,9 +13,9 @@
 import { BatchGradError } from '../../errors.js';
 import { ExactSum } from '../exact-sum.js';
 import type { JobSpec } from '../job/job.js';
-import { processChunk } from './process-chunk.js';
 import { failedResult, type TaskResult } from '../task-result.js';
-import { hasQuote, likelyParity, lineFeeds, quoteParity, recordStartFrom, type Parity } from './record-boundary.js';
+import { processChunk } from './process-chunk.js';
+import { hasQuote, likelyParity, lineFeeds, type Parity, quoteParity, recordStartFrom } from './record-boundary.js';
 
 export interface RangeTask {
   /** Position of the range in the input, from 0: results are written in this order. */
@@ -52,7 +52,12 @@ const OVERHANG = 1 << 16;
 const QUOTE = 0x22;
 
 /** `allocate` gives the buffer the range is read into; it may be reused once this returns. */
-export function processRange(job: JobSpec, task: RangeTask, read: ReadAt, allocate: (size: number) => Uint8Array = (size) => new Uint8Array(size)): RangeResult {
+export function processRange(
+  job: JobSpec,
+  task: RangeTask,
+  read: ReadAt,
+  allocate: (size: number) => Uint8Array = (size) => new Uint8Array(size),
+): RangeResult {
   const { from, to, base, limit } = task;
   // The byte before `from` decides whether a record starts right at it.
   const origin = from > base ? from - 1 : from;
@@ -64,9 +69,11 @@ export function processRange(job: JobSpec, task: RangeTask, read: ReadAt, alloca
   const quotes = quoteParity(bytes, at(from), at(to));
   const start = from === base ? at(from) : recordStartFrom(bytes, at(from), at(to), parity, bytes[at(from) - 1]!);
   const empty = { parity, quotes, lines: 0 };
-  if (start === -1) return { ...processChunk(job, { seq: task.seq, bytes: new Uint8Array(0), firstLine: 1 }), ...empty };
+  if (start === -1)
+    return { ...processChunk(job, { seq: task.seq, bytes: new Uint8Array(0), firstLine: 1 }), ...empty };
 
-  let end = to >= limit ? at(limit) : recordStartFrom(bytes, at(to), filled, (parity ^ quotes) as Parity, bytes[at(to) - 1]!);
+  let end =
+    to >= limit ? at(limit) : recordStartFrom(bytes, at(to), filled, (parity ^ quotes) as Parity, bytes[at(to) - 1]!);
   while (end === -1) {
     if (origin + filled >= limit) {
       end = filled;
@@ -89,7 +96,12 @@ export function processRange(job: JobSpec, task: RangeTask, read: ReadAt, alloca
   const lines = lineFeeds(records, 0, records.length);
   const outputBuffer = task.outputBuffer ? { outputBuffer: task.outputBuffer } : {};
   if (records.length <= PIECE_BYTES || !hasQuote(records)) {
-    return { ...processChunk(job, { seq: task.seq, bytes: records, firstLine: 1, ...outputBuffer }), parity, quotes, lines };
+    return {
+      ...processChunk(job, { seq: task.seq, bytes: records, firstLine: 1, ...outputBuffer }),
+      parity,
+      quotes,
+      lines,
+    };
   }
   return { ...inPieces(job, task.seq, records, task.outputBuffer), parity, quotes, lines };
 }
@@ -105,10 +117,13 @@ const PIECE_BYTES = 1 << 18;
 function inPieces(job: JobSpec, seq: number, records: Uint8Array, outputBuffer: ArrayBuffer | undefined): TaskResult {
   const parts: TaskResult[] = [];
   let line = 1;
-  for (let from = 0; from < records.length;) {
+  for (let from = 0; from < records.length; ) {
     // Every record start has even parity: the parity at the nominal cut is that of the quotes since `from`.
     const nominal = from + PIECE_BYTES;
-    const cut = nominal >= records.length ? -1 : recordStartFrom(records, nominal, records.length, quoteParity(records, from, nominal), records[nominal - 1]!);
+    const cut =
+      nominal >= records.length
+        ? -1
+        : recordStartFrom(records, nominal, records.length, quoteParity(records, from, nominal), records[nominal - 1]!);
     const to = cut === -1 ? records.length : cut;
     const piece = records.subarray(from, to);
     const part = processChunk(job, { seq, bytes: piece, firstLine: line });
@@ -121,9 +136,18 @@ function inPieces(job: JobSpec, seq: number, records: Uint8Array, outputBuffer: 
 }
 
 /** The pieces' results as one: outputs and inputs end to end, counts added, sums added exactly. */
-function joined(job: JobSpec, seq: number, parts: readonly TaskResult[], inputBytes: number, outputBuffer: ArrayBuffer | undefined): TaskResult {
+function joined(
+  job: JobSpec,
+  seq: number,
+  parts: readonly TaskResult[],
+  inputBytes: number,
+  outputBuffer: ArrayBuffer | undefined,
+): TaskResult {
   const size = parts.reduce((total, part) => total + part.output.length, 0);
-  const output = outputBuffer !== undefined && outputBuffer.byteLength >= size ? new Uint8Array(outputBuffer, 0, size) : new Uint8Array(size);
+  const output =
+    outputBuffer !== undefined && outputBuffer.byteLength >= size
+      ? new Uint8Array(outputBuffer, 0, size)
+      : new Uint8Array(size);
   let at = 0;
   for (const part of parts) {
     output.set(part.output, at);
@@ -135,19 +159,27 @@ function joined(job: JobSpec, seq: number, parts: readonly TaskResult[], inputBy
     return sum.state();
   });
   const total = (key: 'read' | 'written' | 'rejected'): number => parts.reduce((n, part) => n + part[key], 0);
-  const inputs = job.keepInputs === true
-    ? parts[0]!.inputs!.map((_, k) => {
-      const column = new Float64Array(total('written'));
-      let row = 0;
-      for (const part of parts) {
-        column.set(part.inputs![k]!, row);
-        row += part.written;
-      }
-      return column;
-    })
-    : undefined;
+  const inputs =
+    job.keepInputs === true
+      ? parts[0]!.inputs!.map((_, k) => {
+          const column = new Float64Array(total('written'));
+          let row = 0;
+          for (const part of parts) {
+            column.set(part.inputs![k]!, row);
+            row += part.written;
+          }
+          return column;
+        })
+      : undefined;
   return {
-    seq, inputBytes, output, read: total('read'), written: total('written'), rejected: total('rejected'), rejects: parts.flatMap((part) => part.rejects), sums,
+    seq,
+    inputBytes,
+    output,
+    read: total('read'),
+    written: total('written'),
+    rejected: total('rejected'),
+    rejects: parts.flatMap((part) => part.rejects),
+    sums,
     ...(inputs === undefined ? {} : { inputs }),
   };
 }
@@ -163,12 +195,28 @@ function fill(bytes: Uint8Array, filled: number, origin: number, read: ReadAt): 
 }
 
 /** The record that straddles `to` runs on past the longest allowed: located at its first line. */
-function tooLong(job: JobSpec, task: RangeTask, bytes: Uint8Array, start: number, to: number, empty: Omit<RangeResult, keyof TaskResult>): RangeResult {
+function tooLong(
+  job: JobSpec,
+  task: RangeTask,
+  bytes: Uint8Array,
+  start: number,
+  to: number,
+  empty: Omit<RangeResult, keyof TaskResult>,
+): RangeResult {
   // Every record start has even parity, so the next one after `s` is found from s + 1 by the byte at s.
   let last = start;
-  for (let next = start; next !== -1 && next < to; next = recordStartFrom(bytes, next + 1, to, bytes[next] === QUOTE ? 1 : 0, bytes[next]!)) last = next;
+  for (
+    let next = start;
+    next !== -1 && next < to;
+    next = recordStartFrom(bytes, next + 1, to, bytes[next] === QUOTE ? 1 : 0, bytes[next]!)
+  )
+    last = next;
   const line = 1 + lineFeeds(bytes, start, last);
-  const error = new BatchGradError('RECORD_TOO_LONG', `${job.file}:${line}: a record is longer than ${task.maxRecordBytes} bytes (an unterminated quote?)`, { file: job.file, line });
+  const error = new BatchGradError(
+    'RECORD_TOO_LONG',
+    `${job.file}:${line}: a record is longer than ${task.maxRecordBytes} bytes (an unterminated quote?)`,
+    { file: job.file, line },
+  );
   return { ...failedResult(task.seq, 0, error), ...empty };
 }
 
@@ -183,13 +231,17 @@ export function locatedFrom(result: TaskResult, file: string, firstLine: number)
   const message = (text: string): string => {
     if (!text.startsWith(prefix)) return text;
     const digits = /^\d+/.exec(text.slice(prefix.length))?.[0];
-    return digits === undefined ? text : `${prefix}${shift(Number(digits))}${text.slice(prefix.length + digits.length)}`;
+    return digits === undefined
+      ? text
+      : `${prefix}${shift(Number(digits))}${text.slice(prefix.length + digits.length)}`;
   };
   const error = result.error;
   const line = error?.context.line;
   return {
     ...result,
     rejects: result.rejects.map((row) => ({ ...row, line: shift(row.line), reason: message(row.reason) })),
-    ...(error === undefined || line === undefined ? {} : { error: { ...error, message: message(error.message), context: { ...error.context, line: shift(line) } } }),
+    ...(error === undefined || line === undefined
+      ? {}
+      : { error: { ...error, message: message(error.message), context: { ...error.context, line: shift(line) } } }),
   };
 }

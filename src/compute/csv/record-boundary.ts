@@ -27,7 +27,8 @@ export function bomLength(bytes: Uint8Array): number {
 }
 
 /** A Buffer over the same bytes: Buffer's indexOf is memchr, a Uint8Array's a JavaScript loop. */
-const searchable = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+const searchable = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /** Whether the bytes hold a quote: if not, every line feed in them ends a record (given even parity). */
 export function hasQuote(bytes: Uint8Array): boolean {
@@ -73,7 +74,14 @@ export function lineFeeds(data: Uint8Array, from: number, to: number): number {
   return lines;
 }
 
-export enum State { FieldStart, Unquoted, Quoted, QuoteInQuoted, ClosedCr, Broken }
+export enum State {
+  FieldStart,
+  Unquoted,
+  Quoted,
+  QuoteInQuoted,
+  ClosedCr,
+  Broken,
+}
 
 /**
  * One supposition about the parity at an offset, parsed forward by RFC 4180's strict rules (which
@@ -89,7 +97,13 @@ export class Reading {
   static at(before: number, odd: boolean, delimiter: number): Reading {
     if (odd) return new Reading(State.Quoted);
     // After a quote at even parity, that quote closed a field (or began an escaped pair: the next byte tells).
-    return new Reading(before === QUOTE ? State.QuoteInQuoted : before === delimiter || before === LF || before === -1 ? State.FieldStart : State.Unquoted);
+    return new Reading(
+      before === QUOTE
+        ? State.QuoteInQuoted
+        : before === delimiter || before === LF || before === -1
+          ? State.FieldStart
+          : State.Unquoted,
+    );
   }
 
   step(byte: number, at: number, delimiter: number): void {
@@ -188,7 +202,12 @@ export class RecordEnds {
    * `budget` or more bytes past `start` (so a chunk always holds at least one record). Returns how many, the offset where
    * the scan stopped, and the offset just after the last record end (-1 if none).
    */
-  scan(piece: Uint8Array, start: number, wanted: number, budget: number): { records: number; offset: number; lastEnd: number; full: boolean } {
+  scan(
+    piece: Uint8Array,
+    start: number,
+    wanted: number,
+    budget: number,
+  ): { records: number; offset: number; lastEnd: number; full: boolean } {
     let records = 0;
     let lastEnd = -1;
     let i = start;

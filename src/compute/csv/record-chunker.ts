@@ -9,7 +9,6 @@
 import { BatchGradError } from '../../errors.js';
 import { bomLength, RecordEnds } from './record-boundary.js';
 
-
 export interface RecordChunk {
   /** Whole records; a fresh, unshared ArrayBuffer, so it can be transferred to a worker. */
   readonly bytes: Uint8Array;
@@ -50,7 +49,10 @@ export class RecordChunker {
   private startBytes: Uint8Array = new Uint8Array(0);
   private readonly source: AsyncIterator<Uint8Array>;
 
-  constructor(source: AsyncIterable<Uint8Array>, private readonly options: ChunkerOptions) {
+  constructor(
+    source: AsyncIterable<Uint8Array>,
+    private readonly options: ChunkerOptions,
+  ) {
     this.source = source[Symbol.asyncIterator]();
     this.line = options.firstLine ?? 1;
     this.recordLine = this.line;
@@ -76,9 +78,14 @@ export class RecordChunker {
       bytes += stop.offset - start;
       this.recordBytes = stop.lastEnd >= 0 ? stop.offset - stop.lastEnd : this.recordBytes + stop.offset - start;
       if (this.recordBytes > this.options.maxRecordBytes) {
-        throw new BatchGradError('RECORD_TOO_LONG', `${this.options.file}:${this.recordLine}: a record is longer than ${this.options.maxRecordBytes} bytes (an unterminated quote?)`, {
-          file: this.options.file, line: this.recordLine,
-        });
+        throw new BatchGradError(
+          'RECORD_TOO_LONG',
+          `${this.options.file}:${this.recordLine}: a record is longer than ${this.options.maxRecordBytes} bytes (an unterminated quote?)`,
+          {
+            file: this.options.file,
+            line: this.recordLine,
+          },
+        );
       }
       if (found === records || stop.full) {
         this.scanOffset = stop.offset;
@@ -125,7 +132,8 @@ export class RecordChunker {
   /** Hand out everything up to the scan position as one chunk, copied into a fresh buffer. */
   private cut(): RecordChunk {
     const parts: Uint8Array[] = [];
-    for (let i = 0; i < this.scanPiece && i < this.pieces.length; i++) parts.push(this.pieces[i]!.subarray(i === 0 ? this.head : 0));
+    for (let i = 0; i < this.scanPiece && i < this.pieces.length; i++)
+      parts.push(this.pieces[i]!.subarray(i === 0 ? this.head : 0));
     const partial = this.pieces[this.scanPiece];
     if (partial !== undefined) parts.push(partial.subarray(this.scanPiece === 0 ? this.head : 0, this.scanOffset));
     const size = parts.reduce((total, part) => total + part.length, 0);

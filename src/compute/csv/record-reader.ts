@@ -36,7 +36,10 @@ export class RecordReader {
   private readonly keptAt: number;
   private readonly length: number;
 
-  constructor(bytes: Uint8Array, private readonly shape: RecordShape) {
+  constructor(
+    bytes: Uint8Array,
+    private readonly shape: RecordShape,
+  ) {
     this.fields = new DecimalReader(bytes);
     this.length = bytes.length;
     this.capacity = Math.floor(bytes.length / Math.max(1, shape.fieldCount - 1 + shape.inputCount)) + 1;
@@ -48,14 +51,28 @@ export class RecordReader {
     const buffer = memoryBytes.buffer;
     new Int32Array(buffer, this.inputOfAt, shape.fieldCount).set(shape.inputOf);
     new Int32Array(buffer, this.keepSlotAt, shape.fieldCount).set(shape.keepSlot);
-    this.columns = Array.from({ length: shape.inputCount }, (_, k) => new Float64Array(buffer, this.columnsAt + 8 * k * this.capacity, this.capacity));
+    this.columns = Array.from(
+      { length: shape.inputCount },
+      (_, k) => new Float64Array(buffer, this.columnsAt + 8 * k * this.capacity, this.capacity),
+    );
     this.keptBounds = new Int32Array(buffer, this.keptAt, 2 * shape.keptCount * this.capacity);
   }
 
   /** Reads common records from bytes[start] on as rows `row`, `row + 1`, ...; returns where it stopped. */
   readCommon(start: number, row: number): number {
     const { fieldCount, delimiter, keptCount } = this.shape;
-    const stop = numbers.readRecords(start, this.length, fieldCount, delimiter, this.inputOfAt, this.keepSlotAt, this.columnsAt, keptCount > 0 ? this.keptAt : 0, this.capacity, row);
+    const stop = numbers.readRecords(
+      start,
+      this.length,
+      fieldCount,
+      delimiter,
+      this.inputOfAt,
+      this.keepSlotAt,
+      this.columnsAt,
+      keptCount > 0 ? this.keptAt : 0,
+      this.capacity,
+      row,
+    );
     this.row = numbers.recordRow.value;
     return stop;
   }

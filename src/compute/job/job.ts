@@ -49,7 +49,11 @@ export interface JobSpec {
   /** The input's field delimiter (CSV and TSV input). */
   readonly delimiter: string;
   /** How workers encode output, the delimiter for CSV or TSV output, and a Parquet output's codec (SNAPPY if not given). */
-  readonly output: { readonly encoding: OutputEncoding; readonly delimiter: string; readonly compression?: ParquetCompression };
+  readonly output: {
+    readonly encoding: OutputEncoding;
+    readonly delimiter: string;
+    readonly compression?: ParquetCompression;
+  };
   readonly onError: OnError;
   /** The input's name in messages: its path, or "<stdin>". */
   readonly file: string;
@@ -63,7 +67,12 @@ export interface JobSpec {
 export function outputColumnNames(job: JobSpec): string[] {
   const prefix = job.tape.loss === undefined ? 'df_d' : 'dloss_d';
   const gradientNames = job.gradientOrder.map((k) => `${prefix}${job.tape.inputs[k]!}`);
-  return [...job.keepColumns.map((c) => job.header[c]!), 'f', ...(job.tape.loss === undefined ? [] : ['loss']), ...gradientNames];
+  return [
+    ...job.keepColumns.map((c) => job.header[c]!),
+    'f',
+    ...(job.tape.loss === undefined ? [] : ['loss']),
+    ...gradientNames,
+  ];
 }
 
 /** The names whose sums are accumulated: f, the loss, and every gradient column. */

@@ -4,7 +4,7 @@
  * are not part of the compiled tape, so a fit that changes them every pass compiles once.
  */
 import { compileFormula } from '../../core/formula.js';
-import { Variable, type Node } from '../../core/graph.js';
+import { type Node, Variable } from '../../core/graph.js';
 import { featureModel, logisticModel } from '../../core/logistic.js';
 import { withLoss } from '../../core/loss.js';
 import { Tape } from '../../core/tape.js';
@@ -24,15 +24,27 @@ function modelGraph(spec: TapeSpec): { output: Node; logit: Node; variables: Map
   const model = spec.model;
   if (model.kind === 'formula') {
     const formula = compileFormula(model.text);
-    return { output: formula.output, logit: formula.output, variables: new Map(formula.inputs.map((v) => [v.name, v])) };
+    return {
+      output: formula.output,
+      logit: formula.output,
+      variables: new Map(formula.inputs.map((v) => [v.name, v])),
+    };
   }
   if (model.kind === 'features') {
     const built = featureModel(model.names);
-    return { output: built.output, logit: built.logit, variables: new Map([...built.parameters, ...built.features].map((v) => [v.name, v])) };
+    return {
+      output: built.output,
+      logit: built.logit,
+      variables: new Map([...built.parameters, ...built.features].map((v) => [v.name, v])),
+    };
   }
   const logistic = logisticModel(model.features);
   // The stable form's sigmoid node; its operand is the logit.
-  return { output: logistic.output, logit: logistic.output.inputs[0]!, variables: new Map(logistic.inputs.map((v) => [v.name, v])) };
+  return {
+    output: logistic.output,
+    logit: logistic.output.inputs[0]!,
+    variables: new Map(logistic.inputs.map((v) => [v.name, v])),
+  };
 }
 
 function compile(spec: TapeSpec): Tape {

@@ -39,7 +39,11 @@ export interface JobChoices extends TrainingChoices {
  */
 function delimiterHint(header: readonly string[], delimiter: string): string {
   if (header.length !== 1) return '';
-  const candidates: Array<[string, string, string]> = [['\t', 'tabs', 'tab'], [';', 'semicolons', "';'"], ['|', 'bars', "'|'"]];
+  const candidates: Array<[string, string, string]> = [
+    ['\t', 'tabs', 'tab'],
+    [';', 'semicolons', "';'"],
+    ['|', 'bars', "'|'"],
+  ];
   const found = candidates.find(([byte]) => byte !== delimiter && header[0]!.includes(byte));
   const named = delimiter === ',' ? 'commas' : `"${delimiter}"`;
   return found === undefined ? '' : `; the header holds ${found[1]} but no ${named}: give -d ${found[2]}`;
@@ -78,13 +82,24 @@ function resolve(header: readonly string[], choices: JobChoices): JobSpec {
   const where = `${choices.file}:1`;
   const empty = header.findIndex((name) => name.trim() === '');
   if (empty >= 0) {
-    throw new BatchGradError('HEADER_INVALID', `${where}: header column ${empty + 1} has no name`, { file: choices.file, line: 1, column: empty + 1 });
+    throw new BatchGradError('HEADER_INVALID', `${where}: header column ${empty + 1} has no name`, {
+      file: choices.file,
+      line: 1,
+      column: empty + 1,
+    });
   }
   const duplicate = header.findIndex((name, i) => header.indexOf(name) !== i);
   if (duplicate >= 0) {
-    throw new BatchGradError('HEADER_INVALID', `${where}: header name "${header[duplicate]}" appears twice (columns ${header.indexOf(header[duplicate]!) + 1} and ${duplicate + 1})`, {
-      file: choices.file, line: 1, column: duplicate + 1, field: header[duplicate]!,
-    });
+    throw new BatchGradError(
+      'HEADER_INVALID',
+      `${where}: header name "${header[duplicate]}" appears twice (columns ${header.indexOf(header[duplicate]!) + 1} and ${duplicate + 1})`,
+      {
+        file: choices.file,
+        line: 1,
+        column: duplicate + 1,
+        field: header[duplicate]!,
+      },
+    );
   }
   const given = choices.params ?? {};
   const model = modelNames(header, choices, where);
@@ -92,11 +107,19 @@ function resolve(header: readonly string[], choices: JobChoices): JobSpec {
   const isParam = (name: string): boolean => model.declaredParams.includes(name) || Object.hasOwn(given, name);
   const unknown = Object.keys(given).filter((name) => !model.names.includes(name));
   if (unknown.length > 0) {
-    throw usage('param', `--param ${quoted(unknown)} ${unknown.length === 1 ? 'is' : 'are'} not in the model, whose names are: ${model.names.join(', ')}`, { field: unknown[0]! });
+    throw usage(
+      'param',
+      `--param ${quoted(unknown)} ${unknown.length === 1 ? 'is' : 'are'} not in the model, whose names are: ${model.names.join(', ')}`,
+      { field: unknown[0]! },
+    );
   }
   for (const name of model.names) {
     if (isParam(name) && header.includes(name)) {
-      throw usage('param', `"${name}" is both a column of ${choices.file} (column ${header.indexOf(name) + 1}) and a parameter; rename the column or the parameter`, { field: name });
+      throw usage(
+        'param',
+        `"${name}" is both a column of ${choices.file} (column ${header.indexOf(name) + 1}) and a parameter; rename the column or the parameter`,
+        { field: name },
+      );
     }
   }
   const params = model.names.filter(isParam);
@@ -106,27 +129,51 @@ function resolve(header: readonly string[], choices: JobChoices): JobSpec {
 
   const { label, loss, weight } = choices;
   if ((label === undefined) !== (loss === undefined)) {
-    throw usage(label === undefined ? 'loss' : 'label', label === undefined ? '--loss needs --label, the column that holds the target' : '--label needs --loss bce or --loss squared');
+    throw usage(
+      label === undefined ? 'loss' : 'label',
+      label === undefined
+        ? '--loss needs --label, the column that holds the target'
+        : '--label needs --loss bce or --loss squared',
+    );
   }
   if (weight !== undefined && loss === undefined) throw usage('weight', '--weight needs --label and --loss');
-  for (const [option, column] of [['label', label], ['weight', weight]] as const) {
+  for (const [option, column] of [
+    ['label', label],
+    ['weight', weight],
+  ] as const) {
     if (column === undefined) continue;
     if (!header.includes(column)) {
-      throw new BatchGradError('HEADER_MISSING_COLUMN', `${where}: --${option} names "${column}", not in the header (${header.join(', ')})`, { file: choices.file, line: 1, option, field: column });
+      throw new BatchGradError(
+        'HEADER_MISSING_COLUMN',
+        `${where}: --${option} names "${column}", not in the header (${header.join(', ')})`,
+        { file: choices.file, line: 1, option, field: column },
+      );
     }
-    if (model.names.includes(column)) throw usage(option, `--${option} "${column}" is also an input of the model; a ${option} cannot be one`, { field: column });
+    if (model.names.includes(column))
+      throw usage(option, `--${option} "${column}" is also an input of the model; a ${option} cannot be one`, {
+        field: column,
+      });
   }
-  if (label !== undefined && label === weight) throw usage('weight', `--weight and --label both name "${label}"`, { field: label });
+  if (label !== undefined && label === weight)
+    throw usage('weight', `--weight and --label both name "${label}"`, { field: label });
 
   // The tape's inputs: the columns read from each row (model columns, label, weight), then the parameters.
-  const rowInputs = [...modelColumns, ...(label === undefined ? [] : [label]), ...(weight === undefined ? [] : [weight])];
+  const rowInputs = [
+    ...modelColumns,
+    ...(label === undefined ? [] : [label]),
+    ...(weight === undefined ? [] : [weight]),
+  ];
   const inputs = [...rowInputs, ...params];
   const inputColumns = rowInputs.map((name) => header.indexOf(name));
 
   const wrt = choices.wrt ?? (params.length > 0 ? params : modelColumns);
   const notInputs = wrt.filter((name) => !inputs.includes(name) || name === weight);
   if (notInputs.length > 0) {
-    throw usage('wrt', `--wrt ${quoted(notInputs)}: not an input of the model (its inputs: ${[...params, ...modelColumns, ...(label === undefined ? [] : [label])].join(', ')})`, { field: notInputs[0]! });
+    throw usage(
+      'wrt',
+      `--wrt ${quoted(notInputs)}: not an input of the model (its inputs: ${[...params, ...modelColumns, ...(label === undefined ? [] : [label])].join(', ')})`,
+      { field: notInputs[0]! },
+    );
   }
   // Parameters in model order, then columns in header order.
   const gradientOrder = [
@@ -136,14 +183,23 @@ function resolve(header: readonly string[], choices: JobChoices): JobSpec {
 
   const missingKeep = choices.keep.filter((name) => !header.includes(name));
   if (missingKeep.length > 0) {
-    throw new BatchGradError('HEADER_MISSING_COLUMN', `${where}: --keep names ${quoted(missingKeep)}, not in the header (${header.join(', ')})`, {
-      file: choices.file, line: 1, option: 'keep', field: missingKeep[0]!,
-    });
+    throw new BatchGradError(
+      'HEADER_MISSING_COLUMN',
+      `${where}: --keep names ${quoted(missingKeep)}, not in the header (${header.join(', ')})`,
+      {
+        file: choices.file,
+        line: 1,
+        option: 'keep',
+        field: missingKeep[0]!,
+      },
+    );
   }
   return {
     tape: {
       model: model.spec,
-      ...(loss === undefined ? {} : { loss: { kind: loss, label: label!, ...(weight === undefined ? {} : { weight }) } }),
+      ...(loss === undefined
+        ? {}
+        : { loss: { kind: loss, label: label!, ...(weight === undefined ? {} : { weight }) } }),
       inputs,
       params: params.map((name) => given[name] ?? 0),
     },
@@ -162,18 +218,27 @@ function resolve(header: readonly string[], choices: JobChoices): JobSpec {
 
 function modelNames(header: readonly string[], choices: JobChoices, where: string): ModelNames {
   const { expr, features } = choices;
-  if (expr !== undefined && features !== undefined) throw usage('features', '--features and --expr each choose the model; give one');
+  if (expr !== undefined && features !== undefined)
+    throw usage('features', '--features and --expr each choose the model; give one');
   if (features !== undefined) {
     const params = [...features.map(weightName), 'b'];
     const clash = features.find((name) => params.includes(name));
-    if (clash !== undefined) throw usage('features', `--features: "${clash}" is also the name of a parameter (${params.join(', ')})`, { field: clash });
+    if (clash !== undefined)
+      throw usage('features', `--features: "${clash}" is also the name of a parameter (${params.join(', ')})`, {
+        field: clash,
+      });
     const repeated = features.find((name, i) => features.indexOf(name) !== i);
     if (repeated !== undefined) throw usage('features', `--features names "${repeated}" twice`, { field: repeated });
     return { spec: { kind: 'features', names: features }, names: [...params, ...features], declaredParams: params };
   }
   if (expr !== undefined) {
     const formula = compileFormula(expr);
-    return { spec: { kind: 'formula', text: expr }, names: formula.inputs.map((v) => v.name), declaredParams: [], formula };
+    return {
+      spec: { kind: 'formula', text: expr },
+      names: formula.inputs.map((v) => v.name),
+      declaredParams: [],
+      formula,
+    };
   }
   // The notebook's model: n from the names w<i> and x<i> among the columns and the given parameters.
   const names = [...header, ...Object.keys(choices.params ?? {})];
@@ -181,14 +246,26 @@ function modelNames(header: readonly string[], choices: JobChoices, where: strin
     names.flatMap((name) => (new RegExp(`^${prefix}([1-9]\\d*)$`).exec(name) ? [Number(name.slice(1))] : []));
   const n = Math.max(0, ...indices('w'), ...indices('x'));
   if (n === 0) {
-    throw new BatchGradError('HEADER_INVALID', `${where}: no model inputs in the header (${header.join(', ')}); the logistic model needs w1..wn, x1..xn and b, or give --features or --expr`, {
-      file: choices.file, line: 1,
-    });
+    throw new BatchGradError(
+      'HEADER_INVALID',
+      `${where}: no model inputs in the header (${header.join(', ')}); the logistic model needs w1..wn, x1..xn and b, or give --features or --expr`,
+      {
+        file: choices.file,
+        line: 1,
+      },
+    );
   }
   return { spec: { kind: 'logistic', features: n }, names: logisticInputNames(n), declaredParams: [] };
 }
 
-function missingColumn(name: string, header: readonly string[], choices: JobChoices, where: string, params: readonly string[], { spec: model, formula }: ModelNames): BatchGradError {
+function missingColumn(
+  name: string,
+  header: readonly string[],
+  choices: JobChoices,
+  where: string,
+  params: readonly string[],
+  { spec: model, formula }: ModelNames,
+): BatchGradError {
   const paramNote = params.length > 0 ? ` nor a parameter (${params.join(', ')})` : '';
   if (formula !== undefined) {
     const position = formula.positionOf(name) + 1;
@@ -199,10 +276,20 @@ function missingColumn(name: string, header: readonly string[], choices: JobChoi
     );
   }
   if (model.kind !== 'logistic') {
-    return new BatchGradError('HEADER_MISSING_COLUMN', `${where}: --features names "${name}", not in the header (${header.join(', ')})`, { file: choices.file, line: 1, option: 'features', field: name });
+    return new BatchGradError(
+      'HEADER_MISSING_COLUMN',
+      `${where}: --features names "${name}", not in the header (${header.join(', ')})`,
+      { file: choices.file, line: 1, option: 'features', field: name },
+    );
   }
   const all = logisticInputNames(model.features).filter((input) => !header.includes(input) && !params.includes(input));
-  return new BatchGradError('HEADER_MISSING_COLUMN', `${where}: the logistic model with n=${model.features} needs ${all.join(', ')}, missing from the header (${header.join(', ')})`, {
-    file: choices.file, line: 1, field: name,
-  });
+  return new BatchGradError(
+    'HEADER_MISSING_COLUMN',
+    `${where}: the logistic model with n=${model.features} needs ${all.join(', ')}, missing from the header (${header.join(', ')})`,
+    {
+      file: choices.file,
+      line: 1,
+      field: name,
+    },
+  );
 }

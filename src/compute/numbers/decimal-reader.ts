@@ -41,7 +41,8 @@ export class DecimalReader {
     if (end < 0) return end;
     let value = memoryValue[0]!;
     // NaN: the module was not sure of the rounding (or the number is long, tiny or huge).
-    if (Number.isNaN(value)) value = Number(Buffer.from(this.bytes.buffer, this.bytes.byteOffset + from, end - from).toString('latin1'));
+    if (Number.isNaN(value))
+      value = Number(Buffer.from(this.bytes.buffer, this.bytes.byteOffset + from, end - from).toString('latin1'));
     out[index] = value;
     return end;
   }

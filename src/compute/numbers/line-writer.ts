@@ -25,7 +25,11 @@ export class LineWriter {
   /** Bytes a row's numbers may take at most, with their delimiters and the line feed. */
   private readonly rowBytes: number;
 
-  constructor(private readonly columns: readonly Float64Array[], private readonly rows: number, private readonly delimiter: number) {
+  constructor(
+    private readonly columns: readonly Float64Array[],
+    private readonly rows: number,
+    private readonly delimiter: number,
+  ) {
     this.start = WORK + 8 * columns.length * rows;
     this.at = this.start;
     this.rowBytes = columns.length * (MAX_DOUBLE_TEXT + 1);
@@ -53,7 +57,8 @@ export class LineWriter {
    */
   finish(reuse?: ArrayBuffer): Uint8Array {
     const length = this.at - this.start;
-    const out = reuse !== undefined && reuse.byteLength >= length ? new Uint8Array(reuse, 0, length) : new Uint8Array(length);
+    const out =
+      reuse !== undefined && reuse.byteLength >= length ? new Uint8Array(reuse, 0, length) : new Uint8Array(length);
     out.set(memoryBytes.subarray(this.start, this.at));
     return out;
   }

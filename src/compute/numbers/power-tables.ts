@@ -35,7 +35,10 @@ for (let s = -POWER_RANGE; s <= POWER_RANGE; s++) {
     // hi = m * 2^e exactly; 10^s - hi = (2^-e - m * 10^-s) / (2^-e * 10^-s).
     let e = Math.floor(Math.log2(hi)) - 52;
     let m = hi * 2 ** -e;
-    while (!Number.isInteger(m)) { m *= 2; e -= 1; }
+    while (!Number.isInteger(m)) {
+      m *= 2;
+      e -= 1;
+    }
     const twoToMinusE = 2n ** BigInt(-e);
     const tenToMinusS = 10n ** BigInt(-s);
     lo = bigIntToNumberScaled(twoToMinusE - BigInt(m) * tenToMinusS, twoToMinusE * tenToMinusS);
@@ -51,4 +54,6 @@ for (let s = -POWER_RANGE; s <= POWER_RANGE; s++) {
 export const POWERS = { hi: powerHi, lo: powerLo, head: powerHead, tail: powerTail } as const;
 
 /** floor(log10(2^(e - 1023))) for each biased exponent e: a double's decimal exponent, or one less. */
-export const DECIMAL_EXPONENTS = Int16Array.from({ length: 2048 }, (_, e) => Math.floor((e - 1023) * Math.LOG10E * Math.LN2));
+export const DECIMAL_EXPONENTS = Int16Array.from({ length: 2048 }, (_, e) =>
+  Math.floor((e - 1023) * Math.LOG10E * Math.LN2),
+);

@@ -44,10 +44,29 @@ interface NumberExports {
   /** src/wasm/read-decimal.ts */
   readAt(from: number, stop: number): number;
   /** src/wasm/read-records.ts */
-  readRecords(start: number, length: number, fieldCount: number, delimiter: number, inputOfAt: number, keepSlotAt: number, columnsAt: number, keptAt: number, capacity: number, row: number): number;
+  readRecords(
+    start: number,
+    length: number,
+    fieldCount: number,
+    delimiter: number,
+    inputOfAt: number,
+    keepSlotAt: number,
+    columnsAt: number,
+    keptAt: number,
+    capacity: number,
+    row: number,
+  ): number;
   readonly recordRow: WebAssembly.Global;
   /** src/wasm/write-double.ts */
-  writeRows(columnsAt: number, count: number, stride: number, from: number, to: number, delimiter: number, at: number): number;
+  writeRows(
+    columnsAt: number,
+    count: number,
+    stride: number,
+    from: number,
+    to: number,
+    delimiter: number,
+    at: number,
+  ): number;
 }
 
 /** Views of the module's memory, made again whenever it grows (growing replaces its buffer). */
@@ -61,7 +80,10 @@ function writeFallback(x: number, at: number): number {
   return at + text.length;
 }
 
-export const numbers = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(builtFile(import.meta.url, 'wasm/numbers.wasm', 'the numbers module'))), { env: { writeFallback } }).exports as unknown as NumberExports;
+export const numbers = new WebAssembly.Instance(
+  new WebAssembly.Module(readFileSync(builtFile(import.meta.url, 'wasm/numbers.wasm', 'the numbers module'))),
+  { env: { writeFallback } },
+).exports as unknown as NumberExports;
 
 /** Where the work area starts. */
 export const WORK = numbers.WORK.value;
@@ -79,7 +101,8 @@ export function reserveWork(size: number): void {
 
 // The tables, written once, little-endian as WebAssembly reads them.
 reserveWork(0);
-if (numbers.POWER_RANGE.value !== POWER_RANGE) throw new Error('the numbers module and power-tables.ts disagree on the power table');
+if (numbers.POWER_RANGE.value !== POWER_RANGE)
+  throw new Error('the numbers module and power-tables.ts disagree on the power table');
 const tables = new DataView(numbers.memory.buffer);
 const doubles = (at: WebAssembly.Global, values: ArrayLike<number>): void => {
   for (let i = 0; i < values.length; i++) tables.setFloat64(at.value + 8 * i, values[i]!, true);
@@ -88,7 +111,10 @@ doubles(numbers.POWER_HI, POWERS.hi);
 doubles(numbers.POWER_LO, POWERS.lo);
 doubles(numbers.POWER_HEAD, POWERS.head);
 doubles(numbers.POWER_TAIL, POWERS.tail);
-doubles(numbers.EXACT_POWERS, Array.from({ length: 23 }, (_, k) => 10 ** k));
+doubles(
+  numbers.EXACT_POWERS,
+  Array.from({ length: 23 }, (_, k) => 10 ** k),
+);
 for (let n = 0; n < 10_000; n++) {
   // "0000" to "9999" as four ASCII bytes: the writer stores digits four at a time.
   const text = String(n).padStart(4, '0');

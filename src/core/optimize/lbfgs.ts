@@ -7,7 +7,7 @@
  * message saying why), with the log of every iteration. Nothing in it depends on anything but the
  * objective's values: with an objective that gives the same bits, the whole path is the same bits.
  */
-import { strongWolfe, type LinePoint } from './line-search.js';
+import { type LinePoint, strongWolfe } from './line-search.js';
 
 export interface Evaluation {
   readonly value: number;
@@ -95,12 +95,21 @@ export async function lbfgs(objective: Objective, x0: Float64Array, options: Lbf
   const rho: number[] = [];
   const log: IterationLog[] = [];
   const finish = (status: LbfgsStatus, message: string, iterations: number): LbfgsResult => ({
-    x, value: current.value, gradient: current.gradient, gradientNorm: maxNorm(current.gradient), iterations, evaluations, status, message, log,
+    x,
+    value: current.value,
+    gradient: current.gradient,
+    gradientNorm: maxNorm(current.gradient),
+    iterations,
+    evaluations,
+    status,
+    message,
+    log,
   });
   if (!Number.isFinite(current.value) || current.gradient.some((v) => !Number.isFinite(v))) {
     return finish('line-search-failed', 'the objective or its gradient is not finite at the start', 0);
   }
-  if (maxNorm(current.gradient) <= options.tolerance) return finish('converged', `the gradient's largest component is at most ${options.tolerance} at the start`, 0);
+  if (maxNorm(current.gradient) <= options.tolerance)
+    return finish('converged', `the gradient's largest component is at most ${options.tolerance} at the start`, 0);
 
   for (let k = 1; k <= options.maxIterations; k++) {
     let d = direction(current.gradient, s, y, rho);
@@ -144,10 +153,23 @@ export async function lbfgs(objective: Objective, x0: Float64Array, options: Lbf
     const entry = { iteration: k, value: current.value, gradientNorm: maxNorm(current.gradient), step, evaluations };
     log.push(entry);
     options.onIteration?.(entry);
-    if (entry.gradientNorm <= options.tolerance) return finish('converged', `the gradient's largest component, ${entry.gradientNorm}, is at most ${options.tolerance}`, k);
-    if (sk.every((v) => v === 0) || current.value === previousValue && sy <= 0) {
-      return finish('no-progress', 'the step changed nothing that float64 can hold; the gradient cannot be made smaller', k);
+    if (entry.gradientNorm <= options.tolerance)
+      return finish(
+        'converged',
+        `the gradient's largest component, ${entry.gradientNorm}, is at most ${options.tolerance}`,
+        k,
+      );
+    if (sk.every((v) => v === 0) || (current.value === previousValue && sy <= 0)) {
+      return finish(
+        'no-progress',
+        'the step changed nothing that float64 can hold; the gradient cannot be made smaller',
+        k,
+      );
     }
   }
-  return finish('max-iterations', `stopped after ${options.maxIterations} iterations, the gradient's largest component ${maxNorm(current.gradient)} above ${options.tolerance}`, options.maxIterations);
+  return finish(
+    'max-iterations',
+    `stopped after ${options.maxIterations} iterations, the gradient's largest component ${maxNorm(current.gradient)} above ${options.tolerance}`,
+    options.maxIterations,
+  );
 }

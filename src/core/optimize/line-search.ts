@@ -23,7 +23,9 @@ export interface LineSearchOptions {
   readonly maxEvaluations: number;
 }
 
-export type LineSearchResult<T> = { readonly ok: true; readonly point: LinePoint<T>; readonly evaluations: number } | { readonly ok: false; readonly evaluations: number; readonly reason: string };
+export type LineSearchResult<T> =
+  | { readonly ok: true; readonly point: LinePoint<T>; readonly evaluations: number }
+  | { readonly ok: false; readonly evaluations: number; readonly reason: string };
 
 /** The minimiser of the cubic through (a, fa, da) and (b, fb, db), kept within [lo + 0.1w, hi - 0.1w]. */
 function cubicStep(a: number, fa: number, da: number, b: number, fb: number, db: number): number {
@@ -42,7 +44,10 @@ function cubicStep(a: number, fa: number, da: number, b: number, fb: number, db:
 }
 
 export async function strongWolfe<T>(
-  phi: (step: number) => Promise<LinePoint<T>>, start: LinePoint<T>, firstStep: number, options: LineSearchOptions,
+  phi: (step: number) => Promise<LinePoint<T>>,
+  start: LinePoint<T>,
+  firstStep: number,
+  options: LineSearchOptions,
 ): Promise<LineSearchResult<T>> {
   const { c1, c2, maxEvaluations } = options;
   const decreases = (p: LinePoint<T>): boolean => p.value <= start.value + c1 * p.step * start.slope;
@@ -65,7 +70,11 @@ export async function strongWolfe<T>(
         lo = p;
       }
     }
-    return { ok: false, evaluations, reason: `no step met the strong Wolfe conditions in ${evaluations} evaluations (the bracket [${Math.min(lo.step, hi.step)}, ${Math.max(lo.step, hi.step)}] is as small as float64 allows)` };
+    return {
+      ok: false,
+      evaluations,
+      reason: `no step met the strong Wolfe conditions in ${evaluations} evaluations (the bracket [${Math.min(lo.step, hi.step)}, ${Math.max(lo.step, hi.step)}] is as small as float64 allows)`,
+    };
   };
 
   let previous = start;
@@ -73,7 +82,8 @@ export async function strongWolfe<T>(
   while (evaluations < maxEvaluations) {
     const p = await phi(step);
     evaluations++;
-    if (!Number.isFinite(p.value) || !decreases(p) || (evaluations > 1 && p.value >= previous.value)) return zoom(previous, p);
+    if (!Number.isFinite(p.value) || !decreases(p) || (evaluations > 1 && p.value >= previous.value))
+      return zoom(previous, p);
     if (flat(p)) return { ok: true, point: p, evaluations };
     if (p.slope >= 0) return zoom(p, previous);
     previous = p;

@@ -6,10 +6,10 @@
  * waits until what it produced has been handed to the output.
  */
 import type { RecordBatchWriter } from 'apache-arrow';
-import { headerLine } from '../../compute/output-header.js';
 import { arrow } from '../../compute/columnar/libraries.js';
 import type { Format } from '../../compute/formats.js';
-import { summedColumnNames, type JobSpec } from '../../compute/job/job.js';
+import { type JobSpec, summedColumnNames } from '../../compute/job/job.js';
+import { headerLine } from '../../compute/output-header.js';
 import type { Output } from './output.js';
 import { ParquetStitcher } from './parquet-stitcher.js';
 
@@ -67,7 +67,11 @@ class ArrowWriter implements FormatWriter {
   private readonly pumped: Promise<void>;
   private wrote = false;
 
-  constructor(output: Output, private readonly job: JobSpec, fileFormat: boolean) {
+  constructor(
+    output: Output,
+    private readonly job: JobSpec,
+    fileFormat: boolean,
+  ) {
     const { RecordBatchFileWriter, RecordBatchStreamWriter } = arrow();
     const writer: RecordBatchWriter = fileFormat ? new RecordBatchFileWriter() : new RecordBatchStreamWriter();
     this.writer = writer;
@@ -106,7 +110,10 @@ class ParquetWriter implements FormatWriter {
   private readonly stitcher: ParquetStitcher;
   private wrote = false;
 
-  constructor(output: Output, private readonly job: JobSpec) {
+  constructor(
+    output: Output,
+    private readonly job: JobSpec,
+  ) {
     this.stitcher = new ParquetStitcher((bytes, written) => output.write(bytes, written));
   }
 

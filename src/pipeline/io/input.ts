@@ -3,7 +3,7 @@
  * magic number, a UTF-8 byte order mark), learned here and handed on; every later read of the input uses
  * this handle. Gzip is recognised by its magic bytes (not its name) and decompressed on the way.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { bomLength } from '../../compute/csv/record-boundary.js';
 import { BatchGradError } from '../../errors.js';
@@ -36,7 +36,18 @@ export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes
 
 export async function openInput(path: string, stdin: Readable): Promise<OpenedInput> {
   if (path === '-') {
-    return { name: '<stdin>', handle: undefined, size: undefined, gzip: false, bom: 0, head: new Uint8Array(0), bytes: () => decompressedIfGzip(stdin, '<stdin>'), range: notSeekable, bytesAt: notSeekable, close: async () => {} };
+    return {
+      name: '<stdin>',
+      handle: undefined,
+      size: undefined,
+      gzip: false,
+      bom: 0,
+      head: new Uint8Array(0),
+      bytes: () => decompressedIfGzip(stdin, '<stdin>'),
+      range: notSeekable,
+      bytesAt: notSeekable,
+      close: async () => {},
+    };
   }
   let handle: FileHandle | undefined;
   try {
@@ -46,7 +57,12 @@ export async function openInput(path: string, stdin: Readable): Promise<OpenedIn
     const file = handle;
     const streams: Readable[] = [];
     const stream = (start: number, end?: number): Readable => {
-      const piece = file.createReadStream({ start, ...(end === undefined ? {} : { end: end - 1 }), highWaterMark: PIECE_BYTES, autoClose: false });
+      const piece = file.createReadStream({
+        start,
+        ...(end === undefined ? {} : { end: end - 1 }),
+        highWaterMark: PIECE_BYTES,
+        autoClose: false,
+      });
       streams.push(piece);
       return piece;
     };
@@ -56,28 +72,53 @@ export async function openInput(path: string, stdin: Readable): Promise<OpenedIn
     };
     if (!info.isFile()) {
       // A pipe or a device: read once, from where it is, sniffed as it streams.
-      return { name: path, handle: file, size: undefined, gzip: false, bom: 0, head: new Uint8Array(0), bytes: () => decompressedIfGzip(file.createReadStream({ highWaterMark: PIECE_BYTES, autoClose: false }), path), range: notSeekable, bytesAt: notSeekable, close };
+      return {
+        name: path,
+        handle: file,
+        size: undefined,
+        gzip: false,
+        bom: 0,
+        head: new Uint8Array(0),
+        bytes: () => decompressedIfGzip(file.createReadStream({ highWaterMark: PIECE_BYTES, autoClose: false }), path),
+        range: notSeekable,
+        bytesAt: notSeekable,
+        close,
+      };
     }
     const head = new Uint8Array(Math.min(SNIFF_BYTES, info.size));
     const { bytesRead } = await file.read(head, 0, head.length, 0);
     const sniffed = head.subarray(0, bytesRead);
     const gzip = isGzip(sniffed);
     return {
-      name: path, handle: file, size: info.size, gzip, bom: gzip ? 0 : bomLength(sniffed), head: sniffed, close,
+      name: path,
+      handle: file,
+      size: info.size,
+      gzip,
+      bom: gzip ? 0 : bomLength(sniffed),
+      head: sniffed,
+      close,
       bytes: () => (gzip ? gunzipped(stream(0), path) : stream(0)),
       range: (start, end) => (end > start ? stream(start, end) : empty()),
       async bytesAt(start, end) {
         if (end <= sniffed.length) return sniffed.subarray(start, end);
         const bytes = new Uint8Array(Math.max(0, end - start));
         let done = 0;
-        for (let got = -1; done < bytes.length && got !== 0; done += got) got = (await file.read(bytes, done, bytes.length - done, start + done)).bytesRead;
+        for (let got = -1; done < bytes.length && got !== 0; done += got)
+          got = (await file.read(bytes, done, bytes.length - done, start + done)).bytesRead;
         return bytes.subarray(0, done);
       },
     };
   } catch (error) {
     await handle?.close().catch(() => undefined);
     const { code, message } = error as NodeJS.ErrnoException;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : message;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a folder'
+            : message;
     throw new BatchGradError('INPUT_NOT_FOUND', `cannot read ${path}: ${why}`, { file: path });
   }
 }
@@ -107,6 +148,8 @@ async function* gunzipped(source: AsyncIterable<Uint8Array>, name: string): Asyn
     yield* Readable.from(source).pipe(createGunzip({ chunkSize: PIECE_BYTES }));
   } catch (error) {
     if (error instanceof BatchGradError) throw error;
-    throw new BatchGradError('INPUT_COMPRESSED_INVALID', `cannot decompress ${name}: ${(error as Error).message}`, { file: name });
+    throw new BatchGradError('INPUT_COMPRESSED_INVALID', `cannot decompress ${name}: ${(error as Error).message}`, {
+      file: name,
+    });
   }
 }

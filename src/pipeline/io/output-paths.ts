@@ -11,7 +11,8 @@ import { BatchGradError } from '../../errors.js';
 export type NamedOutput = readonly [option: string, path: string | undefined];
 
 /** The path as the file system sees it, through links; a file not there yet by its absolute path. */
-const canonical = async (path: string): Promise<string> => (path === '-' ? '-' : realpath(path).catch(() => resolve(path)));
+const canonical = async (path: string): Promise<string> =>
+  path === '-' ? '-' : realpath(path).catch(() => resolve(path));
 
 export async function refuseClashingPaths(inputs: readonly string[], outputs: readonly NamedOutput[]): Promise<void> {
   const inputPaths = new Set(await Promise.all(inputs.filter((path) => path !== '-').map(canonical)));
@@ -20,12 +21,19 @@ export async function refuseClashingPaths(inputs: readonly string[], outputs: re
     if (path === undefined) continue;
     const real = await canonical(path);
     if (inputPaths.has(real)) {
-      throw new BatchGradError('SAME_INPUT_OUTPUT', `--${option} ${path} is the input file; choose another path`, { option, file: path });
+      throw new BatchGradError('SAME_INPUT_OUTPUT', `--${option} ${path} is the input file; choose another path`, {
+        option,
+        file: path,
+      });
     }
     const other = seen.get(real);
     if (other !== undefined) {
       const where = path === '-' ? 'stdout (-)' : path;
-      throw new BatchGradError('SAME_OUTPUT', `--${option} and --${other} both write to ${where}; give each output its own path`, { option, file: path });
+      throw new BatchGradError(
+        'SAME_OUTPUT',
+        `--${option} and --${other} both write to ${where}; give each output its own path`,
+        { option, file: path },
+      );
     }
     seen.set(real, option);
   }

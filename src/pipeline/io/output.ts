@@ -8,11 +8,12 @@
  * Invariant: a run removes only files it created. A file it replaces is kept under a hard link until
  * every output of the run is in place, and put back if one of them fails.
  */
+
+import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { copyFile, link, lstat, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { BatchGradError } from '../../errors.js';
 
@@ -38,15 +39,26 @@ export interface Output {
 
 function outputError(path: string, error: unknown): BatchGradError {
   const { code, message } = error as NodeJS.ErrnoException;
-  if (code === 'EPIPE') return new BatchGradError('OUTPUT_CLOSED', `${path}: the reader closed the pipe`, { file: path, value: code });
-  const why = code === 'ENOSPC' ? 'no space left on the device'
-    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-    : code === 'ENOENT' ? 'the folder does not exist'
-    : code === 'EISDIR' ? 'it is a folder'
-    : code === 'ENOTDIR' ? 'a part of the path is not a folder'
-    : code === 'EROFS' ? 'the file system is read-only'
-    : message;
-  return new BatchGradError('OUTPUT_FAILED', `cannot write ${path}: ${why}`, { file: path, ...(code ? { value: code } : {}) });
+  if (code === 'EPIPE')
+    return new BatchGradError('OUTPUT_CLOSED', `${path}: the reader closed the pipe`, { file: path, value: code });
+  const why =
+    code === 'ENOSPC'
+      ? 'no space left on the device'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'ENOENT'
+          ? 'the folder does not exist'
+          : code === 'EISDIR'
+            ? 'it is a folder'
+            : code === 'ENOTDIR'
+              ? 'a part of the path is not a folder'
+              : code === 'EROFS'
+                ? 'the file system is read-only'
+                : message;
+  return new BatchGradError('OUTPUT_FAILED', `cannot write ${path}: ${why}`, {
+    file: path,
+    ...(code ? { value: code } : {}),
+  });
 }
 
 /**
@@ -76,7 +88,9 @@ class StreamOutput implements Output {
   private failure: BatchGradError | undefined;
 
   constructor(
-    protected readonly stream: Writable, protected readonly label: string, private readonly ownsStream: boolean,
+    protected readonly stream: Writable,
+    protected readonly label: string,
+    private readonly ownsStream: boolean,
     private readonly sink: Writable = stream,
   ) {
     for (const s of new Set([stream, sink])) {
@@ -88,7 +102,7 @@ class StreamOutput implements Output {
 
   async write(bytes: Uint8Array, written?: () => void): Promise<void> {
     this.check();
-    if (!this.stream.write(bytes, written && ((error) => error ? undefined : written()))) {
+    if (!this.stream.write(bytes, written && ((error) => (error ? undefined : written())))) {
       await drained(this.stream);
       this.check();
     }
@@ -139,7 +153,12 @@ class AtomicFileOutput extends StreamOutput {
   /** Set by publish(): what rollback() restores. */
   private replaced: { backup: string | undefined } | undefined;
 
-  constructor(stream: Writable, file: WriteStream, private readonly target: string, private readonly temporary: string) {
+  constructor(
+    stream: Writable,
+    file: WriteStream,
+    private readonly target: string,
+    private readonly temporary: string,
+  ) {
     super(stream, target, true, file);
   }
 
@@ -157,7 +176,10 @@ class AtomicFileOutput extends StreamOutput {
     const existing = await lstat(this.target).catch(() => undefined);
     const backup = existing !== undefined && !existing.isDirectory() ? sidePathFor(this.target, 'bak') : undefined;
     try {
-      if (backup !== undefined) await link(this.target, backup).catch((error: unknown) => (existing!.isFile() ? copyFile(this.target, backup) : Promise.reject(error)));
+      if (backup !== undefined)
+        await link(this.target, backup).catch((error: unknown) =>
+          existing!.isFile() ? copyFile(this.target, backup) : Promise.reject(error),
+        );
       await rename(this.temporary, this.target);
     } catch (error) {
       if (backup !== undefined) await unlink(backup).catch(() => undefined);
@@ -219,7 +241,8 @@ async function removeStaleSideFiles(target: string): Promise<void> {
   const entries = await readdir(folder).catch(() => [] as string[]);
   for (const entry of entries) {
     const pid = Number(pattern.exec(entry)?.[1]);
-    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) await unlink(join(folder, entry)).catch(() => undefined);
+    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid))
+      await unlink(join(folder, entry)).catch(() => undefined);
   }
 }
 

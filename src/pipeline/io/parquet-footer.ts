@@ -5,9 +5,9 @@
  * the workers write for a Parquet output (parquet-stitcher.ts).
  */
 import type { FileHandle } from 'node:fs/promises';
-import { parquetMetadata, parquetMetadataAsync, parquetSchema, type FileMetaData } from 'hyparquet';
-import { BatchGradError } from '../../errors.js';
+import { type FileMetaData, parquetMetadata, parquetMetadataAsync, parquetSchema } from 'hyparquet';
 import { formatError } from '../../compute/columnar/parquet-source.js';
+import { BatchGradError } from '../../errors.js';
 
 export interface ParquetFooter {
   readonly columns: string[];
@@ -34,7 +34,10 @@ export async function parquetFooter(handle: FileHandle, name: string): Promise<P
     const metadata = await parquetMetadataAsync(file, { geoparquet: false, initialFetchSize: 1 << 16 });
     return {
       columns: parquetSchema(metadata).children.map((child) => child.element.name),
-      rowGroups: metadata.row_groups.map((group) => ({ rows: Number(group.num_rows), bytes: Number(group.total_compressed_size ?? group.total_byte_size) })),
+      rowGroups: metadata.row_groups.map((group) => ({
+        rows: Number(group.num_rows),
+        bytes: Number(group.total_compressed_size ?? group.total_byte_size),
+      })),
     };
   } catch (error) {
     throw formatError(name, error);
@@ -47,9 +50,14 @@ export async function parquetFooter(handle: FileHandle, name: string): Promise<P
  */
 export function batchFileMetadata(file: Uint8Array): FileMetaData {
   try {
-    const length = file.length >= 8 ? new DataView(file.buffer, file.byteOffset + file.length - 8, 4).getUint32(0, true) : 0;
+    const length =
+      file.length >= 8 ? new DataView(file.buffer, file.byteOffset + file.length - 8, 4).getUint32(0, true) : 0;
     return parquetMetadata(file.slice(Math.max(0, file.length - 8 - length)), { geoparquet: false });
   } catch (error) {
-    throw new BatchGradError('WORKER_FAILED', `a batch of the Parquet output is not a Parquet file: ${(error as Error).message}`, {});
+    throw new BatchGradError(
+      'WORKER_FAILED',
+      `a batch of the Parquet output is not a Parquet file: ${(error as Error).message}`,
+      {},
+    );
   }
 }

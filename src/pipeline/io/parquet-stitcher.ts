@@ -32,7 +32,12 @@ export class ParquetStitcher {
     if (this.first === undefined) {
       this.first = metadata;
       await this.write(MAGIC);
-    } else if (metadata.schema.length !== this.first.schema.length || metadata.schema.some((element, i) => element.name !== this.first!.schema[i]!.name || element.type !== this.first!.schema[i]!.type)) {
+    } else if (
+      metadata.schema.length !== this.first.schema.length ||
+      metadata.schema.some(
+        (element, i) => element.name !== this.first!.schema[i]!.name || element.type !== this.first!.schema[i]!.type,
+      )
+    ) {
       throw new BatchGradError('WORKER_FAILED', 'a batch of the Parquet output has another schema than the first', {});
     }
     if (metadata.row_groups.length === 0) {
@@ -41,7 +46,8 @@ export class ParquetStitcher {
     }
     const start = BigInt(MAGIC.length);
     let end = start;
-    for (const group of metadata.row_groups) for (const column of group.columns) if (chunkEnd(column) > end) end = chunkEnd(column);
+    for (const group of metadata.row_groups)
+      for (const column of group.columns) if (chunkEnd(column) > end) end = chunkEnd(column);
     if (end > BigInt(file.length - 8 - metadata.metadata_length)) {
       throw new BatchGradError('WORKER_FAILED', 'a batch of the Parquet output has column chunks past its footer', {});
     }
@@ -54,7 +60,8 @@ export class ParquetStitcher {
 
   /** After the last batch (at least one, if only an empty one: it gives the schema), the footer. */
   async finish(): Promise<void> {
-    if (this.first === undefined) throw new BatchGradError('WORKER_FAILED', 'a Parquet output needs at least one batch for its schema', {});
+    if (this.first === undefined)
+      throw new BatchGradError('WORKER_FAILED', 'a Parquet output needs at least one batch for its schema', {});
     const footer = new ByteWriter();
     writeMetadata(footer, { ...this.first, num_rows: this.rows, row_groups: this.rowGroups });
     footer.appendBytes(MAGIC);
@@ -81,7 +88,13 @@ function moved(group: RowGroup, shift: bigint): RowGroup {
     ...(group.file_offset === undefined ? {} : { file_offset: group.file_offset + shift }),
     columns: group.columns.map((column) => {
       const meta = column.meta_data!;
-      const { offset_index_offset: _oi, offset_index_length: _ol, column_index_offset: _ci, column_index_length: _cl, ...chunk } = column;
+      const {
+        offset_index_offset: _oi,
+        offset_index_length: _ol,
+        column_index_offset: _ci,
+        column_index_length: _cl,
+        ...chunk
+      } = column;
       const { bloom_filter_offset: _bo, bloom_filter_length: _bl, ...kept } = meta;
       return {
         ...chunk,
@@ -90,7 +103,9 @@ function moved(group: RowGroup, shift: bigint): RowGroup {
         meta_data: {
           ...kept,
           data_page_offset: meta.data_page_offset + shift,
-          ...(meta.dictionary_page_offset === undefined ? {} : { dictionary_page_offset: meta.dictionary_page_offset + shift }),
+          ...(meta.dictionary_page_offset === undefined
+            ? {}
+            : { dictionary_page_offset: meta.dictionary_page_offset + shift }),
           ...(meta.index_page_offset === undefined ? {} : { index_page_offset: meta.index_page_offset + shift }),
         },
       };

@@ -23,7 +23,9 @@ function duration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
-  return m < 60 ? `${m} m ${String(s % 60).padStart(2, '0')} s` : `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} m`;
+  return m < 60
+    ? `${m} m ${String(s % 60).padStart(2, '0')} s`
+    : `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} m`;
 }
 
 /** The progress line for `rows` rows and `bytes` of `totalBytes` read after `seconds`. */
@@ -43,7 +45,10 @@ export class Progress {
   private lastDraw = Number.NEGATIVE_INFINITY;
   private drawn = false;
 
-  constructor(private readonly stream: Writable | undefined, private readonly totalBytes: number | undefined) {}
+  constructor(
+    private readonly stream: Writable | undefined,
+    private readonly totalBytes: number | undefined,
+  ) {}
 
   update(rows: number, bytes: number): void {
     if (this.stream === undefined) return;

@@ -5,11 +5,11 @@
  * files (or a folder of them, as Spark and Hive write) are shared out whole. Every shard of a job computes
  * the same cuts, so every record belongs to exactly one shard.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { lineStartAfter } from '../../compute/columnar/jsonl-lines.js';
 import type { Format } from '../../compute/formats.js';
 import { BatchGradError } from '../../errors.js';
-import { parquetFooter, type ParquetFooter } from '../io/parquet-footer.js';
+import { type ParquetFooter, parquetFooter } from '../io/parquet-footer.js';
 import type { InputFile, Shard } from '../run-plan.js';
 import { recordStartAtOrAfter } from './record-start.js';
 
@@ -22,7 +22,12 @@ export interface InputPart extends InputFile {
   readonly rowGroups?: { readonly from: number; readonly to: number; readonly footer: ParquetFooter };
 }
 
-export async function inputParts(files: readonly InputFile[], shard: Shard | undefined, delimiter: string, header: boolean): Promise<InputPart[]> {
+export async function inputParts(
+  files: readonly InputFile[],
+  shard: Shard | undefined,
+  delimiter: string,
+  header: boolean,
+): Promise<InputPart[]> {
   const whole = (file: InputFile): InputPart => ({ ...file, label: file.path === '-' ? '<stdin>' : file.path });
   if (shard === undefined) return files.map(whole);
   if (files.length > 1) {
@@ -33,22 +38,40 @@ export async function inputParts(files: readonly InputFile[], shard: Shard | und
     if (to > from) return files.slice(from, to).map(whole);
     const first = files[0]!;
     const end = first.size ?? 0;
-    return [{ ...whole(first), range: { start: end, end, headerEnd: await withFile(first.path, (file) => headerEnd(file, first, delimiter, header)) } }];
+    return [
+      {
+        ...whole(first),
+        range: {
+          start: end,
+          end,
+          headerEnd: await withFile(first.path, (file) => headerEnd(file, first, delimiter, header)),
+        },
+      },
+    ];
   }
   const file = files[0]!;
   // stdin arrives already cut (a partition piped by Spark or Hadoop Streaming): --shard only says which
   // part it is, for the header and for merge.
   if (file.path === '-') return [whole(file)];
   if (file.size === undefined) {
-    throw new BatchGradError('INVALID_OPTION', `--shard needs a regular file to cut; ${file.path} is not one`, { option: 'shard', file: file.path });
+    throw new BatchGradError('INVALID_OPTION', `--shard needs a regular file to cut; ${file.path} is not one`, {
+      option: 'shard',
+      file: file.path,
+    });
   }
   if (file.format === 'arrow' || file.format === 'arrows') {
-    throw new BatchGradError('INVALID_OPTION', `--shard cuts CSV, TSV, JSON Lines and Parquet files; give an Arrow dataset as several files`, { option: 'shard' });
+    throw new BatchGradError(
+      'INVALID_OPTION',
+      `--shard cuts CSV, TSV, JSON Lines and Parquet files; give an Arrow dataset as several files`,
+      { option: 'shard' },
+    );
   }
-  return [await withFile(file.path, async (handle) => {
-    if (file.format === 'parquet') return { ...whole(file), rowGroups: await rowGroupsOf(handle, file.path, shard) };
-    return byteRange(handle, file, shard, delimiter, header);
-  })];
+  return [
+    await withFile(file.path, async (handle) => {
+      if (file.format === 'parquet') return { ...whole(file), rowGroups: await rowGroupsOf(handle, file.path, shard) };
+      return byteRange(handle, file, shard, delimiter, header);
+    }),
+  ];
 }
 
 async function withFile<T>(path: string, use: (file: FileHandle) => Promise<T>): Promise<T> {
@@ -62,7 +85,9 @@ async function withFile<T>(path: string, use: (file: FileHandle) => Promise<T>):
 
 /** The first record start at or after `offset`: for JSON Lines a line start, for CSV and TSV a record start outside quotes. */
 function cutAt(file: FileHandle, format: Format, offset: number, size: number, delimiter: string): Promise<number> {
-  return format === 'jsonl' ? lineStartAtOrAfter(file, offset, size) : recordStartAtOrAfter(file, offset, size, delimiter);
+  return format === 'jsonl'
+    ? lineStartAtOrAfter(file, offset, size)
+    : recordStartAtOrAfter(file, offset, size, delimiter);
 }
 
 /** Where the header record ends: the first record start after byte 0 (none for --no-header; JSON Lines' first line names the columns). */
@@ -71,14 +96,21 @@ async function headerEnd(file: FileHandle, input: InputFile, delimiter: string, 
   return cutAt(file, input.format, 1, input.size ?? (await file.stat()).size, delimiter);
 }
 
-async function byteRange(file: FileHandle, input: InputFile, shard: Shard, delimiter: string, header: boolean): Promise<InputPart> {
+async function byteRange(
+  file: FileHandle,
+  input: InputFile,
+  shard: Shard,
+  delimiter: string,
+  header: boolean,
+): Promise<InputPart> {
   const { path, format } = input;
   const size = input.size!;
   const cut = (offset: number): Promise<number> => cutAt(file, format, offset, size, delimiter);
   // JSON Lines has no header: its first line is data, which every shard reads for the keys.
   const end0 = !header || format === 'jsonl' ? 0 : await cut(1);
   const nominal = (k: number): number => Math.floor(((k - 1) * size) / shard.count);
-  const startOf = async (k: number): Promise<number> => (k === 1 ? end0 : k > shard.count ? size : Math.max(end0, await cut(nominal(k))));
+  const startOf = async (k: number): Promise<number> =>
+    k === 1 ? end0 : k > shard.count ? size : Math.max(end0, await cut(nominal(k)));
   const start = await startOf(shard.index);
   const end = await startOf(shard.index + 1);
   // A range that starts right after the header is read with it, its lines counted as in the file.
@@ -90,7 +122,7 @@ async function byteRange(file: FileHandle, input: InputFile, shard: Shard, delim
 async function lineStartAtOrAfter(file: FileHandle, offset: number, size: number): Promise<number> {
   if (offset <= 0) return 0;
   const buffer = new Uint8Array(1 << 16);
-  for (let at = offset - 1; at < size;) {
+  for (let at = offset - 1; at < size; ) {
     const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, size - at), at);
     if (bytesRead === 0) break;
     const start = lineStartAfter(buffer.subarray(0, bytesRead), 0);
@@ -103,5 +135,9 @@ async function lineStartAtOrAfter(file: FileHandle, offset: number, size: number
 async function rowGroupsOf(file: FileHandle, path: string, shard: Shard): Promise<NonNullable<InputPart['rowGroups']>> {
   const footer = await parquetFooter(file, path);
   const groups = footer.rowGroups.length;
-  return { from: Math.floor(((shard.index - 1) * groups) / shard.count), to: Math.floor((shard.index * groups) / shard.count), footer };
+  return {
+    from: Math.floor(((shard.index - 1) * groups) / shard.count),
+    to: Math.floor((shard.index * groups) / shard.count),
+    footer,
+  };
 }

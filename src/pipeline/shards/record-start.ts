@@ -26,7 +26,13 @@ const BLOCK = 1 << 20;
  * The offset of the first record that starts at or after `offset` (a record starts after a line end that
  * is outside quotes), or `size` if none does. `offset` 0 is the file's start.
  */
-export async function recordStartAtOrAfter(file: FileHandle, offset: number, size: number, delimiter: string, maxRecordBytes = MAX_RECORD_BYTES): Promise<number> {
+export async function recordStartAtOrAfter(
+  file: FileHandle,
+  offset: number,
+  size: number,
+  delimiter: string,
+  maxRecordBytes = MAX_RECORD_BYTES,
+): Promise<number> {
   if (offset <= 0) return 0;
   if (offset >= size) return size;
   const d = delimiter.charCodeAt(0);
@@ -37,7 +43,7 @@ export async function recordStartAtOrAfter(file: FileHandle, offset: number, siz
   if (before === LF) even.recordStart = offset;
   const buffer = new Uint8Array(BLOCK);
   let lastQuote = offset;
-  for (let at = offset; at < size;) {
+  for (let at = offset; at < size; ) {
     const { bytesRead } = await file.read(buffer, 0, Math.min(BLOCK, size - at), at);
     if (bytesRead === 0) break;
     const block = buffer.subarray(0, bytesRead);
@@ -66,8 +72,9 @@ export async function recordStartAtOrAfter(file: FileHandle, offset: number, siz
   // At the end of the file a quoted field must be closed.
   if (odd.state === State.Quoted) odd.state = State.Broken;
   if (even.state === State.Quoted) even.state = State.Broken;
-  if (even.state === State.Broken !== (odd.state === State.Broken)) return startOf(even.state === State.Broken ? odd : even, size);
-  return startOf(await evenQuotesBefore(file, offset) ? even : odd, size);
+  if ((even.state === State.Broken) !== (odd.state === State.Broken))
+    return startOf(even.state === State.Broken ? odd : even, size);
+  return startOf((await evenQuotesBefore(file, offset)) ? even : odd, size);
 }
 
 const startOf = (reading: Reading, size: number): number => (reading.recordStart < 0 ? size : reading.recordStart);
@@ -82,7 +89,7 @@ async function byteAt(file: FileHandle, at: number): Promise<number> {
 async function evenQuotesBefore(file: FileHandle, offset: number): Promise<boolean> {
   const buffer = new Uint8Array(BLOCK);
   let quotes = 0;
-  for (let at = 0; at < offset;) {
+  for (let at = 0; at < offset; ) {
     const { bytesRead } = await file.read(buffer, 0, Math.min(BLOCK, offset - at), at);
     if (bytesRead === 0) break;
     for (let i = 0; i < bytesRead; i++) if (buffer[i] === QUOTE) quotes++;

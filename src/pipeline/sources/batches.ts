@@ -14,7 +14,11 @@ export interface Batch {
 }
 
 export function batchSource(
-  engine: Engine, header: readonly string[], batches: AsyncIterable<Batch>, signal: AbortSignal | undefined, close: () => Promise<void> = closesNothing,
+  engine: Engine,
+  header: readonly string[],
+  batches: AsyncIterable<Batch>,
+  signal: AbortSignal | undefined,
+  close: () => Promise<void> = closesNothing,
 ): Source<BatchTask, TaskResult, TaskResult> {
   return {
     header,

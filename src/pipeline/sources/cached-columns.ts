@@ -6,7 +6,7 @@
  */
 import type { JobSpec } from '../../compute/job/job.js';
 import type { Engine } from '../../engine/engine.js';
-import { asIs, closesNothing, keepsNothing, type Counted, type Source } from '../source.js';
+import { asIs, type Counted, closesNothing, keepsNothing, type Source } from '../source.js';
 
 interface CachedBatch {
   readonly columns: Float64Array[];

@@ -37,7 +37,12 @@ export interface RangeLayout {
 
 type Done = { readonly task: RangeTask; readonly result?: RangeResult; readonly error?: unknown };
 
-export function csvRanges(engine: Engine, layout: RangeLayout, signal: AbortSignal | undefined, close: () => Promise<void>): Source<RangeTask, Done, TaskResult> {
+export function csvRanges(
+  engine: Engine,
+  layout: RangeLayout,
+  signal: AbortSignal | undefined,
+  close: () => Promise<void>,
+): Source<RangeTask, Done, TaskResult> {
   const buffers = runBuffers(engine.threads);
   const { path, base, limit, rangeBytes } = layout;
   // Output is about twice the input for numeric data; a recycled buffer that size usually fits.
@@ -51,10 +56,23 @@ export function csvRanges(engine: Engine, layout: RangeLayout, signal: AbortSign
       let seq = 0;
       for (let from = base; from < limit; from += rangeBytes) {
         const to = Math.min(limit, from + rangeBytes);
-        yield { seq: seq++, path, from, to, base, limit, maxRecordBytes: MAX_RECORD_BYTES, ...(from === base ? { parity: 0 as const } : {}) };
+        yield {
+          seq: seq++,
+          path,
+          from,
+          to,
+          base,
+          limit,
+          maxRecordBytes: MAX_RECORD_BYTES,
+          ...(from === base ? { parity: 0 as const } : {}),
+        };
       }
     },
-    compute: (job, task) => run(job, task).then((result) => ({ task, result }), (error: unknown) => ({ task, error })),
+    compute: (job, task) =>
+      run(job, task).then(
+        (result) => ({ task, result }),
+        (error: unknown) => ({ task, error }),
+      ),
     async inOrder(done, job) {
       if (done.error !== undefined) throw failedAt(done.error, line);
       let result = done.result!;
@@ -79,5 +97,10 @@ export function csvRanges(engine: Engine, layout: RangeLayout, signal: AbortSign
 function failedAt(error: unknown, line: number): unknown {
   if (!(error instanceof BatchGradError) || error.code !== 'WORKER_FAILED') return error;
   const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
-  return new BatchGradError('WORKER_FAILED', `a worker thread failed on rows from line ${line}: ${cause}`, { line }, { cause: error.cause });
+  return new BatchGradError(
+    'WORKER_FAILED',
+    `a worker thread failed on rows from line ${line}: ${cause}`,
+    { line },
+    { cause: error.cause },
+  );
 }

@@ -4,10 +4,11 @@
  * and format them. An input that fits in one chunk is computed on the calling thread: starting threads
  * would cost more than the work.
  */
-import type { ChunkTask } from '../../compute/csv/process-chunk.js';
+
 import { headerOf } from '../../compute/csv/parse-header.js';
+import type { ChunkTask } from '../../compute/csv/process-chunk.js';
 import { MAX_RECORD_BYTES } from '../../compute/csv/record-boundary.js';
-import { RecordChunker, type RecordChunk } from '../../compute/csv/record-chunker.js';
+import { type RecordChunk, RecordChunker } from '../../compute/csv/record-chunker.js';
 import type { JobSpec } from '../../compute/job/job.js';
 import type { TaskResult } from '../../compute/task-result.js';
 import { abortable } from '../../engine/abort.js';
@@ -25,13 +26,21 @@ type StreamTask = RecordChunk & { readonly seq: number; readonly inline: boolean
 export const runBuffers = (threads: number): BufferPool => new BufferPool(4 * threads + 4);
 
 /** Reads the header record first (so its problems are reported before anything is computed). */
-export async function csvStream(engine: Engine, bytes: AsyncIterable<Uint8Array>, options: CsvStreamOptions): Promise<Source<StreamTask, TaskResult, TaskResult>> {
+export async function csvStream(
+  engine: Engine,
+  bytes: AsyncIterable<Uint8Array>,
+  options: CsvStreamOptions,
+): Promise<Source<StreamTask, TaskResult, TaskResult>> {
   engine.assertOpen();
   const buffers = runBuffers(engine.threads);
   const chunker = new RecordChunker(bytes, {
-    file: options.file, maxRecordBytes: MAX_RECORD_BYTES, allocate: (size) => buffers.bytes(size), firstLine: options.firstLine ?? 1,
+    file: options.file,
+    maxRecordBytes: MAX_RECORD_BYTES,
+    allocate: (size) => buffers.bytes(size),
+    firstLine: options.firstLine ?? 1,
   });
-  const header = options.header ?? headerOf(await abortable(chunker.next(1), options.signal), options.delimiter, options.file);
+  const header =
+    options.header ?? headerOf(await abortable(chunker.next(1), options.signal), options.delimiter, options.file);
   const next = (): Promise<RecordChunk | undefined> => chunker.next(options.batchSize, options.taskBytes);
   return {
     header,
@@ -42,7 +51,8 @@ export async function csvStream(engine: Engine, bytes: AsyncIterable<Uint8Array>
       yield { ...first, seq: 0, inline: second === undefined };
       if (second === undefined) return;
       let seq = 1;
-      for (let chunk: RecordChunk | undefined = second; chunk !== undefined; chunk = await next()) yield { ...chunk, seq: seq++, inline: false };
+      for (let chunk: RecordChunk | undefined = second; chunk !== undefined; chunk = await next())
+        yield { ...chunk, seq: seq++, inline: false };
     },
     async compute(job: JobSpec, chunk: StreamTask): Promise<TaskResult> {
       const task: ChunkTask = { seq: chunk.seq, bytes: chunk.bytes, firstLine: chunk.firstLine };

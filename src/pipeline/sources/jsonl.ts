@@ -3,9 +3,13 @@ import { JsonLineCutter, jsonLinesHeader, type LineBatch } from '../../compute/c
 import type { Engine } from '../../engine/engine.js';
 import { BatchGradError } from '../../errors.js';
 import type { TextSourceOptions } from '../source.js';
-import { batchSource, type Batch } from './batches.js';
+import { type Batch, batchSource } from './batches.js';
 
-export async function jsonLines(engine: Engine, bytes: AsyncIterable<Uint8Array>, options: TextSourceOptions): Promise<ReturnType<typeof batchSource>> {
+export async function jsonLines(
+  engine: Engine,
+  bytes: AsyncIterable<Uint8Array>,
+  options: TextSourceOptions,
+): Promise<ReturnType<typeof batchSource>> {
   const cutter = new JsonLineCutter(bytes, options.batchSize, options.taskBytes);
   const first = await cutter.next();
   const header = options.header ?? headerOf(first, options.file);
@@ -24,8 +28,15 @@ function headerOf(first: LineBatch | undefined, file: string): string[] {
   try {
     keys = jsonLinesHeader(first?.bytes);
   } catch (error) {
-    throw new BatchGradError('JSON_SYNTAX', `${file}: the first line is not a JSON object (${(error as Error).message}); its keys name the columns`, { file, line: 1 });
+    throw new BatchGradError(
+      'JSON_SYNTAX',
+      `${file}: the first line is not a JSON object (${(error as Error).message}); its keys name the columns`,
+      { file, line: 1 },
+    );
   }
-  if (keys === undefined) throw new BatchGradError('HEADER_INVALID', `${file}: the input is empty; the first line's keys name the columns`, { file });
+  if (keys === undefined)
+    throw new BatchGradError('HEADER_INVALID', `${file}: the input is empty; the first line's keys name the columns`, {
+      file,
+    });
   return keys;
 }

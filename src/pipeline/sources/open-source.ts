@@ -12,7 +12,7 @@ import { RecordChunker } from '../../compute/csv/record-chunker.js';
 import type { TaskResult } from '../../compute/task-result.js';
 import type { Engine } from '../../engine/engine.js';
 import { BatchGradError } from '../../errors.js';
-import { openInput, type OpenedInput } from '../io/input.js';
+import { type OpenedInput, openInput } from '../io/input.js';
 import { parquetFooter } from '../io/parquet-footer.js';
 import type { RunPlan } from '../run-plan.js';
 import type { InputPart } from '../shards/input-parts.js';
@@ -31,7 +31,11 @@ export type PartSource = Source<unknown, unknown, TaskResult>;
 
 export async function openSource(engine: Engine, part: InputPart, plan: RunPlan, stdin: Readable): Promise<PartSource> {
   if (part.format === 'parquet' && part.path === '-') {
-    throw new BatchGradError('INVALID_OPTION', 'Parquet cannot be read from stdin: its index is at the end of the file; give the file', { option: 'from' });
+    throw new BatchGradError(
+      'INVALID_OPTION',
+      'Parquet cannot be read from stdin: its index is at the end of the file; give the file',
+      { option: 'from' },
+    );
   }
   // The columnar formats always use the pool: its threads boot while the footer or the first batch is read.
   if (part.format !== 'csv' && part.format !== 'tsv') void engine.start().catch(() => undefined);
@@ -45,13 +49,22 @@ export async function openSource(engine: Engine, part: InputPart, plan: RunPlan,
   }
 }
 
-async function sourceOf(engine: Engine, input: OpenedInput, part: InputPart, plan: RunPlan): Promise<Source<unknown, unknown, TaskResult>> {
+async function sourceOf(
+  engine: Engine,
+  input: OpenedInput,
+  part: InputPart,
+  plan: RunPlan,
+): Promise<Source<unknown, unknown, TaskResult>> {
   const { signal } = plan;
   const close = (): Promise<void> => input.close();
   const taskBytes = taskBytesFor(plan.to === 'parquet' ? { encoding: 'parquet', delimiter: ',' } : undefined);
   const range = part.range;
   if (range !== undefined && input.gzip) {
-    throw new BatchGradError('INVALID_OPTION', `--shard cannot cut ${part.path}: it is gzip-compressed; give it uncompressed, or as several files`, { option: 'shard', file: part.path });
+    throw new BatchGradError(
+      'INVALID_OPTION',
+      `--shard cannot cut ${part.path}: it is gzip-compressed; give it uncompressed, or as several files`,
+      { option: 'shard', file: part.path },
+    );
   }
   const byPath = part.format === 'parquet' || (part.format === 'arrow' && part.path !== '-');
   if (byPath && input.size === undefined) {
@@ -65,7 +78,11 @@ async function sourceOf(engine: Engine, input: OpenedInput, part: InputPart, pla
     case 'arrow':
     case 'arrows': {
       const fileFormat = part.format === 'arrow';
-      const source = await arrowInput(engine, fileFormat ? input.handle! : input.bytes(), fileFormat, { file: part.label, batchSize: plan.batchSize, signal });
+      const source = await arrowInput(engine, fileFormat ? input.handle! : input.bytes(), fileFormat, {
+        file: part.label,
+        batchSize: plan.batchSize,
+        signal,
+      });
       return { ...source, close };
     }
     case 'jsonl': {
@@ -81,11 +98,18 @@ async function sourceOf(engine: Engine, input: OpenedInput, part: InputPart, pla
   }
 }
 
-async function csvSource(engine: Engine, input: OpenedInput, part: InputPart, plan: RunPlan, taskBytes: number): Promise<Source<unknown, unknown, TaskResult>> {
+async function csvSource(
+  engine: Engine,
+  input: OpenedInput,
+  part: InputPart,
+  plan: RunPlan,
+  taskBytes: number,
+): Promise<Source<unknown, unknown, TaskResult>> {
   const { signal, delimiter } = plan;
   const close = (): Promise<void> => input.close();
   const stream = { file: part.label, delimiter, batchSize: plan.batchSize, taskBytes, signal, close };
-  if (input.size === undefined || input.gzip) return csvStream(engine, input.bytes(), { ...stream, header: plan.columns });
+  if (input.size === undefined || input.gzip)
+    return csvStream(engine, input.bytes(), { ...stream, header: plan.columns });
 
   // A regular file: its header record read once, as a stream would read it (the same errors for the same faults).
   const size = input.size;
@@ -95,7 +119,10 @@ async function csvSource(engine: Engine, input: OpenedInput, part: InputPart, pl
   let headerLines = 0;
   if (header === undefined) {
     const end = range?.headerEnd ?? size;
-    const first = await new RecordChunker(sniffedThen(input, end), { file: part.label, maxRecordBytes: MAX_RECORD_BYTES }).next(1);
+    const first = await new RecordChunker(sniffedThen(input, end), {
+      file: part.label,
+      maxRecordBytes: MAX_RECORD_BYTES,
+    }).next(1);
     header = headerOf(first, delimiter, part.label);
     base = input.bom + first!.bytes.length;
     headerLines = lineFeeds(first!.bytes, 0, first!.bytes.length);
@@ -109,7 +136,12 @@ async function csvSource(engine: Engine, input: OpenedInput, part: InputPart, pl
   const rowBytes = sample.length / Math.max(1, lineFeeds(sample, 0, sample.length));
   const rangeBytes = rangeBytesFor(plan.batchSizeGiven, plan.to, rowBytes, hasQuote(sample));
   if (limit - base > rangeBytes) {
-    return csvRanges(engine, { path: part.path, file: part.label, header, base, firstLine, limit, rangeBytes }, signal, close);
+    return csvRanges(
+      engine,
+      { path: part.path, file: part.label, header, base, firstLine, limit, rangeBytes },
+      signal,
+      close,
+    );
   }
   // Records that fit in one range: streamed from the same handle (computed on this thread when they fit in one task).
   return csvStream(engine, input.range(base, limit), { ...stream, header, firstLine });

@@ -1,10 +1,14 @@
 /** Parquet as a source: one task a row group, which the worker reads from the file itself; the coordinator reads only the footer. */
 import type { Engine } from '../../engine/engine.js';
 import type { ParquetFooter } from '../io/parquet-footer.js';
-import { batchSource, type Batch } from './batches.js';
+import { type Batch, batchSource } from './batches.js';
 
 export function parquetRowGroups(
-  engine: Engine, path: string, footer: ParquetFooter, range: { from: number; to: number } | undefined, signal: AbortSignal | undefined,
+  engine: Engine,
+  path: string,
+  footer: ParquetFooter,
+  range: { from: number; to: number } | undefined,
+  signal: AbortSignal | undefined,
 ): ReturnType<typeof batchSource> {
   async function* batches(): AsyncGenerator<Batch> {
     let firstRow = 1;

@@ -4,12 +4,12 @@
  * a worker runs the tape on them (the columns move both ways); each result holds its batch's result records.
  */
 import { exactSumOf } from '../../compute/exact-sum.js';
-import { outputColumnNames, type JobSpec } from '../../compute/job/job.js';
+import { type JobSpec, outputColumnNames } from '../../compute/job/job.js';
 import { binaryLabelReason, isBinaryLabel } from '../../compute/job/labels.js';
 import { readNumber } from '../../compute/numbers/grammar.js';
 import type { Engine } from '../../engine/engine.js';
 import { BatchGradError, type ErrorCode } from '../../errors.js';
-import { asIs, closesNothing, keepsNothing, type Counted, type Source } from '../source.js';
+import { asIs, type Counted, closesNothing, keepsNothing, type Source } from '../source.js';
 
 export type InputRecord = Readonly<Record<string, unknown>> | readonly unknown[];
 export type OutputRecord = Record<string, unknown>;
@@ -45,7 +45,11 @@ export interface RecordsResult extends Counted {
  * The first record (or header array) names the columns; undefined for a source with no records (a query
  * that matched nothing is an empty result, not an error).
  */
-export async function records(engine: Engine, input: AsyncIterable<InputRecord>, options: RecordsOptions): Promise<Source<Prepared, RecordsResult, RecordsResult> | undefined> {
+export async function records(
+  engine: Engine,
+  input: AsyncIterable<InputRecord>,
+  options: RecordsOptions,
+): Promise<Source<Prepared, RecordsResult, RecordsResult> | undefined> {
   const iterator = input[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done === true) return undefined;
@@ -73,11 +77,22 @@ export async function records(engine: Engine, input: AsyncIterable<InputRecord>,
     },
     async compute(job, p) {
       const empty = (): Float64Array => new Float64Array(0);
-      const result = p.rows === 0
-        ? { value: empty(), loss: job.tape.loss ? empty() : undefined, gradients: job.tape.inputs.map(empty) }
-        : await engine.runColumns(job.tape, p.columns, p.rows, options.signal);
-      const outputs = [result.value, ...(result.loss ? [result.loss] : []), ...job.gradientOrder.map((k) => result.gradients[k]!)];
-      return { read: p.read, written: p.rows, rejected: p.rejected, sums: outputs.map((column) => exactSumOf(column, p.rows)), records: resultRecords(job, p, outputs) };
+      const result =
+        p.rows === 0
+          ? { value: empty(), loss: job.tape.loss ? empty() : undefined, gradients: job.tape.inputs.map(empty) }
+          : await engine.runColumns(job.tape, p.columns, p.rows, options.signal);
+      const outputs = [
+        result.value,
+        ...(result.loss ? [result.loss] : []),
+        ...job.gradientOrder.map((k) => result.gradients[k]!),
+      ];
+      return {
+        read: p.read,
+        written: p.rows,
+        rejected: p.rejected,
+        sums: outputs.map((column) => exactSumOf(column, p.rows)),
+        records: resultRecords(job, p, outputs),
+      };
     },
     inOrder: asIs,
     release: keepsNothing,
@@ -101,7 +116,11 @@ function prepare(job: JobSpec, batch: readonly InputRecord[], first: number, opt
     }
     const message = `record ${number}${problem.field === undefined ? '' : `, field ${problem.field}`}: ${problem.reason}`;
     if (job.onError === 'fail') {
-      throw new BatchGradError(problem.code, message, { record: number, ...(problem.field === undefined ? {} : { field: problem.field }), ...(problem.value === undefined ? {} : { value: problem.value }) });
+      throw new BatchGradError(problem.code, message, {
+        record: number,
+        ...(problem.field === undefined ? {} : { field: problem.field }),
+        ...(problem.value === undefined ? {} : { value: problem.value }),
+      });
     }
     rejected++;
     options.onReject?.({ record: number, code: problem.code, reason: message, value: record });
@@ -109,7 +128,12 @@ function prepare(job: JobSpec, batch: readonly InputRecord[], first: number, opt
   return { columns, kept, rows, read: batch.length, rejected };
 }
 
-function readRecord(job: JobSpec, record: InputRecord, columns: Float64Array[], row: number): { code: ErrorCode; reason: string; field?: string; value?: string } | undefined {
+function readRecord(
+  job: JobSpec,
+  record: InputRecord,
+  columns: Float64Array[],
+  row: number,
+): { code: ErrorCode; reason: string; field?: string; value?: string } | undefined {
   if (Array.isArray(record) && record.length !== job.header.length) {
     return { code: 'FIELD_COUNT', reason: `${record.length} fields, the header has ${job.header.length}` };
   }
@@ -118,18 +142,26 @@ function readRecord(job: JobSpec, record: InputRecord, columns: Float64Array[], 
     const field = job.header[c]!;
     const raw = fieldOf(record, field, c);
     if (typeof raw === 'number') {
-      if (!Number.isFinite(raw)) return { code: 'FIELD_NOT_A_NUMBER', reason: `not a finite number: ${raw}`, field, value: String(raw) };
+      if (!Number.isFinite(raw))
+        return { code: 'FIELD_NOT_A_NUMBER', reason: `not a finite number: ${raw}`, field, value: String(raw) };
       columns[k]![row] = raw;
       continue;
     }
     if (raw === undefined || raw === null) return { code: 'FIELD_EMPTY', reason: 'missing', field };
     const reading = readNumber(String(raw));
-    if (!reading.ok) return { code: reading.code, reason: `${reading.reason}: ${JSON.stringify(raw)}`, field, value: String(raw) };
+    if (!reading.ok)
+      return { code: reading.code, reason: `${reading.reason}: ${JSON.stringify(raw)}`, field, value: String(raw) };
     columns[k]![row] = reading.value;
   }
   if (job.binaryLabel !== undefined) {
     const label = columns[job.binaryLabel]![row]!;
-    if (!isBinaryLabel(label)) return { code: 'LABEL_INVALID', reason: binaryLabelReason(label), field: job.header[job.inputColumns[job.binaryLabel]!]!, value: String(label) };
+    if (!isBinaryLabel(label))
+      return {
+        code: 'LABEL_INVALID',
+        reason: binaryLabelReason(label),
+        field: job.header[job.inputColumns[job.binaryLabel]!]!,
+        value: String(label),
+      };
   }
   return undefined;
 }

@@ -1,21 +1,63 @@
 import { describe, expect, it } from 'vitest';
-import { formatDouble, LineWriter } from '../../../src/compute/numbers/line-writer.js';
+import { processChunk } from '../../../src/compute/csv/process-chunk.js';
 import type { JobSpec } from '../../../src/compute/job/job.js';
 import { runModel } from '../../../src/compute/job/model-tape.js';
-import { processChunk } from '../../../src/compute/csv/process-chunk.js';
 import { resolveJob } from '../../../src/compute/job/resolve-job.js';
+import { formatDouble, LineWriter } from '../../../src/compute/numbers/line-writer.js';
 import { generateCsv } from '../../support/generate.js';
 import { seededRandom } from '../../support/random.js';
 
 const SPECIAL = [
-  0, -0, 0.1, 0.2, 0.3, 1 / 3, 2 / 3, 1, 2, 0.5, 0.25, 100, 1e21, 1e20, 123456789012345680000, 1e-6, 1e-7, 1.5e-7,
-  // biome-ignore lint/correctness/noPrecisionLoss: the literals are the point: how JavaScript reads them is what the writer must write back
-  5e-324, 2.2250738585072014e-308, 2.225073858507201e-308, 1.7976931348623157e308, 9007199254740993, 9007199254740992,
-  // biome-ignore lint/correctness/noPrecisionLoss: the literals are the point: how JavaScript reads them is what the writer must write back
-  0.7310585786300049, -0.19661193324148188, 4.35, 0.0000012345, 999999999999999.9, 99999999999999.99, 1e15, 1e16,
-  // biome-ignore lint/correctness/noPrecisionLoss: the literals are the point: how JavaScript reads them is what the writer must write back
-  1e17, 1.2e16, 12345678901234567, 9.999999999999999e22, 0.9999999999999999, 99.99999999999999, 1e-300, 1e300,
-  Number.MAX_SAFE_INTEGER, Number.EPSILON, Math.PI, Math.E, Infinity, -Infinity, NaN,
+  0,
+  -0,
+  0.1,
+  0.2,
+  0.3,
+  1 / 3,
+  2 / 3,
+  1,
+  2,
+  0.5,
+  0.25,
+  100,
+  1e21,
+  1e20,
+  123456789012345680000,
+  1e-6,
+  1e-7,
+  1.5e-7,
+  5e-324,
+  2.2250738585072014e-308,
+  2.225073858507201e-308,
+  1.7976931348623157e308,
+  // biome-ignore lint/correctness/noPrecisionLoss: the literal is the point: how JavaScript reads them is what the writer must write back
+  9007199254740993,
+  9007199254740992,
+  0.7310585786300049,
+  -0.19661193324148188,
+  4.35,
+  0.0000012345,
+  999999999999999.9,
+  // biome-ignore lint/correctness/noPrecisionLoss: the literal is the point: how JavaScript reads them is what the writer must write back
+  99999999999999.99,
+  1e15,
+  1e16,
+  1e17,
+  1.2e16,
+  // biome-ignore lint/correctness/noPrecisionLoss: the literal is the point: how JavaScript reads them is what the writer must write back
+  12345678901234567,
+  9.999999999999999e22,
+  0.9999999999999999,
+  99.99999999999999,
+  1e-300,
+  1e300,
+  Number.MAX_SAFE_INTEGER,
+  Number.EPSILON,
+  Math.PI,
+  Math.E,
+  Infinity,
+  -Infinity,
+  NaN,
 ];
 
 /** Doubles from every corner: random bit patterns, random magnitudes, short decimals, near-ties. */
@@ -47,7 +89,8 @@ describe('writing numbers', () => {
     const wrong: string[] = [];
     for (const x of [...SPECIAL, ...SPECIAL.map((v) => -v), ...doubles(300_000)]) {
       const text = formatDouble(x);
-      if (text !== (Object.is(x, -0) ? '-0' : String(x)) || !Object.is(Number(text), x)) wrong.push(`${String(x)} written as ${text}`);
+      if (text !== (Object.is(x, -0) ? '-0' : String(x)) || !Object.is(Number(text), x))
+        wrong.push(`${String(x)} written as ${text}`);
     }
     expect(wrong).toEqual([]);
   });
@@ -59,7 +102,9 @@ describe('writing numbers', () => {
     const random = seededRandom(5);
     const pool = [...SPECIAL, 2 ** -1074, 2 ** -1030, 2 ** 60, -(2 ** -3), ...doubles(50)];
     const rows = 60_000;
-    const columns = [0, 1, 2].map(() => Float64Array.from({ length: rows }, () => pool[Math.floor(random() * pool.length)]!));
+    const columns = [0, 1, 2].map(() =>
+      Float64Array.from({ length: rows }, () => pool[Math.floor(random() * pool.length)]!),
+    );
     const text = (x: number): string => (Object.is(x, -0) ? '-0' : String(x));
     const writer = new LineWriter(columns, rows, 0x3b);
     const expected: string[] = [];
@@ -76,7 +121,13 @@ describe('writing numbers', () => {
     const text = [...generateCsv({ rows: 5000, features: 3, seed: 77 })].join('');
     const [headerLine, ...lines] = text.trimEnd().split('\n');
     const header = headerLine!.split(',');
-    const job: JobSpec = resolveJob(header, { keep: ['id'], delimiter: ',', onError: 'fail', file: 't.csv', collectRejects: false });
+    const job: JobSpec = resolveJob(header, {
+      keep: ['id'],
+      delimiter: ',',
+      onError: 'fail',
+      file: 't.csv',
+      collectRejects: false,
+    });
     const result = processChunk(job, { seq: 0, bytes: Buffer.from(`${lines.join('\n')}\n`), firstLine: 2 });
     const columns = job.inputColumns.map((c) => Float64Array.from(lines, (line) => Number(line.split(',')[c])));
     const computed = runModel(job.tape, columns, lines.length);
@@ -85,7 +136,8 @@ describe('writing numbers', () => {
     expect(rows).toHaveLength(5000);
     rows.forEach((row, i) => {
       const fields = row.split(',').slice(1).map(Number);
-      for (const [c, value] of fields.entries()) expect(Object.is(value, expected[c]![i]), `row ${i}, column ${c}`).toBe(true);
+      for (const [c, value] of fields.entries())
+        expect(Object.is(value, expected[c]![i]), `row ${i}, column ${c}`).toBe(true);
     });
   });
 });
