@@ -19,7 +19,7 @@ export {
   gradStream,
 } from './api/batch-grad-engine.js';
 export { type ColumnsResult, computeColumns, type InputColumns } from './api/columns.js';
-export { type FitOptions, type FitResult, fit, type IterationLog } from './api/fit.js';
+export { type CacheEstimate, type FitOptions, type FitResult, fit, type IterationLog } from './api/fit.js';
 export type { GradTransform } from './api/grad-transform.js';
 export type {
   GradientJob,

@@ -1,5 +1,5 @@
 /**
- * A Piscina worker: compiles each model once per thread (modelTape caches it), then turns CSV records
+ * A Piscina worker: compiles each model once per thread (model-tape.ts caches it), then turns CSV records
  * (sent, or read from a byte range of the file) into output bytes and partial sums, or input columns into
  * value and gradient columns. Buffers arrive transferred and leave transferred, so nothing large is copied
  * between threads.

@@ -3,7 +3,7 @@ import type { Piscina } from 'piscina';
 import { builtFile } from '../built-file.js';
 
 /** The compiled worker's entry, dist/workers/thread-entry.cjs (see built-file.ts for how it is found). */
-export function workerFile(): string {
+function workerFile(): string {
   return builtFile(import.meta.url, 'workers/thread-entry.cjs', 'the worker');
 }
 

@@ -25,7 +25,7 @@ export interface RangeRequest {
 }
 
 /** A batch of a JSON Lines, Arrow or Parquet input to decode, compute and encode. */
-export interface BatchRequest {
+interface BatchRequest {
   readonly kind: 'batch';
   readonly job: JobSpec;
   readonly task: BatchTask;
@@ -48,7 +48,7 @@ export interface ColumnsResponse {
 }
 
 /** Model inputs already parsed (a fit's cache): the tape with new parameters, and only the exact sums back. */
-export interface SumsRequest {
+interface SumsRequest {
   readonly kind: 'sums';
   readonly tape: TapeSpec;
   /** The tape inputs whose gradients are summed, in output order. */

@@ -16,7 +16,7 @@ export const MAX_BATCH_SIZE = 10_000_000;
  * A stream's task also ends at the first record past this many input bytes, whatever --batch-size says:
  * wide rows would otherwise make tasks of several megabytes and raise peak memory.
  */
-export const TASK_BYTES = 1 << 20;
+const TASK_BYTES = 1 << 20;
 
 /**
  * The nominal bytes of a CSV file's ranges: few enough that one coordinator feeds many workers, small

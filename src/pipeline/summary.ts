@@ -44,7 +44,7 @@ export interface RunSummary extends ModelFacts, PartFacts {
 }
 
 /** The facts of a job's model for its summary. */
-export function modelFacts(job: JobSpec): ModelFacts {
+function modelFacts(job: JobSpec): ModelFacts {
   const params = parametersOf(job.tape);
   return { ...(Object.keys(params).length > 0 ? { params } : {}), ...(job.tape.loss ? { loss: job.tape.loss } : {}) };
 }
@@ -67,7 +67,7 @@ export function jobFingerprint(
 }
 
 /** The sum's canonical partials: the same JSON for the same exact sum, however it was split. */
-export function exactSumJson(exact: ExactSumState): ExactSumJson {
+function exactSumJson(exact: ExactSumState): ExactSumJson {
   const state = canonicalState(exact);
   const special = state.special === 0 ? undefined : (String(state.special) as ExactSumJson['special']);
   return {

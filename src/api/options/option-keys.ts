@@ -11,7 +11,7 @@ const MODEL = ['model', 'expr', 'features', 'params', 'param', 'label', 'loss', 
 /** How rows are read and bad ones handled, for every entry point that computes on the pool. */
 const ROWS = ['batchSize', 'onError', 'delimiter', 'signal'] as const;
 
-export const ENTRY_KEYS = {
+const ENTRY_KEYS = {
   'createEngine()': ['threads'],
   'computeColumns()': MODEL,
   'engine.gradients()': [...MODEL, ...ROWS, 'keep', 'onReject', 'input'],

@@ -12,8 +12,6 @@ import { batchSizeOf, delimiterOf, invalid, namesOf, onErrorOf, threadsOf } from
 import { formatOf } from './format-of.js';
 import { type TrainingInput, trainingOf } from './training.js';
 
-export type { Shard } from '../../pipeline/run-plan.js';
-
 export type RunOptionsInput = Partial<
   Pick<
     RunPlan,
@@ -45,7 +43,7 @@ export type RunOptionsInput = Partial<
   };
 
 /** `k/N` with 1 <= k <= N. */
-export function shardOf(value: unknown): Shard | undefined {
+function shardOf(value: unknown): Shard | undefined {
   if (value === undefined) return undefined;
   const match = typeof value === 'string' ? /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value) : undefined;
   const shard = match ? { index: Number(match[1]), count: Number(match[2]) } : (value as Shard);

@@ -25,7 +25,7 @@ export function headerOf(first: { readonly bytes: Uint8Array } | undefined, deli
   return parseHeader(first.bytes, delimiter, file);
 }
 
-export function parseHeader(bytes: Uint8Array, delimiter: string, file: string): string[] {
+function parseHeader(bytes: Uint8Array, delimiter: string, file: string): string[] {
   if (!isUtf8(bytes) || bytes.includes(0)) {
     const hint = formatHint(bytes);
     throw new BatchGradError(

@@ -14,7 +14,7 @@ export type ModelSpec =
   | { readonly kind: 'features'; readonly names: readonly string[] }
   | { readonly kind: 'formula'; readonly text: string };
 
-export interface LossSpec {
+interface LossSpec {
   readonly kind: LossKind;
   /** The label's column name. */
   readonly label: string;

@@ -64,10 +64,6 @@ function compile(spec: TapeSpec): Tape {
   return new Tape(graph.loss, inputs, [graph.prediction]);
 }
 
-export function modelTape(spec: TapeSpec): Tape {
-  return compiledFor(spec).tape;
-}
-
 function compiledFor(spec: TapeSpec): Compiled {
   const key = JSON.stringify({ model: spec.model, loss: spec.loss, inputs: spec.inputs });
   let entry = compiled.get(key);

@@ -7,7 +7,7 @@
 import { memoryBytes, numbers, reserveWork, WORK } from './wasm-module.js';
 
 /** The longest text a number is written as, e.g. -1.2345678901234567e-308 (24) with room to spare. */
-export const MAX_DOUBLE_TEXT = 25;
+const MAX_DOUBLE_TEXT = 25;
 
 const LF = 0x0a;
 const encoder = new TextEncoder();

@@ -9,7 +9,7 @@
  */
 import { type LinePoint, strongWolfe } from './line-search.js';
 
-export interface Evaluation {
+interface Evaluation {
   readonly value: number;
   readonly gradient: Float64Array;
 }

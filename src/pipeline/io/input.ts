@@ -32,7 +32,7 @@ export interface OpenedInput {
 const PIECE_BYTES = 1 << 20;
 const SNIFF_BYTES = 1 << 16;
 
-export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 
 export async function openInput(path: string, stdin: Readable): Promise<OpenedInput> {
   if (path === '-') {
