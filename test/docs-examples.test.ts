@@ -31,6 +31,7 @@ function fencedBlocks(file: string, fence: string): Block[] {
 
 const documents = [
   'README.md',
+  'CONTRIBUTING.md',
   ...readdirSync(join(ROOT, 'docs'))
     .filter((name) => name.endsWith('.md'))
     .map((name) => `docs/${name}`),
