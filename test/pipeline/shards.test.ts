@@ -139,7 +139,12 @@ describe('merging the shards of a job', () => {
       expect(JSON.parse(readFileSync(at(`merged-${count}.json`), 'utf8'))).toEqual(JSON.parse(JSON.stringify(merged)));
     }
     let printed = '';
-    const stdout = new Writable({ write: (chunk, _encoding, callback) => callback(void (printed += chunk)) });
+    const stdout = new Writable({
+      write: (chunk, _encoding, callback) => {
+        printed += chunk;
+        callback();
+      },
+    });
     await mergeSummaries(summaries(2), { summary: '-', stdout });
     expect(JSON.parse(printed).rows).toEqual(whole.rows);
   });
