@@ -87,8 +87,8 @@ export let numberValue: f64 = 0;
 /**
  * Reads the longest number that starts exactly at work[from] (no spaces), looking no further than
  * work[stop - 1]. Returns where it ends, with its value in numberValue, or returns SYNTAX. The grammar is
- * readNumber's (src/compute/numbers/grammar.ts): an optional sign, digits with an optional point (at least one digit in all),
- * an optional exponent with at least one digit.
+ * readNumber's (compute/numbers/grammar.ts): an optional sign, digits with an optional point (at least
+ * one digit in all), an optional exponent with at least one digit.
  */
 // @ts-ignore: decorator
 @inline

@@ -59,11 +59,19 @@ describe('atomic outputs, in process', () => {
     expect(sideFiles()).toEqual([]);
   });
 
-  it('write a device in place and leave it there', async () => {
+  it('write a device in place and leave it there, and say when it is full', async () => {
     const output = await openOutput('/dev/null', process.stdout);
     await output.write(Buffer.from('discarded\n'));
     await commitAll([output]);
     expect(lstatSync('/dev/null').isCharacterDevice()).toBe(true);
+    const full = await openOutput('/dev/full', process.stdout);
+    const writing = (async () => {
+      await full.write(Buffer.alloc(1 << 16));
+      await commitAll([full]);
+    })();
+    await expect(writing).rejects.toMatchObject({ code: 'OUTPUT_FAILED', message: 'cannot write /dev/full: no space left on the device' });
+    await full.abort();
+    expect(lstatSync('/dev/full').isCharacterDevice()).toBe(true);
   });
 
   it('say why a path cannot be written, before anything is computed', async () => {

@@ -199,8 +199,8 @@ export class RecordEnds {
 
   /**
    * Find up to `wanted` record ends in piece[start..], stopping early (`full`) at the first record end
-   * `budget` or more bytes past `start` (so a chunk always holds at least one record). Returns how many, the offset where
-   * the scan stopped, and the offset just after the last record end (-1 if none).
+   * `budget` or more bytes past `start` (so a chunk always holds at least one record). Returns how many,
+   * the offset where the scan stopped, and the offset just after the last record end (-1 if none).
    */
   scan(
     piece: Uint8Array,

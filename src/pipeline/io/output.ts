@@ -232,8 +232,8 @@ function isAlive(pid: number): boolean {
 
 /**
  * The temporaries of `target` left by runs on this machine that were killed (SIGKILL, a power cut) and can
- * no longer clean up: removed, since no one else will. Another machine's are left to it. A backup (`.bak`) is left: a run killed between publishing and
- * settling may have kept the only copy of the file it replaced there.
+ * no longer clean up: removed, since no one else will. Another machine's are left to it. A backup (`.bak`)
+ * is left: a run killed between publishing and settling may have kept the only copy of the file it replaced.
  */
 async function removeStaleSideFiles(target: string): Promise<void> {
   const pattern = new RegExp(`^\\.${escapeRegExp(basename(target))}\\.${escapeRegExp(hostname())}\\.(\\d+)\\.tmp$`);

@@ -143,7 +143,8 @@ async function csvSource(
       close,
     );
   }
-  // Records that fit in one range: streamed from the same handle (computed on this thread when they fit in one task).
+  // Records that fit in one range: streamed from the same handle (and computed on this thread when they
+  // fit in one task).
   return csvStream(engine, input.range(base, limit), { ...stream, header, firstLine });
 }
 
