@@ -69,7 +69,10 @@ describe('atomic outputs, in process', () => {
       await full.write(Buffer.alloc(1 << 16));
       await commitAll([full]);
     })();
-    await expect(writing).rejects.toMatchObject({ code: 'OUTPUT_FAILED', message: 'cannot write /dev/full: no space left on the device' });
+    await expect(writing).rejects.toMatchObject({
+      code: 'OUTPUT_FAILED',
+      message: 'cannot write /dev/full: no space left on the device',
+    });
     await full.abort();
     expect(lstatSync('/dev/full').isCharacterDevice()).toBe(true);
   });
