@@ -1,5 +1,5 @@
 /**
- * node dist/bench/formats.js [--quick]: batch-grad on Parquet and JSON Lines, against DuckDB doing the same
+ * node dist/bench/formats.js [--quick]: batch-grad on Parquet and JSON Lines, against DuckDB and Polars doing the same
  * Parquet job and against batch-grad's own CSV job on the same rows, 2 threads, tools in turns (median of
  * 5, 3 with --quick). Also a 10x larger Parquet file's peak memory against the 1x file's. The inputs are
  * the bench's narrow and wide datasets, converted by DuckDB (Parquet: SNAPPY, its default row groups).
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { writeGeneratedCsv } from '../test/support/generate.js';
+import { installPolars } from './baselines/polars.js';
 import { DATASETS } from './support/datasets.js';
 import { measureProcess, median } from './support/measure.js';
 import { resultsFolder } from './support/results.js';
@@ -20,6 +21,7 @@ const RUNS = quick ? 3 : 5;
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 const CLI = here('../src/cli/batch-grad.js');
 const DUCKDB = here('./baselines/duckdb-parquet-job.js');
+const POLARS = here('./baselines/polars-job.js');
 const RESULTS = resultsFolder();
 const folder = mkdtempSync(join(tmpdir(), 'batch-grad-formats-'));
 const at = (name: string): string => join(folder, name);
@@ -39,6 +41,7 @@ async function turns(commands: string[][]): Promise<Array<{ seconds: number; pea
   }));
 }
 
+installPolars();
 try {
   const db = await (await DuckDBInstance.create(':memory:')).connect();
   const table: Array<Record<string, string | number>> = [];
@@ -51,9 +54,10 @@ try {
     );
     await db.run(`COPY (SELECT * FROM read_csv('${at(`${name}.csv`)}')) TO '${at(`${name}.jsonl`)}' (FORMAT json)`);
     const job = (input: string, output: string): string[] => [CLI, at(input), '-o', at(output), '--threads', '2'];
-    const [parquet, duckdb, csv, jsonl] = await turns([
+    const [parquet, duckdb, polars, csv, jsonl] = await turns([
       job(`${name}.parquet`, 'out.parquet'),
       [DUCKDB, at(`${name}.parquet`), at('duck.parquet'), String(dataset.features), '2'],
+      [POLARS, at(`${name}.parquet`), at('polars.parquet'), String(dataset.features), '2'],
       job(`${name}.csv`, 'out.csv'),
       job(`${name}.jsonl`, 'out.jsonl'),
     ]);
@@ -61,6 +65,7 @@ try {
     for (const [tool, m] of [
       ['batch-grad Parquet -> Parquet', parquet],
       ['DuckDB Parquet -> Parquet', duckdb],
+      ['Polars 0.25.2 streaming Parquet -> Parquet', polars],
       ['batch-grad CSV -> CSV', csv],
       ['batch-grad JSON Lines -> JSON Lines', jsonl],
     ] as const) {
@@ -76,9 +81,11 @@ try {
       rows: dataset.rows,
       parquet,
       duckdb,
+      polars,
       csv,
       jsonl,
       parquetOverDuckdb: duckdb!.seconds / parquet!.seconds,
+      parquetOverPolars: polars!.seconds / parquet!.seconds,
       parquetOverCsv: csv!.seconds / parquet!.seconds,
       jsonlOverCsv: csv!.seconds / jsonl!.seconds,
     };
@@ -97,9 +104,14 @@ try {
   console.log(`| ${columns.join(' | ')} |\n|${columns.map(() => '---').join('|')}|`);
   for (const row of table) console.log(`| ${columns.map((c) => row[c]).join(' | ')} |`);
   for (const name of ['narrow', 'wide']) {
-    const r = results[name] as { parquetOverDuckdb: number; parquetOverCsv: number; jsonlOverCsv: number };
+    const r = results[name] as {
+      parquetOverDuckdb: number;
+      parquetOverPolars: number;
+      parquetOverCsv: number;
+      jsonlOverCsv: number;
+    };
     console.log(
-      `${name}: Parquet job / DuckDB ${r.parquetOverDuckdb.toFixed(2)}x, / CSV job ${r.parquetOverCsv.toFixed(2)}x; JSON Lines job / CSV job ${r.jsonlOverCsv.toFixed(2)}x`,
+      `${name}: Parquet job / DuckDB ${r.parquetOverDuckdb.toFixed(2)}x, / Polars ${r.parquetOverPolars.toFixed(2)}x, / CSV job ${r.parquetOverCsv.toFixed(2)}x; JSON Lines job / CSV job ${r.jsonlOverCsv.toFixed(2)}x`,
     );
   }
   console.log(

@@ -1,5 +1,6 @@
 /**
- * npm run bench [-- --quick]: whole-process throughput of batch-grad against its baselines, in one run,
+ * npm run bench [-- --quick]: whole-process throughput of batch-grad against its baselines (DuckDB, Polars
+ * streaming, the notebook's way), in one run,
  * on datasets generated here (never committed). Prints a markdown table, writes (to $BENCH_RESULTS, else bench/results/tmp/) latest.json
  * and bench/results/latest.svg, then runs bench/formats.ts (Parquet and JSON Lines). Every figure is a median of several runs, the compared tools taking turns;
  * compare ratios, not seconds.
@@ -10,6 +11,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeGeneratedCsv } from '../test/support/generate.js';
+import { installPolars } from './baselines/polars.js';
 import { throughputChart } from './support/chart.js';
 import { DATASETS } from './support/datasets.js';
 import { measureProcess, median, type ProcessMeasurement } from './support/measure.js';
@@ -21,6 +23,7 @@ const RUNS = quick ? 3 : 5;
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 const CLI = here('../src/cli/batch-grad.js');
 const DUCKDB = here('./baselines/duckdb-job.js');
+const POLARS = here('./baselines/polars-job.js');
 const NOTEBOOK = here('./baselines/notebook-way.js');
 const RESULTS = resultsFolder();
 
@@ -76,6 +79,7 @@ async function interleaved(commands: string[][], runs = RUNS): Promise<Array<{ s
   }));
 }
 
+installPolars();
 try {
   const rows: Row[] = [];
   for (const dataset of datasets) {
@@ -87,6 +91,7 @@ try {
       ['batch-grad, 2 threads', [CLI, dataset.path, '--out', out, '--threads', '2']],
       ['batch-grad, 1 thread', [CLI, dataset.path, '--out', out, '--threads', '1']],
       ['DuckDB 1.5, 2 threads', [DUCKDB, dataset.path, out, String(dataset.features), '2']],
+      ['Polars 0.25.2 streaming, 2 threads', [POLARS, dataset.path, out, String(dataset.features), '2']],
     ];
     // The notebook way takes 8-9 s a run: fewer runs, on their own.
     const notebook: [string, string[]] = ['notebook way (csv-parse, graph per row)', [NOTEBOOK, dataset.path, out]];
@@ -135,6 +140,7 @@ try {
   const ratios = datasets.map((d) => ({
     dataset: d.name,
     versusDuckDB: find(d.name, 'DuckDB').seconds / find(d.name, 'batch-grad, 2').seconds,
+    versusPolars: find(d.name, 'Polars').seconds / find(d.name, 'batch-grad, 2').seconds,
     versusNotebook: find(d.name, 'notebook').seconds / find(d.name, 'batch-grad, 2').seconds,
     twoThreadsOverOne: find(d.name, 'batch-grad, 1').seconds / find(d.name, 'batch-grad, 2').seconds,
   }));
@@ -145,6 +151,11 @@ try {
       target: `${r.dataset}: batch-grad / DuckDB >= 1.5x`,
       value: r.versusDuckDB,
       met: r.versusDuckDB >= 1.5,
+    })),
+    ...ratios.map((r) => ({
+      target: `${r.dataset}: batch-grad / Polars >= 1.25x`,
+      value: r.versusPolars,
+      met: r.versusPolars >= 1.25,
     })),
     ...ratios.map((r) => ({
       target: `${r.dataset}: batch-grad / notebook way >= 10x`,

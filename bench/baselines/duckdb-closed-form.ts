@@ -1,7 +1,7 @@
 /**
  * The DuckDB baselines' shared part: argv (<input> <output> <features> [threads]), the logistic model's
- * closed form in SQL (z = w.x + b, f = 1/(1+exp(-z)), df/dw_i = f(1-f)x_i, df/dx_i = f(1-f)w_i,
- * df/db = f(1-f)), and the run. Each baseline says only how it reads and how it writes.
+ * closed form in SQL (z = w.x + b, f = 1/(1+exp(-z)), g = f(1-f), df/dw_i = g x_i, df/dx_i = g w_i,
+ * df/db = g), and the run. Each baseline says only how it reads and how it writes.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -22,15 +22,17 @@ export async function runClosedForm({ name, read, write }: Baseline): Promise<vo
   }
   const range = Array.from({ length: n }, (_, i) => i + 1);
   const z = [...range.map((i) => `w${i}*x${i}`), 'b'].join(' + ');
+  // f(1-f) once a row, as a competent user would write it, not once a gradient column.
   const gradients = [
-    ...range.map((i) => `f*(1-f)*x${i} AS df_dw${i}`),
-    ...range.map((i) => `f*(1-f)*w${i} AS df_dx${i}`),
-    'f*(1-f) AS df_db',
+    ...range.map((i) => `g*x${i} AS df_dw${i}`),
+    ...range.map((i) => `g*w${i} AS df_dx${i}`),
+    'g AS df_db',
   ];
   const sql = `COPY (
   WITH logits AS (SELECT *, ${z} AS z FROM ${read(input, n)}),
-       values AS (SELECT *, 1/(1+exp(-z)) AS f FROM logits)
-  SELECT f, ${gradients.join(', ')} FROM values
+       values AS (SELECT *, 1/(1+exp(-z)) AS f FROM logits),
+       slopes AS (SELECT *, f*(1-f) AS g FROM values)
+  SELECT f, ${gradients.join(', ')} FROM slopes
 ) TO ${write(output)}`;
   const instance = await DuckDBInstance.create(':memory:', { threads });
   const connection = await instance.connect();
