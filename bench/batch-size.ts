@@ -5,11 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { writeGeneratedCsv } from '../test/support/generate.js';
-import { measureProcess, median } from './support/measure.js';
+import { measureCli, median } from './support/measure.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/batch-grad.js', import.meta.url));
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const SIZES = [64, 256, 1024, 4096, 8192, 16384, 65536];
 
@@ -22,18 +20,7 @@ try {
   for (const size of SIZES) {
     const runs = [];
     for (let i = 0; i < 3; i++) {
-      runs.push(
-        await measureProcess(process.execPath, [
-          CLI,
-          input,
-          '--out',
-          join(folder, 'out.csv'),
-          '--threads',
-          '2',
-          '--batch-size',
-          String(size),
-        ]),
-      );
+      runs.push(await measureCli(input, join(folder, 'out.csv'), '--batch-size', `${size}`));
     }
     const seconds = median(runs.map((r) => r.seconds));
     const rss = median(runs.map((r) => r.peakRssBytes)) / 2 ** 20;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeGeneratedCsv } from '../test/support/generate.js';
-import { highWaterMark, measureProcess } from './support/measure.js';
+import { highWaterMark, measureCli } from './support/measure.js';
 import { resultsFolder } from './support/results.js';
 
 const quick = process.argv.includes('--quick');
@@ -51,14 +51,7 @@ try {
     const input = join(folder, `input-${units}.csv`);
     await writeGeneratedCsv(input, { rows: Math.round(units * ROWS_PER_100MB), features: 2, seed: 4 });
     const bytes = statSync(input).size;
-    const result = await measureProcess(process.execPath, [
-      CLI,
-      input,
-      '--out',
-      join(folder, 'out.csv'),
-      '--threads',
-      '2',
-    ]);
+    const result = await measureCli(input, join(folder, 'out.csv'));
     if (result.code !== 0) throw new Error(result.stderr);
     runs.push({
       label: `file to file, ${(bytes / 1e6).toFixed(0)} MB input`,

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export interface ProcessMeasurement {
   readonly seconds: number;
@@ -50,4 +51,12 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The built CLI (this module runs from dist/bench/support/). */
+const CLI = fileURLToPath(new URL('../../src/cli/batch-grad.js', import.meta.url));
+
+/** The built CLI on `input` to `output` with 2 threads and any further options, measured. */
+export function measureCli(input: string, output: string, ...options: string[]): Promise<ProcessMeasurement> {
+  return measureProcess(process.execPath, [CLI, input, '--out', output, '--threads', '2', ...options]);
 }

@@ -39,35 +39,12 @@ const waitFor = async (ready: () => boolean): Promise<void> => {
 describe('paths that would destroy a file are refused before anything is opened', () => {
   it('fit --out equal to the input (SAME_INPUT_OUTPUT), the training data untouched', async () => {
     const before = readFileSync(at('clicks.csv'));
-    const result = await runCli([
-      'fit',
-      at('clicks.csv'),
-      '--features',
-      'age,income',
-      '--label',
-      'clicked',
-      '--loss',
-      'bce',
-      '--out',
-      at('clicks.csv'),
-    ]);
+    const fit = ['fit', at('clicks.csv'), '--features', 'age,income', '--label', 'clicked', '--loss', 'bce'];
+    const result = await runCli([...fit, '--out', at('clicks.csv')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--out .*clicks\.csv is the input file; choose another path \[SAME_INPUT_OUTPUT\]/);
     expect(readFileSync(at('clicks.csv'))).toEqual(before);
-    const rejects = await runCli([
-      'fit',
-      at('clicks.csv'),
-      '--features',
-      'age,income',
-      '--label',
-      'clicked',
-      '--loss',
-      'bce',
-      '--on-error',
-      'skip',
-      '--rejects',
-      at('clicks.csv'),
-    ]);
+    const rejects = await runCli([...fit, '--on-error', 'skip', '--rejects', at('clicks.csv')]);
     expect(rejects.code).toBe(2);
     expect(readFileSync(at('clicks.csv'))).toEqual(before);
   });

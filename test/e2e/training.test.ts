@@ -107,36 +107,13 @@ describe('training gradients on the command line', () => {
 
   it('locates a label that is not 0 or 1, and skips it with --on-error skip', async () => {
     writeFileSync(at('labels.csv'), 'x,"note",y\n1,"a",1\n2,"multi\nline",0.5\n3,"c",0\n4,"d",2\n');
-    const failed = await runCli([
-      at('labels.csv'),
-      '-o',
-      at('labels.out.csv'),
-      '--features',
-      'x',
-      '--label',
-      'y',
-      '--loss',
-      'bce',
-    ]);
+    const job = [at('labels.csv'), '-o', at('labels.out.csv'), '--features', 'x', '--label', 'y', '--loss', 'bce'];
+    const failed = await runCli(job);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(
       /labels\.csv:4, column 3 \(y\): a bce label must be 0 or 1, got 0\.5: "0\.5" \[LABEL_INVALID\]/,
     );
-    const skipped = await runCli([
-      at('labels.csv'),
-      '-o',
-      at('labels.out.csv'),
-      '--features',
-      'x',
-      '--label',
-      'y',
-      '--loss',
-      'bce',
-      '--on-error',
-      'skip',
-      '--rejects',
-      at('labels.rej.csv'),
-    ]);
+    const skipped = await runCli([...job, '--on-error', 'skip', '--rejects', at('labels.rej.csv')]);
     expect(skipped.code).toBe(0);
     expect(read('labels.out.csv').trimEnd().split('\n')).toHaveLength(3);
     expect(read('labels.rej.csv')).toMatch(/^line,code,reason,row\n3,LABEL_INVALID,[\s\S]*\n6,LABEL_INVALID,/);
@@ -150,32 +127,11 @@ describe('training gradients on the command line', () => {
 
   it('binds formula names to parameters, and refuses a name that is neither column nor parameter, or both', async () => {
     writeFileSync(at('decay.csv'), 't,y\n0,3\n1,2.2\n');
-    const ok = await runCli([
-      at('decay.csv'),
-      '-o',
-      '-',
-      '-e',
-      'a*exp(-k*t) + c',
-      '--param',
-      'a=2',
-      '--param',
-      'k=0.5',
-      '--param',
-      'c=0',
-    ]);
+    const decay = [at('decay.csv'), '-o', '-', '-e', 'a*exp(-k*t) + c', '--param', 'a=2', '--param', 'c=0'];
+    const ok = await runCli([...decay, '--param', 'k=0.5']);
     expect(ok.code).toBe(0);
     expect(ok.stdout.split('\n')[0]).toBe('f,df_da,df_dk,df_dc');
-    const typo = await runCli([
-      at('decay.csv'),
-      '-o',
-      '-',
-      '-e',
-      'a*exp(-k*t) + c',
-      '--param',
-      'a=2',
-      '--param',
-      'c=0',
-    ]);
+    const typo = await runCli(decay);
     expect(typo.code).toBe(1);
     expect(typo.stderr).toMatch(
       /"k" \(position 8\) is not an input column nor a parameter \(a, c\).*\[HEADER_MISSING_COLUMN\]/,
