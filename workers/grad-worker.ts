@@ -10,7 +10,7 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { processChunk } from '../src/compute/csv/process-chunk.js';
 import { processRange } from '../src/compute/csv/process-range.js';
 import { exactSumOf } from '../src/compute/exact-sum.js';
-import { runModel } from '../src/compute/job/model-tape.js';
+import { outputColumns, runModel } from '../src/compute/job/model-tape.js';
 import type {
   ChunkRequest,
   ColumnsRequest,
@@ -34,11 +34,7 @@ export default function gradWorker(request: WorkerRequest): unknown {
   if (request.kind === 'sums') {
     const { tape, gradientOrder, columns, rows } = request;
     const result = runModel(tape, columns, rows);
-    const outputs = [
-      result.prediction,
-      ...(result.loss ? [result.loss] : []),
-      ...gradientOrder.map((k) => result.gradients[k]!),
-    ];
+    const outputs = outputColumns(result, gradientOrder);
     return transferring(
       { sums: outputs.map((column) => exactSumOf(column, rows)), columns },
       columns.map((c) => c.buffer),

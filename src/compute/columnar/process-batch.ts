@@ -7,7 +7,7 @@ import { BatchGradError } from '../../errors.js';
 import { encodeOutput } from '../encode-output.js';
 import { exactSumOf } from '../exact-sum.js';
 import type { JobSpec } from '../job/job.js';
-import { runModel } from '../job/model-tape.js';
+import { outputColumns, runModel } from '../job/model-tape.js';
 import { failedResult, type RejectedRow, type TaskResult } from '../task-result.js';
 import { decodeArrowTable } from './decode-arrow.js';
 import { decodeJsonLines } from './decode-jsonl.js';
@@ -67,11 +67,7 @@ export async function processBatch(job: JobSpec, task: BatchTask): Promise<TaskR
     ? batch.problems.map((p) => ({ line: p.line, code: p.error.code, reason: p.error.message, text: p.text }))
     : [];
   const result = runModel(job.tape, batch.columns, batch.rows);
-  const columns = [
-    result.prediction,
-    ...(result.loss ? [result.loss] : []),
-    ...job.gradientOrder.map((k) => result.gradients[k]!),
-  ];
+  const columns = outputColumns(result, job.gradientOrder);
   return {
     seq: task.seq,
     inputBytes: task.inputBytes,

@@ -11,7 +11,7 @@ import { encodeOutput } from '../encode-output.js';
 import { exactSumOf } from '../exact-sum.js';
 import type { JobSpec } from '../job/job.js';
 import { isBinaryLabel } from '../job/labels.js';
-import { runModel } from '../job/model-tape.js';
+import { outputColumns, runModel } from '../job/model-tape.js';
 import { failedResult, type RejectedRow, type TaskResult } from '../task-result.js';
 import { fieldStart, recordText } from './csv-field.js';
 import { LineLocator } from './line-locator.js';
@@ -78,20 +78,16 @@ export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice
 
   const rows = parsed.rows;
   const result = runModel(job.tape, parsed.columns, rows);
-  const outputColumns = [
-    result.prediction,
-    ...(result.loss ? [result.loss] : []),
-    ...job.gradientOrder.map((k) => result.gradients[k]!),
-  ];
+  const columns = outputColumns(result, job.gradientOrder);
   return {
     seq: task.seq,
     inputBytes: bytes.length,
-    output: formatRows(job, parsed, outputColumns, task.outputBuffer),
+    output: formatRows(job, parsed, columns, task.outputBuffer),
     read: parsed.read,
     written: rows,
     rejected: parsed.problems.length,
     rejects,
-    sums: outputColumns.map((column) => exactSumOf(column, rows)),
+    sums: columns.map((column) => exactSumOf(column, rows)),
     ...(job.keepInputs === true ? { inputs: parsed.columns.map((column) => column.slice(0, rows)) } : {}),
   };
 }

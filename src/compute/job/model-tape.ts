@@ -102,3 +102,8 @@ export function runModel(spec: TapeSpec, columns: readonly Float64Array[], rows:
     ? { prediction: result.value, loss: undefined, gradients: result.gradients }
     : { prediction: result.extras[0]!, loss: result.value, gradients: result.gradients };
 }
+
+/** A run's output columns in the job's one output order (summedColumnNames): the prediction, the loss, then the gradients written. */
+export function outputColumns(run: ModelRun, gradientOrder: readonly number[]): Float64Array[] {
+  return [run.prediction, ...(run.loss ? [run.loss] : []), ...gradientOrder.map((k) => run.gradients[k]!)];
+}

@@ -6,6 +6,7 @@
 import { exactSumOf } from '../../compute/exact-sum.js';
 import { type JobSpec, outputColumnNames } from '../../compute/job/job.js';
 import { binaryLabelReason, isBinaryLabel } from '../../compute/job/labels.js';
+import { outputColumns } from '../../compute/job/model-tape.js';
 import { readNumber } from '../../compute/numbers/grammar.js';
 import type { Engine } from '../../engine/engine.js';
 import { BatchGradError, type ErrorCode } from '../../errors.js';
@@ -81,11 +82,8 @@ export async function records(
         p.rows === 0
           ? { value: empty(), loss: job.tape.loss ? empty() : undefined, gradients: job.tape.inputs.map(empty) }
           : await engine.runColumns(job.tape, p.columns, p.rows, options.signal);
-      const outputs = [
-        result.value,
-        ...(result.loss ? [result.loss] : []),
-        ...job.gradientOrder.map((k) => result.gradients[k]!),
-      ];
+      const run = { prediction: result.value, loss: result.loss, gradients: result.gradients };
+      const outputs = outputColumns(run, job.gradientOrder);
       return {
         read: p.read,
         written: p.rows,
