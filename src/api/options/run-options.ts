@@ -76,7 +76,9 @@ export async function settleRunOptions(input: RunOptionsInput): Promise<RunPlan>
           .filter((s) => s !== '')
       : [...(input.keep ?? [])];
   const onError = onErrorOf(input.onError);
-  const from = formatOf('from', inputs[0]!, input.from);
+  const files = await inputFiles(inputs, input.from);
+  // Defaults that follow the input's format (a TSV's tab) follow its first file's.
+  const from = files[0]!.format;
   const header = input.header ?? true;
   const columns = namesOf('columns', input.columns);
   if (columns !== undefined && header)
@@ -103,7 +105,7 @@ export async function settleRunOptions(input: RunOptionsInput): Promise<RunPlan>
   const training = trainingOf(input);
   return {
     inputs,
-    files: await inputFiles(inputs, input.from),
+    files,
     shard,
     header,
     columns,
