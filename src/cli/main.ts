@@ -74,7 +74,7 @@ const MODEL_AND_INPUT_OPTIONS = {
   },
   'batch-size': {
     type: 'string',
-    describe: `rows per task [default: ${DEFAULT_BATCH_SIZE}, Parquet output ${TASK_SIZES.parquetRows}; a CSV file: ${mib(TASK_SIZES.rangeBytes)} MiB ranges, ${mib(TASK_SIZES.quotedRangeBytes)} MiB with quotes]`,
+    describe: `rows per task [default: ${DEFAULT_BATCH_SIZE}, Parquet output ${TASK_SIZES.parquetRows}; a CSV file: ${mib(TASK_SIZES.rangeBytes)} MiB ranges]`,
     requiresArg: true,
   },
   expr: {

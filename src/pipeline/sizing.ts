@@ -19,12 +19,11 @@ export const MAX_BATCH_SIZE = 10_000_000;
 const TASK_BYTES = 1 << 20;
 
 /**
- * The nominal bytes of a CSV file's ranges: few enough that one coordinator feeds many workers, small
- * enough that memory stays flat. Text with quotes is parsed by csv-parse, slower a byte and with garbage
- * that grows with what it holds at once, so its ranges are smaller.
+ * The nominal bytes of a CSV file's ranges: small enough that each worker's first ranges do not wait on
+ * fresh memory and that text with quotes (parsed by csv-parse) keeps its garbage small, large enough that
+ * the coordinator's work a range stays negligible.
  */
-export const RANGE_BYTES = 4 << 20;
-export const QUOTED_RANGE_BYTES = 1 << 20;
+export const RANGE_BYTES = 1 << 20;
 
 /**
  * Each batch of a Parquet output is one of its row groups (the workers write them), so a Parquet output's
@@ -45,14 +44,13 @@ export function taskBytesFor(output: JobSpec['output'] | undefined): number {
 }
 
 /**
- * A file's range bytes, from its rows' size and whether its first bytes hold quotes: as above, or
- * --batch-size rows' worth when it is given (at most RANGE_BYTES, or PARQUET_BATCH_BYTES for a Parquet
- * output), or a row group's worth for a Parquet output.
+ * A file's range bytes, from its rows' size: RANGE_BYTES, or --batch-size rows' worth when it is given (at
+ * most RANGE_BYTES, or PARQUET_BATCH_BYTES for a Parquet output), or a row group's worth for a Parquet output.
  */
-export function rangeBytesFor(given: number | undefined, to: Format, rowBytes: number, quoted: boolean): number {
+export function rangeBytesFor(given: number | undefined, to: Format, rowBytes: number): number {
   if (given === undefined && to === 'parquet')
     return Math.max(RANGE_BYTES, Math.min(PARQUET_BATCH_BYTES, Math.round(PARQUET_ROW_GROUP_ROWS * rowBytes)));
-  if (given === undefined) return quoted ? QUOTED_RANGE_BYTES : RANGE_BYTES;
+  if (given === undefined) return RANGE_BYTES;
   const most = to === 'parquet' ? PARQUET_BATCH_BYTES : RANGE_BYTES;
   return Math.max(1, Math.min(most, Math.round(given * rowBytes)));
 }

@@ -1,5 +1,5 @@
 /** The lists of choices and the defaults, as the modules that define them hold them: the CLI's help and choices read them here. */
-import { PARQUET_ROW_GROUP_ROWS, QUOTED_RANGE_BYTES, RANGE_BYTES } from '../../pipeline/sizing.js';
+import { PARQUET_ROW_GROUP_ROWS, RANGE_BYTES } from '../../pipeline/sizing.js';
 
 export { FORMATS, type Format, PARQUET_COMPRESSIONS, type ParquetCompression } from '../../compute/formats.js';
 export { DEFAULT_BATCH_SIZE } from '../../pipeline/sizing.js';
@@ -8,5 +8,4 @@ export { DEFAULT_BATCH_SIZE } from '../../pipeline/sizing.js';
 export const TASK_SIZES = {
   parquetRows: PARQUET_ROW_GROUP_ROWS,
   rangeBytes: RANGE_BYTES,
-  quotedRangeBytes: QUOTED_RANGE_BYTES,
 } as const;

@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream';
 import { jsonLinesHeader } from '../../compute/columnar/jsonl-lines.js';
 import { headerOf } from '../../compute/csv/parse-header.js';
-import { hasQuote, lineFeeds, MAX_RECORD_BYTES } from '../../compute/csv/record-boundary.js';
+import { lineFeeds, MAX_RECORD_BYTES } from '../../compute/csv/record-boundary.js';
 import { RecordChunker } from '../../compute/csv/record-chunker.js';
 import type { TaskResult } from '../../compute/task-result.js';
 import type { Engine } from '../../engine/engine.js';
@@ -134,7 +134,7 @@ async function csvSource(
   const limit = range?.end ?? size;
   const sample = await input.bytesAt(base, Math.min(limit, base + SAMPLE_BYTES));
   const rowBytes = sample.length / Math.max(1, lineFeeds(sample, 0, sample.length));
-  const rangeBytes = rangeBytesFor(plan.batchSizeGiven, plan.to, rowBytes, hasQuote(sample));
+  const rangeBytes = rangeBytesFor(plan.batchSizeGiven, plan.to, rowBytes);
   if (limit - base > rangeBytes) {
     return csvRanges(
       engine,
