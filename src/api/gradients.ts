@@ -77,7 +77,7 @@ export function gradientJob(
     const opened = {
       file: job.file,
       batchSize: choices.batchSize,
-      taskBytes: taskBytesFor(job.outputEncoding),
+      taskBytes: taskBytesFor(job.outputEncoding?.encoding),
       signal,
     };
     const input: Source<unknown, unknown, TaskResult> = jsonl

@@ -3,8 +3,7 @@
  * memory has not yet started to (docs/performance.md has the measurements and the benches that make them).
  */
 
-import type { Format } from '../compute/formats.js';
-import type { JobSpec } from '../compute/job/job.js';
+import type { Format, OutputEncoding } from '../compute/formats.js';
 
 /** Rows a task. */
 export const DEFAULT_BATCH_SIZE = 8192;
@@ -39,8 +38,8 @@ export function batchSizeFor(given: number | undefined, to: Format): number {
 }
 
 /** A stream's tasks end past TASK_BYTES of input, or PARQUET_BATCH_BYTES for a Parquet output (see above). */
-export function taskBytesFor(output: JobSpec['output'] | undefined): number {
-  return output?.encoding === 'parquet' ? PARQUET_BATCH_BYTES : TASK_BYTES;
+export function taskBytesFor(encoding: OutputEncoding | undefined): number {
+  return encoding === 'parquet' ? PARQUET_BATCH_BYTES : TASK_BYTES;
 }
 
 /**

@@ -9,6 +9,7 @@ import { jsonLinesHeader } from '../../compute/columnar/jsonl-lines.js';
 import { headerOf } from '../../compute/csv/parse-header.js';
 import { lineFeeds, MAX_RECORD_BYTES } from '../../compute/csv/record-boundary.js';
 import { RecordChunker } from '../../compute/csv/record-chunker.js';
+import { encodingOf } from '../../compute/formats.js';
 import type { TaskResult } from '../../compute/task-result.js';
 import type { Engine } from '../../engine/engine.js';
 import { BatchGradError } from '../../errors.js';
@@ -57,7 +58,7 @@ async function sourceOf(
 ): Promise<Source<unknown, unknown, TaskResult>> {
   const { signal } = plan;
   const close = (): Promise<void> => input.close();
-  const taskBytes = taskBytesFor(plan.to === 'parquet' ? { encoding: 'parquet', delimiter: ',' } : undefined);
+  const taskBytes = taskBytesFor(encodingOf(plan.to));
   const range = part.range;
   if (range !== undefined && input.gzip) {
     throw new BatchGradError(
