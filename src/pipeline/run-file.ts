@@ -19,8 +19,9 @@ import { commitAll, type Output, openOutput } from './io/output.js';
 import { refuseClashingPaths } from './io/output-paths.js';
 import { Progress } from './io/progress.js';
 import { jobFor, startRun } from './run.js';
-import type { RunPlan } from './run-plan.js';
+import type { InputFile, RunPlan } from './run-plan.js';
 import { type InputPart, inputParts } from './shards/input-parts.js';
+import { RANGE_BYTES } from './sizing.js';
 import { openSource } from './sources/open-source.js';
 import { jobFingerprint, type RunSummary, SummaryAccumulator, summaryJson } from './summary.js';
 
@@ -42,6 +43,9 @@ export async function runFileWith(engine: Engine, plan: RunPlan, io: RunIo = pro
     ['rejects', plan.rejects],
     ['summary', plan.summary],
   ]);
+  // A run that will use the pool starts it now: its threads boot while the outputs are opened and the
+  // input is sniffed. One that fits on this thread (a small CSV) never starts it.
+  if (plan.files.some(usesPool)) void engine.start().catch(() => undefined);
   const parts = await inputParts(plan.files, plan.shard, plan.delimiter, plan.header);
   // Every output is opened (as a temporary file beside its target) before anything is computed, so a
   // folder that cannot be written fails the run at once, and none of them is in place until all are done.
@@ -136,6 +140,10 @@ export async function runFileWith(engine: Engine, plan: RunPlan, io: RunIo = pro
     progress.finish();
   }
 }
+
+/** Whether a file is read on the pool whatever its rows: a columnar one, or a CSV file of more than a range. */
+const usesPool = (file: InputFile): boolean =>
+  (file.format !== 'csv' && file.format !== 'tsv') || (file.size ?? 0) > RANGE_BYTES;
 
 /** Where a pass that wants only the sums writes: nowhere. */
 const DISCARDING: FormatWriter = {

@@ -38,8 +38,6 @@ export async function openSource(engine: Engine, part: InputPart, plan: RunPlan,
       { option: 'from' },
     );
   }
-  // The columnar formats always use the pool: its threads boot while the footer or the first batch is read.
-  if (part.format !== 'csv' && part.format !== 'tsv') void engine.start().catch(() => undefined);
   const input = await openInput(part.path, stdin);
   try {
     const source = await sourceOf(engine, input, part, plan);
