@@ -34,10 +34,8 @@ export interface RunPlan {
   /** Output path, or '-' for stdout. */
   readonly output: string;
   readonly threads: number;
-  /** Rows a task. */
-  readonly batchSize: number;
-  /** --batch-size as given: a CSV file's ranges are that many rows' worth when it is given (sizing.ts). */
-  readonly batchSizeGiven: number | undefined;
+  /** --batch-size as given: rows a task, and a CSV file's ranges that many rows' worth (sizing.ts decides both). */
+  readonly batchSize: number | undefined;
   /** A formula instead of the logistic model. */
   readonly expr: string | undefined;
   /** Input columns copied to the output. */

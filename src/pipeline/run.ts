@@ -4,7 +4,7 @@
  * result has been taken, so memory stays flat whatever the input's size. Every input, every format and the
  * library's records all come through here; the result's shape is the source's.
  */
-import type { JobSpec } from '../compute/job/job.js';
+import type { JobSpec, OnError } from '../compute/job/job.js';
 import { resolveJob, type TrainingChoices } from '../compute/job/resolve-job.js';
 import { abortable } from '../engine/abort.js';
 import type { Engine } from '../engine/engine.js';
@@ -28,7 +28,7 @@ export interface JobChoices {
   readonly expr: string | undefined;
   readonly keep: readonly string[];
   readonly delimiter: string;
-  readonly onError: 'fail' | 'skip';
+  readonly onError: OnError;
   readonly training: TrainingChoices;
   /** The input's name in messages. */
   readonly file: string;

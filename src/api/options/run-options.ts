@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { type Format, PARQUET_COMPRESSIONS, type ParquetCompression } from '../../compute/formats.js';
 import { BatchGradError } from '../../errors.js';
 import type { InputFile, RunPlan, Shard } from '../../pipeline/run-plan.js';
-import { batchSizeFor } from '../../pipeline/sizing.js';
 import { batchSizeOf, delimiterOf, invalid, namesOf, onErrorOf, threadsOf } from './checks.js';
 import { formatOf } from './format-of.js';
 import { type TrainingInput, trainingOf } from './training.js';
@@ -100,7 +99,7 @@ export async function settleRunOptions(input: RunOptionsInput): Promise<RunPlan>
     invalid('rejects', '--on-error skip (only skipped rows are rejected)', input.rejects);
   if (input.expr !== undefined && (typeof input.expr !== 'string' || input.expr.trim() === ''))
     invalid('expr', 'a formula such as "w*x + b"', input.expr);
-  const batchSizeGiven = input.batchSize === undefined ? undefined : batchSizeOf(input.batchSize);
+  const batchSize = input.batchSize === undefined ? undefined : batchSizeOf(input.batchSize);
   const shard = shardOf(input.shard);
   const training = trainingOf(input);
   return {
@@ -111,8 +110,7 @@ export async function settleRunOptions(input: RunOptionsInput): Promise<RunPlan>
     columns,
     output: input.output,
     threads: threadsOf(input.threads),
-    batchSize: batchSizeFor(batchSizeGiven, to),
-    batchSizeGiven,
+    batchSize,
     expr: input.expr,
     keep,
     summary: input.summary,

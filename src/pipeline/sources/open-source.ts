@@ -17,7 +17,7 @@ import { type OpenedInput, openInput } from '../io/input.js';
 import { parquetFooter } from '../io/parquet-footer.js';
 import type { RunPlan } from '../run-plan.js';
 import type { InputPart } from '../shards/input-parts.js';
-import { rangeBytesFor, taskBytesFor } from '../sizing.js';
+import { batchSizeFor, rangeBytesFor, taskBytesFor } from '../sizing.js';
 import type { Source } from '../source.js';
 import { arrowInput } from './arrow.js';
 import { csvRanges } from './csv-ranges.js';
@@ -57,6 +57,7 @@ async function sourceOf(
   const { signal } = plan;
   const close = (): Promise<void> => input.close();
   const taskBytes = taskBytesFor(encodingOf(plan.to));
+  const batchSize = batchSizeFor(plan.batchSize, plan.to);
   const range = part.range;
   if (range !== undefined && input.gzip) {
     throw new BatchGradError(
@@ -79,13 +80,13 @@ async function sourceOf(
       const fileFormat = part.format === 'arrow';
       const source = await arrowInput(engine, fileFormat ? input.handle! : input.bytes(), fileFormat, {
         file: part.label,
-        batchSize: plan.batchSize,
+        batchSize,
         signal,
       });
       return { ...source, close };
     }
     case 'jsonl': {
-      const options = { file: part.label, batchSize: plan.batchSize, taskBytes, signal, close, header: plan.columns };
+      const options = { file: part.label, batchSize, taskBytes, signal, close, header: plan.columns };
       if (range === undefined) return jsonLines(engine, input.bytes(), options);
       // JSON Lines has no header row: the file's first object names the columns for every shard.
       const header = range.start === 0 ? plan.columns : jsonLinesHeader(await input.bytesAt(0, range.headerEnd));
@@ -93,7 +94,7 @@ async function sourceOf(
     }
     case 'csv':
     case 'tsv':
-      return csvSource(engine, input, part, plan, taskBytes);
+      return csvSource(engine, input, part, plan, { batchSize, taskBytes });
   }
 }
 
@@ -102,11 +103,11 @@ async function csvSource(
   input: OpenedInput,
   part: InputPart,
   plan: RunPlan,
-  taskBytes: number,
+  sizes: { readonly batchSize: number; readonly taskBytes: number },
 ): Promise<Source<unknown, unknown, TaskResult>> {
   const { signal, delimiter } = plan;
   const close = (): Promise<void> => input.close();
-  const stream = { file: part.label, delimiter, batchSize: plan.batchSize, taskBytes, signal, close };
+  const stream = { file: part.label, delimiter, ...sizes, signal, close };
   if (input.size === undefined || input.gzip)
     return csvStream(engine, input.bytes(), { ...stream, header: plan.columns });
 
@@ -133,7 +134,7 @@ async function csvSource(
   const limit = range?.end ?? size;
   const sample = await input.bytesAt(base, Math.min(limit, base + SAMPLE_BYTES));
   const rowBytes = sample.length / Math.max(1, lineFeeds(sample, 0, sample.length));
-  const rangeBytes = rangeBytesFor(plan.batchSizeGiven, plan.to, rowBytes);
+  const rangeBytes = rangeBytesFor(plan.batchSize, plan.to, rowBytes);
   if (limit - base > rangeBytes) {
     return csvRanges(
       engine,
