@@ -32,6 +32,8 @@ export type {
 export { type MergeOptions, mergeSummaries } from './api/merge.js';
 export {
   DEFAULT_BATCH_SIZE,
+  DEFAULT_COMPRESSION,
+  FIT_DEFAULTS,
   FORMATS,
   type Format,
   PARQUET_COMPRESSIONS,

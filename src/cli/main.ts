@@ -10,7 +10,9 @@ import yargs, { type Options } from 'yargs';
 import {
   BatchGradError,
   DEFAULT_BATCH_SIZE,
+  DEFAULT_COMPRESSION,
   ERROR_CODES,
+  FIT_DEFAULTS,
   FORMATS,
   fit,
   formatSummaryTable,
@@ -254,14 +256,26 @@ const FIT_OPTIONS = {
     describe: 'write the fitted model (parameters, loss, gradient, iterations, why it stopped) as JSON here',
     requiresArg: true,
   },
-  l2: { type: 'string', describe: 'L2 penalty on every parameter but b [default: 0]', requiresArg: true },
-  'max-iter': { type: 'string', describe: 'iterations at most [default: 100]', requiresArg: true },
-  tol: {
+  l2: {
     type: 'string',
-    describe: "stop when the gradient's largest component is at most this [default: 1e-8]",
+    describe: `L2 penalty on every parameter but b [default: ${FIT_DEFAULTS.l2}]`,
     requiresArg: true,
   },
-  history: { type: 'string', describe: 'L-BFGS curvature pairs kept [default: 10]', requiresArg: true },
+  'max-iter': {
+    type: 'string',
+    describe: `iterations at most [default: ${FIT_DEFAULTS.maxIterations}]`,
+    requiresArg: true,
+  },
+  tol: {
+    type: 'string',
+    describe: `stop when the gradient's largest component is at most this [default: ${FIT_DEFAULTS.tolerance}]`,
+    requiresArg: true,
+  },
+  history: {
+    type: 'string',
+    describe: `L-BFGS curvature pairs kept [default: ${FIT_DEFAULTS.history}]`,
+    requiresArg: true,
+  },
   cache: {
     type: 'boolean',
     describe: 'keep the parsed model inputs in memory after the first pass (refused when they would not fit)',
@@ -355,7 +369,10 @@ const RUN_OPTIONS = {
     requiresArg: true,
   },
   to: { choices: FORMATS, describe: 'the output format [default: by extension; csv for stdout]' },
-  compression: { choices: PARQUET_COMPRESSIONS, describe: 'Parquet output compression [default: snappy]' },
+  compression: {
+    choices: PARQUET_COMPRESSIONS,
+    describe: `Parquet output compression [default: ${DEFAULT_COMPRESSION}]`,
+  },
   shard: {
     type: 'string',
     describe:

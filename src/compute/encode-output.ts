@@ -9,6 +9,7 @@ import { parquetFileOf } from './columnar/encode-parquet.js';
 import { NumberText } from './columnar/kept-text.js';
 import { arrow } from './columnar/libraries.js';
 import { csvField } from './csv/csv-field.js';
+import { DEFAULT_COMPRESSION } from './formats.js';
 import { type JobSpec, outputColumnNames } from './job/job.js';
 import { LineWriter } from './numbers/line-writer.js';
 
@@ -61,7 +62,7 @@ export function encodeOutput(job: JobSpec, out: OutputRows, reuse?: ArrayBuffer)
       return parquetFileOf(
         arrowBatch(job, out),
         out.rows,
-        job.output.compression ?? 'snappy',
+        job.output.compression ?? DEFAULT_COMPRESSION,
         outputColumnNames(job).slice(0, job.keepColumns.length),
       );
   }

@@ -10,6 +10,9 @@ export type Format = (typeof FORMATS)[number];
 export const PARQUET_COMPRESSIONS = ['snappy', 'zstd', 'gzip', 'brotli', 'lz4', 'none'] as const;
 export type ParquetCompression = (typeof PARQUET_COMPRESSIONS)[number];
 
+/** A Parquet output's codec when --compression is not given: DuckDB's and Polars' default too. */
+export const DEFAULT_COMPRESSION: ParquetCompression = 'snappy';
+
 /** How a worker encodes its output batch; `none` when only the sums are wanted (a fit's passes). */
 export type OutputEncoding = 'csv' | 'jsonl' | 'arrow' | 'parquet' | 'none';
 

@@ -1,8 +1,15 @@
 /** The lists of choices and the defaults, as the modules that define them hold them: the CLI's help and choices read them here. */
 import { PARQUET_ROW_GROUP_ROWS, RANGE_BYTES } from '../../pipeline/sizing.js';
 
-export { FORMATS, type Format, PARQUET_COMPRESSIONS, type ParquetCompression } from '../../compute/formats.js';
+export {
+  DEFAULT_COMPRESSION,
+  FORMATS,
+  type Format,
+  PARQUET_COMPRESSIONS,
+  type ParquetCompression,
+} from '../../compute/formats.js';
 export { DEFAULT_BATCH_SIZE } from '../../pipeline/sizing.js';
+export { FIT_DEFAULTS } from './fit-settings.js';
 
 /** The sizes of tasks when --batch-size is not given: rows for a Parquet output, and a CSV file's byte ranges. */
 export const TASK_SIZES = {

@@ -20,6 +20,9 @@ export interface FitSettingsInput {
   readonly cache?: boolean;
 }
 
+/** What a fit uses for an option not given (the CLI's help reads them here). */
+export const FIT_DEFAULTS = { l2: 0, maxIterations: 100, tolerance: 1e-8, history: 10 } as const;
+
 export function fitSettingsOf(input: FitSettingsInput): FitSettings {
   const nonNegative = (option: string, value: unknown, fallback: number): number => {
     if (value === undefined) return fallback;
@@ -27,10 +30,10 @@ export function fitSettingsOf(input: FitSettingsInput): FitSettings {
     return value;
   };
   return {
-    l2: nonNegative('l2', input.l2, 0),
-    maxIterations: positiveInteger('max-iter', input.maxIterations, 100, 1_000_000),
-    tolerance: nonNegative('tol', input.tolerance, 1e-8),
-    history: positiveInteger('history', input.history, 10, 1000),
+    l2: nonNegative('l2', input.l2, FIT_DEFAULTS.l2),
+    maxIterations: positiveInteger('max-iter', input.maxIterations, FIT_DEFAULTS.maxIterations, 1_000_000),
+    tolerance: nonNegative('tol', input.tolerance, FIT_DEFAULTS.tolerance),
+    history: positiveInteger('history', input.history, FIT_DEFAULTS.history, 1000),
     cache: input.cache ?? false,
   };
 }

@@ -4,7 +4,12 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Format, PARQUET_COMPRESSIONS, type ParquetCompression } from '../../compute/formats.js';
+import {
+  DEFAULT_COMPRESSION,
+  type Format,
+  PARQUET_COMPRESSIONS,
+  type ParquetCompression,
+} from '../../compute/formats.js';
 import { BatchGradError } from '../../errors.js';
 import type { InputFile, RunPlan, Shard } from '../../pipeline/run-plan.js';
 import { batchSizeOf, delimiterOf, invalid, namesOf, onErrorOf, threadsOf } from './checks.js';
@@ -122,7 +127,7 @@ export async function settleRunOptions(input: RunOptionsInput): Promise<RunPlan>
     training,
     to,
     outputDelimiter,
-    compression: input.compression ?? 'snappy',
+    compression: input.compression ?? DEFAULT_COMPRESSION,
   };
 }
 
