@@ -9,8 +9,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { processChunk } from '../src/compute/csv/process-chunk.js';
 import { processRange } from '../src/compute/csv/process-range.js';
-import { exactSumOf } from '../src/compute/exact-sum.js';
 import { outputColumns, runModel } from '../src/compute/job/model-tape.js';
+import { taskSums } from '../src/compute/job/task-sums.js';
 import type {
   ChunkRequest,
   ColumnsRequest,
@@ -36,7 +36,7 @@ export default function gradWorker(request: WorkerRequest): unknown {
     const result = runModel(tape, columns, rows);
     const outputs = outputColumns(result, gradientOrder);
     return transferring(
-      { sums: outputs.map((column) => exactSumOf(column, rows)), columns },
+      { sums: taskSums(tape, outputs, columns, rows), columns },
       columns.map((c) => c.buffer),
     );
   }

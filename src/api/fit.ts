@@ -5,7 +5,13 @@
  * inputs kept in memory after the first pass. Every sum is exact, so the whole path, every iterate, is the
  * same bits for any thread count, batch size or shard split.
  */
-import { type IterationLog, type LbfgsStatus, lbfgs } from '../core/optimize/lbfgs.js';
+
+import type { JobSpec } from '../compute/job/job.js';
+import { weightName } from '../core/logistic.js';
+import { lbfgs } from '../core/optimize/lbfgs.js';
+import { levenbergMarquardt } from '../core/optimize/levenberg-marquardt.js';
+import { newton } from '../core/optimize/newton.js';
+import type { IterationLog, OptimizeResult, StopStatus } from '../core/optimize/outcome.js';
 import { interrupted } from '../engine/abort.js';
 import type { Engine } from '../engine/engine.js';
 import { BatchGradError } from '../errors.js';
@@ -18,11 +24,11 @@ import type { CachedColumns } from '../pipeline/sources/cached-columns.js';
 import type { RunSummary } from '../pipeline/summary.js';
 import { engineOf } from './engines.js';
 import { type CacheEstimate, cacheFor } from './fit-cache.js';
-import { type FitSettingsInput, fitSettingsOf } from './options/fit-settings.js';
+import { type FitMethod, type FitSettingsInput, fitSettingsOf, methodFor } from './options/fit-settings.js';
 import { checkKeys } from './options/option-keys.js';
 import { type RunFileOptions, runPlanOf } from './run-file.js';
 
-export type { IterationLog } from '../core/optimize/lbfgs.js';
+export type { IterationLog } from '../core/optimize/outcome.js';
 export type { CacheEstimate } from './fit-cache.js';
 
 export type FitOptions = Omit<RunFileOptions, 'output' | 'summary' | 'wrt' | 'to' | 'shard' | 'keep' | 'compression'> &
@@ -45,10 +51,12 @@ export interface FitResult {
   /** The objective's gradient at the result, by parameter, and its largest component. */
   readonly gradient: Record<string, number>;
   readonly gradientNorm: number;
+  /** How it stepped: newton, lm (Levenberg–Marquardt) or lbfgs. */
+  readonly method: FitMethod;
   readonly iterations: number;
   /** Passes over the data. */
   readonly evaluations: number;
-  readonly status: LbfgsStatus;
+  readonly status: StopStatus;
   /** Why it stopped. */
   readonly message: string;
   readonly rows: { readonly used: number; readonly rejected: number };
@@ -69,9 +77,10 @@ export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
     tolerance,
     history,
     cache: cacheChoice,
+    method: methodChoice,
     ...runInput
   } = input;
-  const settings = fitSettingsOf({ l2, maxIterations, tolerance, history, cache: cacheChoice });
+  const settings = fitSettingsOf({ l2, maxIterations, tolerance, history, cache: cacheChoice, method: methodChoice });
   const options: RunPlan = { ...(await runPlanOf({ ...runInput, output: '-' })), discardOutput: true };
   if (options.training.loss === undefined)
     throw new BatchGradError('INVALID_OPTION', 'fit needs a loss to minimise: give --label and --loss', {
@@ -88,13 +97,19 @@ export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
     ['rejects', options.rejects],
   ]);
   const { signal } = options;
+  const method = methodFor(settings.method, options.training.loss, parameterCount(options));
+  const curvature = method !== 'lbfgs';
   const engine = engineOf(options.threads);
   const output = out === undefined ? undefined : await openOutput(out, (io ?? { stdout: process.stdout }).stdout);
   try {
     // Pass 1 at the starting values: it names the parameters, counts the rows, writes any rejects, and with
     // `cache` keeps each batch's model inputs for the passes after it.
     const cache = settings.cache ? await cacheFor(options, onCacheEstimate) : undefined;
-    const first = await runFileWith(engine, { ...options, ...(cache ? { onInputs: cache.add } : {}) }, io);
+    const first = await runFileWith(
+      engine,
+      { ...options, training: { ...options.training, curvature }, ...(cache ? { onInputs: cache.add } : {}) },
+      io,
+    );
     const names = Object.keys(first.params ?? {});
     if (names.length === 0) {
       throw new BatchGradError(
@@ -109,14 +124,15 @@ export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
     const passAt = async (x: Float64Array): Promise<RunSummary> => {
       const params = { ...options.training.params, ...Object.fromEntries(names.map((name, k) => [name, x[k]!])) };
       if (signal?.aborted) throw interrupted(signal);
-      if (cache !== undefined) return cachedPass(engine, cache, params, signal);
+      if (cache !== undefined) return cachedPass(engine, cache.jobWith(params, curvature), cache, signal);
       // Rows are rejected (and counted) by the first pass; later ones skip the same rows silently.
-      return runFileWith(engine, { ...options, rejects: undefined, training: { ...options.training, params } }, io);
+      const training = { ...options.training, params, curvature };
+      return runFileWith(engine, { ...options, rejects: undefined, training }, io);
     };
     const objective = (
       summary: RunSummary,
       x: Float64Array,
-    ): { value: number; gradient: Float64Array; mean: number } => {
+    ): { value: number; gradient: Float64Array; hessian: Float64Array; mean: number } => {
       const mean = summary.columns.loss!.sum / n;
       let penalty = 0;
       const gradient = Float64Array.from(names, (name, k) => {
@@ -125,33 +141,49 @@ export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
         penalty += x[k]! * x[k]!;
         return g + settings.l2 * x[k]!;
       });
-      return { value: mean + 0.5 * settings.l2 * penalty, gradient, mean };
+      return { value: mean + 0.5 * settings.l2 * penalty, gradient, hessian: hessianOf(summary), mean };
+    };
+    // The curvature sums' upper triangle, filled both ways, divided by n, plus l2 on the penalised diagonal.
+    const p = names.length;
+    const hessianOf = (summary: RunSummary): Float64Array => {
+      const h = new Float64Array(curvature ? p * p : 0);
+      if (!curvature) return h;
+      for (let a = 0; a < p; a++) {
+        for (let b = a; b < p; b++) {
+          const value = summary.columns[`d2loss_d${names[a]}_d${names[b]}`]!.sum / n;
+          h[a * p + b] = h[b * p + a] = value + (a === b && isPenalised(names[a]!) ? settings.l2 : 0);
+        }
+      }
+      return h;
     };
     const x0 = Float64Array.from(names, (name) => first.params![name]!);
     // The mean loss of every point evaluated, to report the result's without another pass.
     const means = new Map<string, number>();
     const key = (x: Float64Array): string => JSON.stringify(Array.from(x, (v) => (Object.is(v, -0) ? '-0' : v)));
     let passes = 0;
-    const result = await lbfgs(
-      async (x) => {
-        const value = objective(passes++ === 0 ? first : await passAt(x), x);
-        means.set(key(x), value.mean);
-        return value;
-      },
-      x0,
-      {
-        maxIterations: settings.maxIterations,
-        tolerance: settings.tolerance,
-        history: settings.history,
-        ...(onIteration ? { onIteration } : {}),
-      },
-    );
+    const evaluate = async (x: Float64Array) => {
+      const value = objective(passes++ === 0 ? first : await passAt(x), x);
+      means.set(key(x), value.mean);
+      return value;
+    };
+    const stopping = {
+      maxIterations: settings.maxIterations,
+      tolerance: settings.tolerance,
+      ...(onIteration ? { onIteration } : {}),
+    };
+    const result: OptimizeResult =
+      method === 'newton'
+        ? await newton(evaluate, x0, stopping)
+        : method === 'lm'
+          ? await levenbergMarquardt(evaluate, x0, stopping)
+          : await lbfgs(evaluate, x0, { ...stopping, history: settings.history });
     const fitted: FitResult = {
       params: Object.fromEntries(names.map((name, k) => [name, result.x[k]!])),
       loss: result.value,
       meanLoss: means.get(key(result.x))!,
       gradient: Object.fromEntries(names.map((name, k) => [name, result.gradient[k]!])),
       gradientNorm: result.gradientNorm,
+      method,
       iterations: result.iterations,
       evaluations: result.evaluations,
       status: result.status,
@@ -173,14 +205,21 @@ export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
   }
 }
 
-/** A pass over the cached inputs with `params`: the summary a streamed pass would give. */
+/** The parameters a fit will fit, known before the first pass: the features model's, and those given. */
+function parameterCount(plan: RunPlan): number {
+  const { features, params } = plan.training;
+  const declared = features === undefined ? [] : [...features.map(weightName), 'b'];
+  return new Set([...declared, ...Object.keys(params ?? {})]).size;
+}
+
+/** A pass over the cached inputs with a pass's job: the summary a streamed pass would give. */
 async function cachedPass(
   engine: Engine,
+  job: JobSpec,
   cache: CachedColumns,
-  params: Readonly<Record<string, number>>,
   signal: AbortSignal | undefined,
 ): Promise<RunSummary> {
-  const run = startRun(engine, cache.source(engine, signal), cache.jobWith(params), signal);
+  const run = startRun(engine, cache.source(engine, signal), job, signal);
   for await (const _ of run.results) void _;
   return run.summary.result('<cache>', '<none>');
 }

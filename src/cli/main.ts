@@ -13,11 +13,14 @@ import {
   DEFAULT_COMPRESSION,
   ERROR_CODES,
   FIT_DEFAULTS,
+  FIT_METHODS,
+  type FitMethodChoice,
   FORMATS,
   fit,
   formatSummaryTable,
   LOSSES,
   mergeSummaries,
+  NEWTON_MAX_PARAMETERS,
   PARQUET_COMPRESSIONS,
   runFile,
   TASK_SIZES,
@@ -271,6 +274,11 @@ const FIT_OPTIONS = {
     describe: `stop when the gradient's largest component is at most this [default: ${FIT_DEFAULTS.tolerance}]`,
     requiresArg: true,
   },
+  method: {
+    choices: FIT_METHODS,
+    describe: `newton: Newton's method on the exact curvature (bce); lm: Levenberg–Marquardt (squared); lbfgs: from gradients alone; auto: newton or lm by the loss, lbfgs above ${NEWTON_MAX_PARAMETERS} parameters [default: ${FIT_DEFAULTS.method}]`,
+    requiresArg: true,
+  },
   history: {
     type: 'string',
     describe: `L-BFGS curvature pairs kept [default: ${FIT_DEFAULTS.history}]`,
@@ -282,12 +290,12 @@ const FIT_OPTIONS = {
   },
 } as const;
 
-/** `batch-grad fit data.csv --features a,b --label y --loss bce --out model.json`: L-BFGS over passes of the data. */
+/** `batch-grad fit data.csv --features a,b --label y --loss bce --out model.json`: a fit over passes of the data. */
 async function fitCommand(args: readonly string[], signal: AbortSignal): Promise<void> {
   const argv = await command(
     args,
     'batch-grad fit',
-    '$0 <input..> --label <column> --loss bce|squared (--features <columns> | --expr <formula> --param name=start ...) [--out model.json]\n\nFits the parameters by minimising mean loss + (l2/2)||weights||^2 with L-BFGS; each evaluation is one pass over the data.\nExits 3 when it stops without converging (the model is still written, with the reason).',
+    '$0 <input..> --label <column> --loss bce|squared (--features <columns> | --expr <formula> --param name=start ...) [--out model.json]\n\nFits the parameters by minimising mean loss + (l2/2)||weights||^2 by Newton steps, Levenberg–Marquardt or L-BFGS (--method); each evaluation is one pass over the data.\nExits 3 when it stops without converging (the model is still written, with the reason).',
     FIT_OPTIONS,
     'Run batch-grad fit --help for the options.\n',
   )
@@ -311,6 +319,7 @@ async function fitCommand(args: readonly string[], signal: AbortSignal): Promise
     maxIterations: integerOrText(argv['max-iter']) as number | undefined,
     tolerance: numberOrText(argv.tol) as number | undefined,
     history: integerOrText(argv.history) as number | undefined,
+    method: argv.method as FitMethodChoice | undefined,
     cache: argv.cache,
     signal,
     ...(quiet
@@ -341,7 +350,7 @@ async function fitCommand(args: readonly string[], signal: AbortSignal): Promise
       .map(([name, value]) => `  ${name} = ${value}`)
       .join('\n');
     process.stderr.write(
-      `${result.status}: ${result.message}\nloss ${result.loss} (mean loss ${result.meanLoss}) after ${result.iterations} iterations, ${result.evaluations} passes over ${result.rows.used.toLocaleString('en')} rows\n${params}\n`,
+      `${result.status}: ${result.message}\nloss ${result.loss} (mean loss ${result.meanLoss}) after ${result.iterations} ${result.method} iterations, ${result.evaluations} passes over ${result.rows.used.toLocaleString('en')} rows\n${params}\n`,
     );
   }
   if (result.status !== 'converged') {

@@ -6,7 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalState, ExactSum, type ExactSumState } from '../compute/exact-sum.js';
-import { type JobSpec, outputColumnNames, parametersOf, summedColumnNames } from '../compute/job/job.js';
+import {
+  curvatureColumnNames,
+  type JobSpec,
+  outputColumnNames,
+  parametersOf,
+  summedColumnNames,
+} from '../compute/job/job.js';
 
 /** An exact sum as JSON: non-overlapping float64 partials whose exact total it is, and any infinity or NaN. */
 export interface ExactSumJson {
@@ -98,7 +104,7 @@ export class SummaryAccumulator {
 
   /** An accumulator for a job's summed columns, with its model's facts. */
   static forJob(job: JobSpec): SummaryAccumulator {
-    return new SummaryAccumulator(summedColumnNames(job), modelFacts(job));
+    return new SummaryAccumulator([...summedColumnNames(job), ...curvatureColumnNames(job.tape)], modelFacts(job));
   }
 
   add(part: { read: number; written: number; rejected: number; sums: readonly ExactSumState[] }): void {

@@ -9,7 +9,7 @@ export {
   type ParquetCompression,
 } from '../../compute/formats.js';
 export { DEFAULT_BATCH_SIZE } from '../../pipeline/sizing.js';
-export { FIT_DEFAULTS } from './fit-settings.js';
+export { FIT_DEFAULTS, FIT_METHODS, type FitMethodChoice, NEWTON_MAX_PARAMETERS } from './fit-settings.js';
 
 /** The sizes of tasks when --batch-size is not given: rows for a Parquet output, and a CSV file's byte ranges. */
 export const TASK_SIZES = {

@@ -49,6 +49,7 @@ const ENTRY_KEYS = {
     'maxIterations',
     'tolerance',
     'history',
+    'method',
     'cache',
     'onIteration',
     'onCacheEstimate',

@@ -5,9 +5,9 @@
  */
 import { BatchGradError } from '../../errors.js';
 import { encodeOutput } from '../encode-output.js';
-import { exactSumOf } from '../exact-sum.js';
 import type { JobSpec } from '../job/job.js';
 import { outputColumns, runModel } from '../job/model-tape.js';
+import { taskSums } from '../job/task-sums.js';
 import { failedResult, type RejectedRow, type TaskResult } from '../task-result.js';
 import { decodeArrowTable } from './decode-arrow.js';
 import { decodeJsonLines } from './decode-jsonl.js';
@@ -82,7 +82,7 @@ export async function processBatch(job: JobSpec, task: BatchTask): Promise<TaskR
     written: batch.rows,
     rejected: batch.problems.length,
     rejects,
-    sums: columns.map((column) => exactSumOf(column, batch.rows)),
+    sums: taskSums(job.tape, columns, batch.columns, batch.rows),
     ...(job.keepInputs === true ? { inputs: batch.columns.map((column) => column.slice(0, batch.rows)) } : {}),
   };
 }

@@ -8,10 +8,10 @@
 import { isUtf8 } from 'node:buffer';
 import { BatchGradError } from '../../errors.js';
 import { encodeOutput } from '../encode-output.js';
-import { exactSumOf } from '../exact-sum.js';
 import type { JobSpec } from '../job/job.js';
 import { isBinaryLabel } from '../job/labels.js';
 import { outputColumns, runModel } from '../job/model-tape.js';
+import { taskSums } from '../job/task-sums.js';
 import { failedResult, type RejectedRow, type TaskResult } from '../task-result.js';
 import { fieldStart, recordText } from './csv-field.js';
 import { LineLocator } from './line-locator.js';
@@ -87,7 +87,7 @@ export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice
     written: rows,
     rejected: parsed.problems.length,
     rejects,
-    sums: columns.map((column) => exactSumOf(column, rows)),
+    sums: taskSums(job.tape, columns, parsed.columns, rows),
     ...(job.keepInputs === true ? { inputs: parsed.columns.map((column) => column.slice(0, rows)) } : {}),
   };
 }

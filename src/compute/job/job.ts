@@ -30,6 +30,8 @@ export interface TapeSpec {
   readonly inputs: readonly string[];
   /** The parameters' values: one for each of the last `params.length` inputs. */
   readonly params: readonly number[];
+  /** Also sum each row's curvature over the parameters (a second-order fit's passes; needs a loss). */
+  readonly curvature?: boolean;
 }
 
 export type OnError = 'fail' | 'skip';
@@ -78,6 +80,16 @@ export function outputColumnNames(job: JobSpec): string[] {
 /** The names whose sums are accumulated: f, the loss, and every gradient column. */
 export function summedColumnNames(job: JobSpec): string[] {
   return outputColumnNames(job).slice(job.keepColumns.length);
+}
+
+/**
+ * With `tape.curvature`, the names of the curvature sums that follow the summed columns: d2loss_d<a>_d<b>
+ * for each pair of parameters a, b in the tape's order with a at or before b (the upper triangle, row by row).
+ */
+export function curvatureColumnNames(tape: TapeSpec): string[] {
+  if (tape.curvature !== true) return [];
+  const params = tape.inputs.slice(tape.inputs.length - tape.params.length);
+  return params.flatMap((a, j) => params.slice(j).map((b) => `d2loss_d${a}_d${b}`));
 }
 
 /** The parameters' names and values, in the tape's order. */

@@ -6,12 +6,14 @@
 import { compileFormula } from '../../core/formula.js';
 import { type Node, Variable } from '../../core/graph.js';
 import { featureModel, logisticModel } from '../../core/logistic.js';
-import { withLoss } from '../../core/loss.js';
+import { type LossGraph, withLoss } from '../../core/loss.js';
 import { Tape } from '../../core/tape.js';
 import type { TapeSpec } from './job.js';
 
 interface Compiled {
   readonly tape: Tape;
+  /** The loss's inner node u as root, l''(u)·weight as its extra: compiled on a second-order fit's first pass. */
+  curvature: Tape | undefined;
   /** Constant columns holding the parameters, refilled when their values change. */
   paramColumns: Float64Array[];
   filledWith: readonly number[] | undefined;
@@ -47,7 +49,8 @@ function modelGraph(spec: TapeSpec): { output: Node; logit: Node; variables: Map
   };
 }
 
-function compile(spec: TapeSpec): Tape {
+/** The loss's graph over the spec's inputs (and the inputs as variables), or the model alone without a loss. */
+function compile(spec: TapeSpec): { root: Node; inputs: Variable[]; loss?: LossGraph } {
   const { output, logit, variables } = modelGraph(spec);
   const variable = (name: string): Variable => {
     let v = variables.get(name);
@@ -58,17 +61,28 @@ function compile(spec: TapeSpec): Tape {
     return v;
   };
   const inputs = spec.inputs.map(variable);
-  if (spec.loss === undefined) return new Tape(output, inputs);
+  if (spec.loss === undefined) return { root: output, inputs };
   const { kind, label, weight } = spec.loss;
-  const graph = withLoss(kind, output, logit, variable(label), weight === undefined ? undefined : variable(weight));
-  return new Tape(graph.loss, inputs, [graph.prediction]);
+  const loss = withLoss(kind, output, logit, variable(label), weight === undefined ? undefined : variable(weight));
+  return { root: loss.loss, inputs, loss };
+}
+
+function lossTape(spec: TapeSpec): Tape {
+  const { root, inputs, loss } = compile(spec);
+  return loss === undefined ? new Tape(root, inputs) : new Tape(root, inputs, [loss.prediction]);
+}
+
+function curvatureTape(spec: TapeSpec): Tape {
+  const { inputs, loss } = compile(spec);
+  if (loss === undefined) throw new Error('curvature needs a loss');
+  return new Tape(loss.curvature.at, inputs, [loss.curvature.scale]);
 }
 
 function compiledFor(spec: TapeSpec): Compiled {
   const key = JSON.stringify({ model: spec.model, loss: spec.loss, inputs: spec.inputs });
   let entry = compiled.get(key);
   if (entry === undefined) {
-    entry = { tape: compile(spec), paramColumns: [], filledWith: undefined };
+    entry = { tape: lossTape(spec), curvature: undefined, paramColumns: [], filledWith: undefined };
     compiled.set(key, entry);
   }
   return entry;
@@ -86,9 +100,8 @@ export interface ModelRun {
 const sameValues = (a: readonly number[] | undefined, b: readonly number[]): boolean =>
   a !== undefined && a.length === b.length && a.every((x, k) => Object.is(x, b[k]));
 
-/** The tape over `rows` rows: `columns` are the inputs read from the rows, the parameters are added here. */
-export function runModel(spec: TapeSpec, columns: readonly Float64Array[], rows: number): ModelRun {
-  const entry = compiledFor(spec);
+/** The tape's input columns: those read from the rows, then the parameters as constant columns. */
+function tapeInputs(entry: Compiled, spec: TapeSpec, columns: readonly Float64Array[], rows: number): Float64Array[] {
   if (spec.params.length > 0) {
     const capacity = entry.paramColumns[0]?.length ?? 0;
     if (capacity < rows || !sameValues(entry.filledWith, spec.params)) {
@@ -97,10 +110,31 @@ export function runModel(spec: TapeSpec, columns: readonly Float64Array[], rows:
       entry.filledWith = spec.params;
     }
   }
-  const result = entry.tape.run([...columns, ...entry.paramColumns], rows);
+  return [...columns, ...entry.paramColumns];
+}
+
+/** The tape over `rows` rows: `columns` are the inputs read from the rows, the parameters are added here. */
+export function runModel(spec: TapeSpec, columns: readonly Float64Array[], rows: number): ModelRun {
+  const entry = compiledFor(spec);
+  const result = entry.tape.run(tapeInputs(entry, spec, columns, rows), rows);
   return spec.loss === undefined
     ? { prediction: result.value, loss: undefined, gradients: result.gradients }
     : { prediction: result.extras[0]!, loss: result.value, gradients: result.gradients };
+}
+
+export interface CurvatureRun {
+  /** l''(u) times the row's weight, per row. */
+  readonly scale: Float64Array;
+  /** du/dθ per row, one column per parameter in the tape's order. Views the next run reuses. */
+  readonly jacobian: readonly Float64Array[];
+}
+
+/** Per row, the loss's curvature along its inner node u and u's gradient with respect to the parameters. */
+export function runCurvature(spec: TapeSpec, columns: readonly Float64Array[], rows: number): CurvatureRun {
+  const entry = compiledFor(spec);
+  entry.curvature ??= curvatureTape(spec);
+  const result = entry.curvature.run(tapeInputs(entry, spec, columns, rows), rows);
+  return { scale: result.extras[0]!, jacobian: result.gradients.slice(spec.inputs.length - spec.params.length) };
 }
 
 /** A run's output columns in the job's one output order (summedColumnNames): the prediction, the loss, then the gradients written. */

@@ -19,6 +19,8 @@ export interface TrainingChoices {
   readonly weight?: string | undefined;
   /** The inputs whose gradients are written (default: the parameters if any, else every model input). */
   readonly wrt?: readonly string[] | undefined;
+  /** A second-order fit's passes: also sum each row's curvature over the parameters. */
+  readonly curvature?: boolean | undefined;
 }
 
 export interface JobChoices extends TrainingChoices {
@@ -202,6 +204,7 @@ function resolve(header: readonly string[], choices: JobChoices): JobSpec {
         : { loss: { kind: loss, label: label!, ...(weight === undefined ? {} : { weight }) } }),
       inputs,
       params: params.map((name) => given[name] ?? 0),
+      ...(choices.curvature === true && loss !== undefined ? { curvature: true } : {}),
     },
     header,
     inputColumns,

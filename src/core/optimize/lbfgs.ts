@@ -8,6 +8,15 @@
  * objective's values: with an objective that gives the same bits, the whole path is the same bits.
  */
 import { type LinePoint, strongWolfe } from './line-search.js';
+import {
+  convergedMessage,
+  dot,
+  type IterationLog,
+  maxIterationsMessage,
+  maxNorm,
+  type OptimizeResult,
+  type StopStatus,
+} from './outcome.js';
 
 interface Evaluation {
   readonly value: number;
@@ -32,38 +41,6 @@ export interface LbfgsOptions {
   readonly onIteration?: (entry: IterationLog) => void;
 }
 
-export interface IterationLog {
-  readonly iteration: number;
-  readonly value: number;
-  /** The gradient's largest component, in absolute value. */
-  readonly gradientNorm: number;
-  /** The step length taken along the search direction. */
-  readonly step: number;
-  /** Objective evaluations so far. */
-  readonly evaluations: number;
-}
-
-export type LbfgsStatus = 'converged' | 'max-iterations' | 'line-search-failed' | 'no-progress';
-
-export interface LbfgsResult {
-  readonly x: Float64Array;
-  readonly value: number;
-  readonly gradient: Float64Array;
-  readonly gradientNorm: number;
-  readonly iterations: number;
-  readonly evaluations: number;
-  readonly status: LbfgsStatus;
-  readonly message: string;
-  readonly log: readonly IterationLog[];
-}
-
-const dot = (a: Float64Array, b: Float64Array): number => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-};
-const maxNorm = (a: Float64Array): number => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-
 /** -H g by the two-loop recursion over the stored pairs (oldest first), H0 = (s'y / y'y) I. */
 function direction(g: Float64Array, s: Float64Array[], y: Float64Array[], rho: number[]): Float64Array {
   const q = Float64Array.from(g);
@@ -83,7 +60,7 @@ function direction(g: Float64Array, s: Float64Array[], y: Float64Array[], rho: n
   return q;
 }
 
-export async function lbfgs(objective: Objective, x0: Float64Array, options: LbfgsOptions): Promise<LbfgsResult> {
+export async function lbfgs(objective: Objective, x0: Float64Array, options: LbfgsOptions): Promise<OptimizeResult> {
   const c1 = options.c1 ?? 1e-4;
   const c2 = options.c2 ?? 0.9;
   const maxLineSearch = options.maxLineSearch ?? 25;
@@ -94,7 +71,7 @@ export async function lbfgs(objective: Objective, x0: Float64Array, options: Lbf
   const y: Float64Array[] = [];
   const rho: number[] = [];
   const log: IterationLog[] = [];
-  const finish = (status: LbfgsStatus, message: string, iterations: number): LbfgsResult => ({
+  const finish = (status: StopStatus, message: string, iterations: number): OptimizeResult => ({
     x,
     value: current.value,
     gradient: current.gradient,
@@ -154,11 +131,7 @@ export async function lbfgs(objective: Objective, x0: Float64Array, options: Lbf
     log.push(entry);
     options.onIteration?.(entry);
     if (entry.gradientNorm <= options.tolerance)
-      return finish(
-        'converged',
-        `the gradient's largest component, ${entry.gradientNorm}, is at most ${options.tolerance}`,
-        k,
-      );
+      return finish('converged', convergedMessage(entry.gradientNorm, options.tolerance), k);
     if (sk.every((v) => v === 0) || (current.value === previousValue && sy <= 0)) {
       return finish(
         'no-progress',
@@ -169,7 +142,7 @@ export async function lbfgs(objective: Objective, x0: Float64Array, options: Lbf
   }
   return finish(
     'max-iterations',
-    `stopped after ${options.maxIterations} iterations, the gradient's largest component ${maxNorm(current.gradient)} above ${options.tolerance}`,
+    maxIterationsMessage(options.maxIterations, maxNorm(current.gradient), options.tolerance),
     options.maxIterations,
   );
 }

@@ -23,11 +23,13 @@ export class CachedColumns {
     this.batches.push({ columns, rows });
   };
 
-  /** The first pass's job with the parameters of this pass. */
-  jobWith(params: Readonly<Record<string, number>>): JobSpec {
+  /** The first pass's job with the parameters of this pass, and whether it sums the curvature. */
+  jobWith(params: Readonly<Record<string, number>>, curvature: boolean): JobSpec {
     const job = this.cachedJob!;
     const first = job.tape.inputs.length - job.tape.params.length;
-    return { ...job, tape: { ...job.tape, params: job.tape.inputs.slice(first).map((name) => params[name] ?? 0) } };
+    const values = job.tape.inputs.slice(first).map((name) => params[name] ?? 0);
+    const { curvature: _, ...tape } = job.tape;
+    return { ...job, tape: { ...tape, params: values, ...(curvature ? { curvature } : {}) } };
   }
 
   source(engine: Engine, signal: AbortSignal | undefined): Source<number, Counted, Counted> {

@@ -3,10 +3,10 @@
  * csv-parse gives them). The calling thread reads each batch of records into float64 columns, in order;
  * a worker runs the tape on them (the columns move both ways); each result holds its batch's result records.
  */
-import { exactSumOf } from '../../compute/exact-sum.js';
 import { type JobSpec, outputColumnNames } from '../../compute/job/job.js';
 import { binaryLabelReason, isBinaryLabel } from '../../compute/job/labels.js';
 import { outputColumns } from '../../compute/job/model-tape.js';
+import { taskSums } from '../../compute/job/task-sums.js';
 import { readNumber } from '../../compute/numbers/grammar.js';
 import type { Engine } from '../../engine/engine.js';
 import { BatchGradError, type ErrorCode } from '../../errors.js';
@@ -88,7 +88,7 @@ export async function records(
         read: p.read,
         written: p.rows,
         rejected: p.rejected,
-        sums: outputs.map((column) => exactSumOf(column, p.rows)),
+        sums: taskSums(job.tape, outputs, p.columns, p.rows),
         records: resultRecords(job, p, outputs),
       };
     },
