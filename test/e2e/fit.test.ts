@@ -71,21 +71,65 @@ describe('batch-grad fit', () => {
     expect(Math.abs(columns.dloss_dw_a!.mean + 1e-5 * model.params.w_a!)).toBeLessThan(1e-8);
   });
 
-  it('takes the same path, every iterate to the bit, for 1 and 2 threads, two batch sizes, streamed or cached', async () => {
-    const variants = [
-      ['--threads', '1', '--batch-size', '100000'],
-      ['--threads', '2', '--batch-size', '3000'],
-      ['--threads', '2', '--batch-size', '700', '--cache'],
-    ];
-    const models: unknown[] = [];
-    for (const [k, extra] of variants.entries()) {
-      const result = await runCli([...FIT, at('clicks.csv'), '--out', at(`bits-${k}.json`), '--l2', '1e-4', ...extra]);
-      expect(result.code).toBe(0);
-      const { params, log, loss, gradient } = json(`bits-${k}.json`);
-      models.push({ params, log, loss, gradient });
-    }
-    expect(models[1]).toEqual(models[0]);
-    expect(models[2]).toEqual(models[0]);
+  const SPLITS = [
+    ['--threads', '1', '--batch-size', '100000'],
+    ['--threads', '2', '--batch-size', '3000'],
+    ['--threads', '2', '--batch-size', '700', '--cache'],
+  ];
+
+  it.each(['newton', 'lbfgs'])(
+    'takes the same %s path, every iterate to the bit, for 1 and 2 threads, two batch sizes, streamed or cached',
+    async (method) => {
+      const models: unknown[] = [];
+      for (const [k, extra] of SPLITS.entries()) {
+        const out = at(`bits-${method}-${k}.json`);
+        const result = await runCli([
+          ...FIT,
+          at('clicks.csv'),
+          '--out',
+          out,
+          '--l2',
+          '1e-4',
+          '--method',
+          method,
+          ...extra,
+        ]);
+        expect(result.code).toBe(0);
+        const { params, log, loss, gradient, evaluations } = JSON.parse(readFileSync(out, 'utf8')) as Record<
+          string,
+          unknown
+        >;
+        models.push({ params, log, loss, gradient, evaluations });
+      }
+      expect(models[1]).toEqual(models[0]);
+      expect(models[2]).toEqual(models[0]);
+    },
+  );
+
+  it("Newton's method reaches L-BFGS's optimum (to 1e-7) in fewer passes, and model.json says how it went", async () => {
+    const models = ['newton', 'lbfgs'].map(
+      (method) =>
+        json(`bits-${method}-0.json`) as {
+          method: string;
+          params: Record<string, number>;
+          evaluations: number;
+          iterations: number;
+          gradientNorm: number;
+          log: Array<{ iteration: number; value: number; gradientNorm: number; step: number; evaluations: number }>;
+        },
+    );
+    const [byNewton, byLbfgs] = models as [(typeof models)[0], (typeof models)[0]];
+    expect(byNewton.method).toBe('newton');
+    expect(byLbfgs.method).toBe('lbfgs');
+    for (const name of Object.keys(TRUE))
+      expect(Math.abs(byNewton.params[name]! - byLbfgs.params[name]!)).toBeLessThan(1e-7);
+    expect(byNewton.evaluations).toBeLessThan(byLbfgs.evaluations);
+    // Newton's last steps converge quadratically: far below the tolerance L-BFGS just meets.
+    expect(byNewton.gradientNorm).toBeLessThan(1e-12);
+    expect(byNewton.log).toHaveLength(byNewton.iterations);
+    expect(byNewton.log.at(-1)!.evaluations).toBe(byNewton.evaluations);
+    for (const entry of byNewton.log)
+      expect(Object.keys(entry).sort()).toEqual(['evaluations', 'gradientNorm', 'iteration', 'step', 'value']);
   });
 
   it('fits a formula by nonlinear least squares: a power law a * t^b', async () => {
@@ -106,9 +150,43 @@ describe('batch-grad fit', () => {
       at('power.json'),
     ]);
     expect(result.code).toBe(0);
-    const { params } = json('power.json') as { params: { a: number; b: number } };
+    const { params, method, log } = json('power.json') as {
+      params: { a: number; b: number };
+      method: string;
+      log: Array<{ damping: number }>;
+    };
+    expect(method).toBe('lm');
+    for (const entry of log) expect(entry.damping).toBeGreaterThan(0);
     expect(Math.abs(params.a - 2.5)).toBeLessThan(0.01);
     expect(Math.abs(params.b + 0.7)).toBeLessThan(0.01);
+    // The same path, to the bit, on other splits.
+    const models: unknown[] = [];
+    for (const [k, extra] of SPLITS.entries()) {
+      const out = at(`power-${k}.json`);
+      const again = await runCli([
+        'fit',
+        at('power.csv'),
+        '-e',
+        'a * t^b',
+        '--param',
+        'a=1',
+        '--param',
+        'b=-0.1',
+        '--label',
+        'y',
+        '--loss',
+        'squared',
+        '--out',
+        out,
+        ...extra,
+      ]);
+      expect(again.code).toBe(0);
+      const { log: path, params: found } = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+      models.push({ path, found });
+    }
+    expect(models[0]).toEqual({ path: log, found: params });
+    expect(models[1]).toEqual(models[0]);
+    expect(models[2]).toEqual(models[0]);
   });
 
   it('skips the same bad rows in every pass and counts them once', async () => {
@@ -156,8 +234,8 @@ describe('batch-grad fit', () => {
       batchSize: 3000,
     });
     expect({ params: result.params, log: result.log }).toEqual({
-      params: json('bits-0.json').params,
-      log: json('bits-0.json').log,
+      params: json('bits-newton-0.json').params,
+      log: json('bits-newton-0.json').log,
     });
     expect(result.status).toBe('converged');
   });

@@ -32,7 +32,7 @@ import {
 const C1 = 1e-4;
 
 /** -(H + μI)⁻¹ g for the smallest μ of the schedule that factors, or -g if none does. */
-export function newtonDirection(hessian: Float64Array, gradient: Float64Array): Float64Array {
+function newtonDirection(hessian: Float64Array, gradient: Float64Array): Float64Array {
   const p = gradient.length;
   const minus = gradient.map((v) => -v);
   let largest = 0;
