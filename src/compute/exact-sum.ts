@@ -187,3 +187,154 @@ function flushBins(into: ExactSum, lowest: number, highest: number): void {
   for (let j = lowest; j <= highest + 2; j++) into.add(bins[j]!);
   bins.fill(0, lowest, highest + 3);
 }
+
+/**
+ * Many exact sums fed one term at a time, each a binned accumulator like exactSumOf's: for terms made on
+ * the fly (a fit's curvature products), so that no column of them is written and read again. The bins
+ * of every sum are flushed together whenever the terms added to all of them reach FLUSH_EVERY, so no
+ * bin is ever added to more often than exactSumOf's. A sum of -0 terms alone is +0 here.
+ */
+export class BinnedSums {
+  private readonly sumBins: Float64Array;
+  private readonly rests: Array<ExactSum | undefined>;
+  private added = 0;
+
+  constructor(readonly count: number) {
+    this.sumBins = new Float64Array(count * BIN_COUNT);
+    this.rests = new Array<ExactSum | undefined>(count).fill(undefined);
+  }
+
+  add(k: number, x: number): void {
+    const exponent = biasedExponentOf(x);
+    if (exponent >= BIG_EXPONENT) {
+      this.restOf(k).add(x);
+      return;
+    }
+    const bin = k * BIN_COUNT + FIRST_BIN[exponent]!;
+    const upper = UPPER_CUT[exponent]!;
+    const middle = MIDDLE_CUT[exponent]!;
+    const top = x + upper - upper;
+    const remainder = x - top;
+    const mid = remainder + middle - middle;
+    const b = this.sumBins;
+    b[bin]! += remainder - mid;
+    b[bin + 1]! += mid;
+    b[bin + 2]! += top;
+    if (++this.added === FLUSH_EVERY) this.flush();
+  }
+
+  /** Each sum's state, in order; the accumulator starts again from zero. */
+  states(): ExactSumState[] {
+    const states: ExactSumState[] = [];
+    for (let k = 0; k < this.count; k++) {
+      const partials: number[] = [];
+      for (let j = k * BIN_COUNT; j < (k + 1) * BIN_COUNT; j++)
+        if (this.sumBins[j] !== 0) partials.push(this.sumBins[j]!);
+      const rest = this.rests[k];
+      if (rest === undefined) states.push({ partials, special: 0 });
+      else {
+        for (const x of partials) rest.add(x);
+        states.push(rest.state());
+      }
+    }
+    this.sumBins.fill(0);
+    this.rests.fill(undefined);
+    this.added = 0;
+    return states;
+  }
+
+  private restOf(k: number): ExactSum {
+    let rest = this.rests[k];
+    if (rest === undefined) {
+      rest = new ExactSum();
+      this.rests[k] = rest;
+    }
+    return rest;
+  }
+
+  private flush(): void {
+    for (let k = 0; k < this.count; k++) {
+      for (let j = k * BIN_COUNT; j < (k + 1) * BIN_COUNT; j++) {
+        if (this.sumBins[j] !== 0) this.restOf(k).add(this.sumBins[j]!);
+      }
+    }
+    this.sumBins.fill(0);
+    this.added = 0;
+  }
+}
+
+/**
+ * The exact sums of scale[i]·a[i]·b[i] over i < rows for every pair of columns a ≤ b (in the order
+ * (0,0), (0,1), ..., (1,1), ...), each product rounded once, in that order: a fit's curvature. There are
+ * p(p+1)/2 of them a row, so they avoid the per-term exponent of exactSumOf. For each pair, the largest
+ * product is bounded from the columns' largest values (rounding is monotone, so the bound holds), and
+ * 2^E above it fixes three bins for the pair: every product of at least 2^(E-44) is cut into whole
+ * numbers of 2^(E-32), 2^(E-64) and 2^(E-96), each under 2^32 of them, which three doubles hold exactly
+ * for 2^20 rows. Smaller products (and pairs whose bound is out of the bins' range) go through BinnedSums.
+ */
+/** exactProductSums' general path for each number of pairs seen on this thread (states() empties it). */
+const productSlowPaths = new Map<number, BinnedSums>();
+
+export function exactProductSums(scale: Float64Array, columns: readonly Float64Array[], rows: number): ExactSumState[] {
+  const p = columns.length;
+  const largest = (column: Float64Array): number => {
+    let m = 0;
+    for (let i = 0; i < rows; i++) m = Math.max(m, Math.abs(column[i]!));
+    return m;
+  };
+  const maxScale = largest(scale);
+  const maxColumn = columns.map(largest);
+  const pairs = (p * (p + 1)) / 2;
+  let slow = productSlowPaths.get(pairs);
+  if (slow === undefined) {
+    slow = new BinnedSums(pairs);
+    productSlowPaths.set(pairs, slow);
+  }
+  const fast: number[][] = [];
+  // scale·a, once for every b.
+  const scaled = new Float64Array(rows);
+  let k = 0;
+  for (let a = 0; a < p; a++) {
+    const ja = columns[a]!;
+    for (let i = 0; i < rows; i++) scaled[i] = scale[i]! * ja[i]!;
+    for (let b = a; b < p; b++, k++) {
+      const jb = columns[b]!;
+      const bound = maxScale * maxColumn[a]! * maxColumn[b]!;
+      const partials: number[] = [];
+      fast.push(partials);
+      if (!(bound > 2 ** -900 && bound < 2 ** 900)) {
+        // Zero, subnormal-range, huge or not finite: the general path (NaN and infinities included).
+        for (let i = 0; i < rows; i++) slow.add(k, scaled[i]! * jb[i]!);
+        continue;
+      }
+      const e = Math.floor(Math.log2(bound)) + 2; // 2^e > bound, with a step to spare for log2's rounding
+      const upper = 1.5 * 2 ** (e - 32 + 52);
+      const middle = 1.5 * 2 ** (e - 64 + 52);
+      const low = 2 ** (e - 44);
+      for (let start = 0; start < rows; start += 1 << 20) {
+        const end = Math.min(rows, start + (1 << 20));
+        let top = 0;
+        let mid = 0;
+        let bottom = 0;
+        for (let i = start; i < end; i++) {
+          const x = scaled[i]! * jb[i]!;
+          if (Math.abs(x) < low) {
+            if (x !== 0) slow.add(k, x);
+            continue;
+          }
+          const t = x + upper - upper;
+          const r = x - t;
+          const m = r + middle - middle;
+          top += t;
+          mid += m;
+          bottom += r - m;
+        }
+        partials.push(bottom, mid, top);
+      }
+    }
+  }
+  return slow.states().map((state, pair) => ({
+    partials: [...state.partials, ...fast[pair]!.filter((x) => x !== 0)],
+    special: state.special,
+  }));
+}

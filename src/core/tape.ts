@@ -29,7 +29,7 @@ export interface TapeResult {
   readonly rows: number;
   /** The output value per row. */
   readonly value: Float64Array;
-  /** d(output)/d(input) per row, one column per input, in `tape.inputs` order. */
+  /** d(output)/d(input) per row, one column per input, in `tape.inputs` order (zeros for an input not differentiated). */
   readonly gradients: readonly Float64Array[];
   /** The values of the tape's extra outputs per row (e.g. a model's value beside its loss), in order. */
   readonly extras: readonly Float64Array[];
@@ -54,6 +54,8 @@ export class Tape {
   readonly extraSlots: readonly number[];
   /** How many instructions (from the start) the root depends on: only they are swept backward. */
   readonly rootInstructions: number;
+  /** Whether each input's gradient is computed. */
+  readonly differentiated: readonly boolean[];
   readonly slotCount: number;
   private readonly kernel: Kernel;
   private capacity = 0;
@@ -63,13 +65,20 @@ export class Tape {
 
   /**
    * `extras` are further nodes whose values are wanted per row; they are evaluated after the root's own
-   * nodes and take no part in the backward sweep, so they cannot change a gradient.
+   * nodes and take no part in the backward sweep, so they cannot change a gradient. With `gradientsOf`,
+   * only those inputs' gradients are computed (the sweep skips what reaches only the others).
    */
-  constructor(root: Node, inputs: readonly Variable[] = variablesOf(root), extras: readonly Node[] = []) {
+  constructor(
+    root: Node,
+    inputs: readonly Variable[] = variablesOf(root),
+    extras: readonly Node[] = [],
+    gradientsOf?: readonly Variable[],
+  ) {
     const names = inputs.map((v) => v.name);
     const duplicate = names.find((name, i) => names.indexOf(name) !== i);
     if (duplicate !== undefined) throw new Error(`two inputs are named "${duplicate}"`);
     this.inputs = names;
+    this.differentiated = inputs.map((v) => gradientsOf === undefined || gradientsOf.includes(v));
     // One (empty) gradient column per input from the start, so that a run of 0 rows returns them too.
     this.gradientColumns = names.map(() => new Float64Array(0));
 
@@ -147,7 +156,7 @@ export class Tape {
 /** Which slots' gradients can reach an input: the reverse sweep computes no others. */
 function slotsNeedingGradient(tape: Tape): boolean[] {
   const needs = new Array<boolean>(tape.slotCount).fill(false);
-  for (let k = 0; k < tape.inputs.length; k++) needs[k] = true;
+  for (let k = 0; k < tape.inputs.length; k++) needs[k] = tape.differentiated[k]!;
   tape.instructions.forEach((ins, k) => {
     // Only the root's own instructions are swept backward; an extra output's are forward only.
     needs[ins.out] = k < tape.rootInstructions && (needs[ins.a]! || (ins.b >= 0 && needs[ins.b]!));
@@ -187,7 +196,7 @@ function lower(tape: Tape): Kernel {
   }
   body.push(`value[i] = v${tape.rootSlot};`);
   for (const [k, s] of tape.extraSlots.entries()) body.push(`extras[${k}][i] = v${s};`);
-  for (let k = 0; k < inputCount; k++) body.push(`out${k}[i] = g${k};`);
+  for (let k = 0; k < inputCount; k++) if (needs[k]) body.push(`out${k}[i] = g${k};`);
 
   const source = `${head.join('\n')}\nfor (let i = 0; i < rows; i++) {\n${body.join('\n')}\n}`;
   const params = tape.instructions.map((ins) => ins.param);

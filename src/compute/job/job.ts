@@ -30,6 +30,8 @@ export interface TapeSpec {
   readonly inputs: readonly string[];
   /** The parameters' values: one for each of the last `params.length` inputs. */
   readonly params: readonly number[];
+  /** The inputs (by position) whose gradients are computed: those written. Every input's when absent. */
+  readonly differentiate?: readonly number[];
   /** Also sum each row's curvature over the parameters (a second-order fit's passes; needs a loss). */
   readonly curvature?: boolean;
 }

@@ -69,17 +69,23 @@ function compile(spec: TapeSpec): { root: Node; inputs: Variable[]; loss?: LossG
 
 function lossTape(spec: TapeSpec): Tape {
   const { root, inputs, loss } = compile(spec);
-  return loss === undefined ? new Tape(root, inputs) : new Tape(root, inputs, [loss.prediction]);
+  const differentiated = spec.differentiate?.map((k) => inputs[k]!);
+  return new Tape(root, inputs, loss === undefined ? [] : [loss.prediction], differentiated);
 }
 
 function curvatureTape(spec: TapeSpec): Tape {
   const { inputs, loss } = compile(spec);
   if (loss === undefined) throw new Error('curvature needs a loss');
-  return new Tape(loss.curvature.at, inputs, [loss.curvature.scale]);
+  return new Tape(loss.curvature.at, inputs, [loss.curvature.scale], inputs.slice(inputs.length - spec.params.length));
 }
 
 function compiledFor(spec: TapeSpec): Compiled {
-  const key = JSON.stringify({ model: spec.model, loss: spec.loss, inputs: spec.inputs });
+  const key = JSON.stringify({
+    model: spec.model,
+    loss: spec.loss,
+    inputs: spec.inputs,
+    differentiate: spec.differentiate,
+  });
   let entry = compiled.get(key);
   if (entry === undefined) {
     entry = { tape: lossTape(spec), curvature: undefined, paramColumns: [], filledWith: undefined };

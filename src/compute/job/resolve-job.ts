@@ -204,6 +204,7 @@ function resolve(header: readonly string[], choices: JobChoices): JobSpec {
         : { loss: { kind: loss, label: label!, ...(weight === undefined ? {} : { weight }) } }),
       inputs,
       params: params.map((name) => given[name] ?? 0),
+      differentiate: gradientOrder,
       ...(choices.curvature === true && loss !== undefined ? { curvature: true } : {}),
     },
     header,

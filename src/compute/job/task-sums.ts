@@ -4,12 +4,9 @@
  * Each row's product is rounded once, in one order, and the rows' products are summed exactly, so the
  * curvature is the same bits for any threads, batch sizes and shards, like the gradient.
  */
-import { type ExactSumState, exactSumOf } from '../exact-sum.js';
+import { type ExactSumState, exactProductSums, exactSumOf } from '../exact-sum.js';
 import type { TapeSpec } from './job.js';
 import { runCurvature } from './model-tape.js';
-
-/** One column of per-row products, reused by every pair. */
-let products = new Float64Array(0);
 
 export function taskSums(
   tape: TapeSpec,
@@ -20,14 +17,5 @@ export function taskSums(
   const sums = outputs.map((column) => exactSumOf(column, rows));
   if (tape.curvature !== true) return sums;
   const { scale, jacobian } = runCurvature(tape, inputs, rows);
-  if (products.length < rows) products = new Float64Array(rows);
-  for (let a = 0; a < jacobian.length; a++) {
-    const ja = jacobian[a]!;
-    for (let b = a; b < jacobian.length; b++) {
-      const jb = jacobian[b]!;
-      for (let i = 0; i < rows; i++) products[i] = scale[i]! * ja[i]! * jb[i]!;
-      sums.push(exactSumOf(products, rows));
-    }
-  }
-  return sums;
+  return [...sums, ...exactProductSums(scale, jacobian, rows)];
 }
