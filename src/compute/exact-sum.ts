@@ -194,7 +194,7 @@ function flushBins(into: ExactSum, lowest: number, highest: number): void {
  * of every sum are flushed together whenever the terms added to all of them reach FLUSH_EVERY, so no
  * bin is ever added to more often than exactSumOf's. A sum of -0 terms alone is +0 here.
  */
-export class BinnedSums {
+class BinnedSums {
   private readonly sumBins: Float64Array;
   private readonly rests: Array<ExactSum | undefined>;
   private added = 0;
