@@ -2,7 +2,7 @@
  * Values and gradients over columns already in memory, computed on the calling thread with the compiled
  * tape: for small data, tests and notebooks. The same tape and numbers as the CLI.
  */
-import { binaryLabelReason, isBinaryLabel } from '../compute/job/labels.js';
+import { isLabelIn, labelReason } from '../compute/job/labels.js';
 import { runModel } from '../compute/job/model-tape.js';
 import { resolveJob } from '../compute/job/resolve-job.js';
 import { BatchGradError } from '../errors.js';
@@ -69,16 +69,21 @@ export function computeColumns(columns: InputColumns, modelOrOptions?: ModelChoi
     );
   }
   const inputs = job.inputColumns.map((c) => toFloat64(names[c]!, columns[names[c]!]!));
-  if (job.binaryLabel !== undefined) {
-    const label = names[job.inputColumns[job.binaryLabel]!]!;
-    const bad = inputs[job.binaryLabel]!.findIndex((y) => !isBinaryLabel(y));
+  const checked = job.label;
+  if (checked !== undefined) {
+    const label = names[job.inputColumns[checked.position]!]!;
+    const bad = inputs[checked.position]!.findIndex((y) => !isLabelIn(checked.domain, y));
     if (bad >= 0) {
-      const value = inputs[job.binaryLabel]![bad]!;
-      throw new BatchGradError('LABEL_INVALID', `column "${label}", row ${bad + 1}: ${binaryLabelReason(value)}`, {
-        field: label,
-        record: bad + 1,
-        value: String(value),
-      });
+      const value = inputs[checked.position]![bad]!;
+      throw new BatchGradError(
+        'LABEL_INVALID',
+        `column "${label}", row ${bad + 1}: ${labelReason(checked.domain, value)}`,
+        {
+          field: label,
+          record: bad + 1,
+          value: String(value),
+        },
+      );
     }
   }
   const result = runModel(job.tape, inputs, rows);

@@ -105,7 +105,11 @@ const MODEL_AND_INPUT_OPTIONS = {
     requiresArg: true,
   },
   label: { type: 'string', describe: "the column holding each row's target (needs --loss)", requiresArg: true },
-  loss: { choices: LOSSES, describe: 'bce: cross-entropy on the logit, labels 0 or 1; squared: (f - label)^2' },
+  loss: {
+    choices: LOSSES,
+    describe:
+      'bce: cross-entropy on the logit, labels 0 or 1; squared: (f - label)^2; poisson: exp(z) - label*z on the log of the mean z, labels >= 0',
+  },
   weight: { type: 'string', describe: "a column multiplying each row's loss", requiresArg: true },
   from: { choices: FORMATS, describe: 'the input format [default: by extension; csv for stdin]' },
   header: {
@@ -295,7 +299,7 @@ async function fitCommand(args: readonly string[], signal: AbortSignal): Promise
   const argv = await command(
     args,
     'batch-grad fit',
-    '$0 <input..> --label <column> --loss bce|squared (--features <columns> | --expr <formula> --param name=start ...) [--out model.json]\n\nFits the parameters by minimising mean loss + (l2/2)||weights||^2 by Newton steps, Levenberg–Marquardt or L-BFGS (--method); each evaluation is one pass over the data.\nExits 3 when it stops without converging (the model is still written, with the reason).',
+    '$0 <input..> --label <column> --loss bce|squared|poisson (--features <columns> | --expr <formula> --param name=start ...) [--out model.json]\n\nFits the parameters by minimising mean loss + (l2/2)||weights||^2 by Newton steps, Levenberg–Marquardt or L-BFGS (--method); each evaluation is one pass over the data.\nExits 3 when it stops without converging (the model is still written, with the reason).',
     FIT_OPTIONS,
     'Run batch-grad fit --help for the options.\n',
   )

@@ -229,6 +229,16 @@ export const OPS = {
     gradA: (z, y, _v, g) => g * (y === 0 ? sigmoid(z) : y === 1 ? -sigmoid(-z) : sigmoid(z) - y),
     gradB: (z, _y, _v, g) => -g * z,
   },
+  // Poisson's negative log-likelihood on the log of the mean z with count y, less the term log(y!) that
+  // does not depend on z: exp(z) - y*z. Finite wherever exp(z) is (z up to about 709.78); d/dz = exp(z) - y,
+  // d/dy = -z. At y = 0 it is exp(z) itself, so it keeps full relative precision where it is tiny.
+  poisson: {
+    name: 'poisson',
+    arity: 2,
+    value: (z, y) => (y === 0 ? Math.exp(z) : Math.exp(z) - y * z),
+    gradA: (z, y, _v, g) => g * (Math.exp(z) - y),
+    gradB: (z, _y, _v, g) => -g * z,
+  },
 } as const satisfies Record<string, OpRule>;
 
 export type OpName = keyof typeof OPS;

@@ -91,6 +91,17 @@ describe('the curvature sums of a second-order fit', () => {
     }
   });
 
+  it('are the exact Hessian of poisson on the log-linear model, Σ exp(z)·x·xᵀ', () => {
+    const counts = Float64Array.from({ length: rows }, () => Math.floor(uniform(random, 0, 6)));
+    const spec: TapeSpec = {
+      model: { kind: 'features', names: ['a', 'c'] },
+      loss: { kind: 'poisson', label: 'y' },
+      inputs: ['a', 'c', 'y', 'w_a', 'w_c', 'b'],
+      params: [0.3, -0.2, 0.5],
+    };
+    expectNear(curvatureAt(spec, [a, c, counts], rows), differencedHessian(spec, [a, c, counts], rows), 1e-6);
+  });
+
   it('keep their relative accuracy where the logit is huge (sigmoid(z)·sigmoid(-z) ≈ exp(-|z|)), with no NaN', () => {
     const spec: TapeSpec = {
       model: { kind: 'features', names: ['a'] },

@@ -99,6 +99,60 @@ describe('binary cross-entropy on the logit', () => {
   });
 });
 
+describe("Poisson's loss on the log of the mean", () => {
+  it('is exp(z) - y z, with derivative exp(z) - y, against central differences at ordinary points', () => {
+    const random = seededRandom(5);
+    for (let i = 0; i < 2000; i++) {
+      const z = uniform(random, -20, 20);
+      const y = Math.floor(uniform(random, 0, 30));
+      const { value, grad, gradB } = op('poisson', z, y);
+      expect(relative(value, Math.exp(z) - y * z)).toBeLessThanOrEqual(1e-15);
+      expect(Math.abs(grad - central((t) => op('poisson', t, y).value, z))).toBeLessThanOrEqual(
+        1e-6 * Math.max(1, Math.abs(grad)),
+      );
+      expect(gradB).toBe(-z);
+    }
+  });
+
+  it('is finite wherever exp(z) is, keeps full relative precision where it is tiny, and is Infinity past it', () => {
+    for (const z of [-1e300, -1e4, -745, -700, 0, 700, 709]) {
+      for (const y of [0, 1, 1e6]) {
+        const { value, grad } = op('poisson', z, y);
+        expect(Number.isFinite(value)).toBe(true);
+        expect(Number.isFinite(grad)).toBe(true);
+      }
+    }
+    // A count of 0 predicted as exp(-700): the loss is exp(-700) itself, not lost to a difference.
+    expect(relative(op('poisson', -700, 0).value, Math.exp(-700))).toBeLessThanOrEqual(2 ** -52);
+    expect(op('poisson', -1e300, 2).value).toBe(2e300);
+    expect(op('poisson', 710, 0).value).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('gives per-row gradients (exp(z) - y)·x and the mean exp(z) as f, for the model over features', () => {
+    const x = [0.5, -1, 2];
+    const y = [3, 0, 1];
+    const result = computeColumns(
+      { x, y },
+      { features: ['x'], params: { w_x: 0.4, b: -0.3 }, label: 'y', loss: 'poisson' },
+    );
+    x.forEach((xi, i) => {
+      const z = 0.4 * xi - 0.3;
+      expect(relative(result.value[i]!, Math.exp(z))).toBeLessThanOrEqual(1e-15);
+      expect(relative(result.loss![i]!, Math.exp(z) - y[i]! * z)).toBeLessThanOrEqual(1e-15);
+      expect(relative(result.gradients.w_x![i]!, (Math.exp(z) - y[i]!) * xi)).toBeLessThanOrEqual(1e-15);
+      expect(relative(result.gradients.b![i]!, Math.exp(z) - y[i]!)).toBeLessThanOrEqual(1e-15);
+    });
+  });
+
+  it('refuses a label that is negative or not finite, located by row', () => {
+    for (const bad of [-1, Number.POSITIVE_INFINITY]) {
+      expect(() =>
+        computeColumns({ x: [1, 2], y: [1, bad] }, { features: ['x'], label: 'y', loss: 'poisson' }),
+      ).toThrow(/row 2: a poisson label must be a finite number >= 0/);
+    }
+  });
+});
+
 describe('per-row loss gradients with respect to shared parameters', () => {
   /** Rows with 3 features, labels 0/1, and the logit's scale chosen per row up to |z| in the thousands. */
   function dataset(seed: number, rows: number) {

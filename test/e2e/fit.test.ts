@@ -13,6 +13,7 @@ const json = (name: string): Record<string, unknown> =>
 afterAll(folder.cleanup);
 
 const TRUE = { w_a: 1.5, w_c: -2, b: 0.3 };
+const POISSON = { w_a: 0.4, w_c: -0.6, b: 0.8 };
 
 beforeAll(() => {
   const random = seededRandom(8);
@@ -26,6 +27,21 @@ beforeAll(() => {
   }
   writeFileSync(at('clicks.csv'), `${lines.join('\n')}\n`);
   const t = Array.from({ length: 3000 }, () => uniform(random, 0.5, 10));
+  const counts = ['a,c,n'];
+  for (let i = 0; i < 20_000; i++) {
+    const a = 0.5 * normal();
+    const c = 0.5 * normal();
+    const mean = Math.exp(POISSON.w_a * a + POISSON.w_c * c + POISSON.b);
+    // A Poisson draw by counting unit-rate arrivals before `mean`.
+    let n = 0;
+    let t = -Math.log(1 - random());
+    while (t < mean) {
+      n++;
+      t -= Math.log(1 - random());
+    }
+    counts.push(`${a},${c},${n}`);
+  }
+  writeFileSync(at('counts.csv'), `${counts.join('\n')}\n`);
   writeFileSync(at('power.csv'), `t,y\n${t.map((ti) => `${ti},${2.5 * ti ** -0.7 + 0.01 * normal()}`).join('\n')}\n`);
 });
 
@@ -187,6 +203,45 @@ describe('batch-grad fit', () => {
     expect(models[0]).toEqual({ path: log, found: params });
     expect(models[1]).toEqual(models[0]);
     expect(models[2]).toEqual(models[0]);
+  });
+
+  it('fits a Poisson regression by Newton steps, the same bits on every split, and locates a negative count', async () => {
+    const POISSON_FIT = [
+      'fit',
+      at('counts.csv'),
+      '--features',
+      'a,c',
+      '--label',
+      'n',
+      '--loss',
+      'poisson',
+      '--l2',
+      '1e-4',
+    ];
+    const models: unknown[] = [];
+    for (const [k, extra] of SPLITS.entries()) {
+      const out = at(`poisson-${k}.json`);
+      const result = await runCli([...POISSON_FIT, '--out', out, ...extra]);
+      expect(result.code).toBe(0);
+      const { params, log, method, status } = JSON.parse(readFileSync(out, 'utf8')) as {
+        params: Record<string, number>;
+        log: unknown[];
+        method: string;
+        status: string;
+      };
+      expect({ method, status }).toEqual({ method: 'newton', status: 'converged' });
+      for (const [name, value] of Object.entries(POISSON)) expect(Math.abs(params[name]! - value)).toBeLessThan(0.05);
+      models.push({ params, log });
+    }
+    expect(models[1]).toEqual(models[0]);
+    expect(models[2]).toEqual(models[0]);
+    writeFileSync(at('negative.csv'), `${readFileSync(at('counts.csv'), 'utf8').trimEnd()}\n0.1,0.2,-3\n`);
+    const refused = await runCli(['fit', at('negative.csv'), '--features', 'a,c', '--label', 'n', '--loss', 'poisson']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `${at('negative.csv')}:20002, column 3 (n): a poisson label must be a finite number >= 0`,
+    );
+    expect(refused.stderr).toContain('[LABEL_INVALID]');
   });
 
   it('skips the same bad rows in every pass and counts them once', async () => {

@@ -4,9 +4,10 @@
  * row number (and its Parquet row group).
  */
 import type { Data, DataType, Table, Vector } from 'apache-arrow';
+import type { LabelDomain } from '../../core/loss.js';
 import { BatchGradError, type ErrorCode } from '../../errors.js';
 import type { JobSpec } from '../job/job.js';
-import { binaryLabelReason, isBinaryLabel } from '../job/labels.js';
+import { isLabelIn, labelReason } from '../job/labels.js';
 import type { BadRow, DecodedBatch } from './decoded-batch.js';
 import { keptTextReader, NumberText } from './kept-text.js';
 import { arrow } from './libraries.js';
@@ -75,11 +76,11 @@ export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace):
   // cannot be passed on as Arrow data; otherwise they are not made.
   const text = job.output.encoding === 'csv' || job.output.encoding === 'jsonl';
 
-  // The common case, checked a column at a time: no null, every value finite, every label 0 or 1. Then the
+  // The common case, checked a column at a time: no null, every value finite, every label in its domain. Then the
   // columns are used as they are, with no pass over the rows.
   const clean = input.every(
     ({ values, nullable }, k) =>
-      !nullable && (k === job.binaryLabel ? allBinary(values, rows) : allFinite(values, rows)),
+      !nullable && (k === job.label?.position ? allLabels(job.label.domain, values, rows) : allFinite(values, rows)),
   );
   if (clean) {
     const keptData = keptVectors.map((vector) =>
@@ -114,8 +115,8 @@ export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace):
       const value = values[i]!;
       if (nullable && !vector.isValid(i)) bad = { code: 'FIELD_NULL', reason: 'null', k };
       else if (!Number.isFinite(value)) bad = { code: 'FIELD_NAN', reason: `not a finite number: ${value}`, k };
-      else if (k === job.binaryLabel && !isBinaryLabel(value))
-        bad = { code: 'LABEL_INVALID', reason: binaryLabelReason(value), k };
+      else if (k === job.label?.position && !isLabelIn(job.label.domain, value))
+        bad = { code: 'LABEL_INVALID', reason: labelReason(job.label.domain, value), k };
       if (bad !== undefined) break;
       columns[k]![good] = value;
     }
@@ -226,8 +227,8 @@ function allFinite(values: Float64Array, rows: number): boolean {
   return true;
 }
 
-function allBinary(values: Float64Array, rows: number): boolean {
-  for (let i = 0; i < rows; i++) if (!isBinaryLabel(values[i]!)) return false;
+function allLabels(domain: LabelDomain, values: Float64Array, rows: number): boolean {
+  for (let i = 0; i < rows; i++) if (!isLabelIn(domain, values[i]!)) return false;
   return true;
 }
 

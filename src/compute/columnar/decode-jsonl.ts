@@ -5,7 +5,7 @@
  */
 import { BatchGradError, type ErrorCode } from '../../errors.js';
 import type { JobSpec } from '../job/job.js';
-import { binaryLabelReason, isBinaryLabel } from '../job/labels.js';
+import { isLabelIn, labelReason } from '../job/labels.js';
 import type { BadRow, DecodedBatch } from './decoded-batch.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -45,8 +45,8 @@ export function decodeJsonLines(job: JobSpec, bytes: Uint8Array, firstLine: numb
         else if (value === null) bad = { code: 'FIELD_NULL', reason: `"${field}" is null`, field };
         else if (typeof value !== 'number')
           bad = { code: 'FIELD_NOT_A_NUMBER', reason: `"${field}" is not a number: ${JSON.stringify(value)}`, field };
-        else if (k === job.binaryLabel && !isBinaryLabel(value))
-          bad = { code: 'LABEL_INVALID', reason: binaryLabelReason(value), field };
+        else if (k === job.label?.position && !isLabelIn(job.label.domain, value))
+          bad = { code: 'LABEL_INVALID', reason: labelReason(job.label.domain, value), field };
         if (bad !== undefined) break;
         columns[k]![good] = value as number;
       }

@@ -1,7 +1,7 @@
 /** The general parser: csv-parse on the chunk, then each model input field read with readNumber. */
 import type { Options } from 'csv-parse/sync';
 import type { JobSpec } from '../job/job.js';
-import { binaryLabelReason, isBinaryLabel } from '../job/labels.js';
+import { isLabelIn, labelReason } from '../job/labels.js';
 import { readNumber } from '../numbers/grammar.js';
 import { fieldIndexAt, recordContentStart } from './csv-field.js';
 import { csvParseSync } from './csv-parse-sync.js';
@@ -85,12 +85,12 @@ export function parseGeneral(job: JobSpec, bytes: Uint8Array, invalidUtf8: reado
         }
         columns[k]![rows] = reading.value;
       }
-      const label = job.binaryLabel;
-      if (problem === undefined && label !== undefined && !isBinaryLabel(columns[label]![rows]!)) {
-        const column = job.inputColumns[label]!;
+      const label = job.label;
+      if (problem === undefined && label !== undefined && !isLabelIn(label.domain, columns[label.position]![rows]!)) {
+        const column = job.inputColumns[label.position]!;
         problem = {
           code: 'LABEL_INVALID',
-          reason: binaryLabelReason(columns[label]![rows]!),
+          reason: labelReason(label.domain, columns[label.position]![rows]!),
           start,
           end,
           column,

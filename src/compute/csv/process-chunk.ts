@@ -6,10 +6,11 @@
  * once: run the tape, format each row's output line, and add every value into exact sums.
  */
 import { isUtf8 } from 'node:buffer';
+import type { LabelDomain } from '../../core/loss.js';
 import { BatchGradError } from '../../errors.js';
 import { encodeOutput } from '../encode-output.js';
 import type { JobSpec } from '../job/job.js';
-import { isBinaryLabel } from '../job/labels.js';
+import { isLabelIn } from '../job/labels.js';
 import { outputColumns, runModel } from '../job/model-tape.js';
 import { taskSums } from '../job/task-sums.js';
 import { failedResult, type RejectedRow, type TaskResult } from '../task-result.js';
@@ -41,12 +42,12 @@ export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice
     parser === 'auto' && isPlainChunk(bytes, invalidUtf8)
       ? parsePlain(job, bytes)
       : parseGeneral(job, bytes, invalidUtf8);
-  // The plain parser reads numbers only; a bce label that is not 0 or 1 makes the chunk go through the
+  // The plain parser reads numbers only; a label outside its loss's domain makes the chunk go through the
   // general parser, which checks labels and locates the bad row like any other.
   if (
-    job.binaryLabel !== undefined &&
+    job.label !== undefined &&
     parsed.syntaxError === undefined &&
-    hasBadLabel(parsed.columns[job.binaryLabel]!, parsed.rows)
+    hasBadLabel(job.label.domain, parsed.columns[job.label.position]!, parsed.rows)
   ) {
     parsed = parseGeneral(job, bytes, invalidUtf8);
   }
@@ -92,8 +93,8 @@ export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice
   };
 }
 
-function hasBadLabel(labels: Float64Array, rows: number): boolean {
-  for (let i = 0; i < rows; i++) if (!isBinaryLabel(labels[i]!)) return true;
+function hasBadLabel(domain: LabelDomain, labels: Float64Array, rows: number): boolean {
+  for (let i = 0; i < rows; i++) if (!isLabelIn(domain, labels[i]!)) return true;
   return false;
 }
 

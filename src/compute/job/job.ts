@@ -4,6 +4,7 @@
  */
 import type { LossKind } from '../../core/loss.js';
 import type { OutputEncoding, ParquetCompression } from '../formats.js';
+import type { CheckedLabel } from './labels.js';
 
 /**
  * The model: the notebook's logistic model over columns w1..wn, x1..xn, b; the logistic model over named
@@ -46,8 +47,8 @@ export interface JobSpec {
   readonly inputColumns: readonly number[];
   /** The tape inputs whose gradients are written, in output order (parameters, then columns in header order). */
   readonly gradientOrder: readonly number[];
-  /** With --loss bce, the position in inputColumns of the label, whose values must be 0 or 1. */
-  readonly binaryLabel?: number;
+  /** With a loss whose labels are restricted (bce: 0 or 1; poisson: >= 0), the label to check. */
+  readonly label?: CheckedLabel;
   /** Header columns copied to the output, in the order asked for. */
   readonly keepColumns: readonly number[];
   /** The input's field delimiter (CSV and TSV input). */

@@ -5,7 +5,7 @@
  */
 import { compileFormula, type Formula } from '../../core/formula.js';
 import { logisticInputNames, weightName } from '../../core/logistic.js';
-import type { LossKind } from '../../core/loss.js';
+import { LABEL_DOMAINS, LOSSES, type LossKind } from '../../core/loss.js';
 import { BatchGradError, type ErrorContext } from '../../errors.js';
 import type { JobSpec, ModelSpec, OnError } from './job.js';
 
@@ -135,7 +135,7 @@ function resolve(header: readonly string[], choices: JobChoices): JobSpec {
       label === undefined ? 'loss' : 'label',
       label === undefined
         ? '--loss needs --label, the column that holds the target'
-        : '--label needs --loss bce or --loss squared',
+        : `--label needs --loss ${LOSSES.slice(0, -1).join(', ')} or ${LOSSES.at(-1)}`,
     );
   }
   if (weight !== undefined && loss === undefined) throw usage('weight', '--weight needs --label and --loss');
@@ -210,7 +210,9 @@ function resolve(header: readonly string[], choices: JobChoices): JobSpec {
     header,
     inputColumns,
     gradientOrder,
-    ...(loss === 'bce' ? { binaryLabel: rowInputs.indexOf(label!) } : {}),
+    ...(loss !== undefined && LABEL_DOMAINS[loss] !== 'any'
+      ? { label: { position: rowInputs.indexOf(label!), domain: LABEL_DOMAINS[loss] } }
+      : {}),
     keepColumns: choices.keep.map((name) => header.indexOf(name)),
     delimiter: choices.delimiter,
     output: choices.output ?? { encoding: 'csv', delimiter: choices.delimiter },

@@ -4,7 +4,7 @@
  * a worker runs the tape on them (the columns move both ways); each result holds its batch's result records.
  */
 import { type JobSpec, outputColumnNames } from '../../compute/job/job.js';
-import { binaryLabelReason, isBinaryLabel } from '../../compute/job/labels.js';
+import { isLabelIn, labelReason } from '../../compute/job/labels.js';
 import { outputColumns } from '../../compute/job/model-tape.js';
 import { taskSums } from '../../compute/job/task-sums.js';
 import { readNumber } from '../../compute/numbers/grammar.js';
@@ -151,13 +151,13 @@ function readRecord(
       return { code: reading.code, reason: `${reading.reason}: ${JSON.stringify(raw)}`, field, value: String(raw) };
     columns[k]![row] = reading.value;
   }
-  if (job.binaryLabel !== undefined) {
-    const label = columns[job.binaryLabel]![row]!;
-    if (!isBinaryLabel(label))
+  if (job.label !== undefined) {
+    const label = columns[job.label.position]![row]!;
+    if (!isLabelIn(job.label.domain, label))
       return {
         code: 'LABEL_INVALID',
-        reason: binaryLabelReason(label),
-        field: job.header[job.inputColumns[job.binaryLabel]!]!,
+        reason: labelReason(job.label.domain, label),
+        field: job.header[job.inputColumns[job.label.position]!]!,
         value: String(label),
       };
   }
