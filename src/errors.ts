@@ -44,7 +44,10 @@ export const ERROR_CODES = {
     exit: 1,
     summary: 'a record is longer than the limit (64 MiB), usually after an unterminated quote',
   },
-  LABEL_INVALID: { exit: 1, summary: 'a label is not 0 or 1, as --loss bce needs' },
+  LABEL_INVALID: {
+    exit: 1,
+    summary: "a label outside its loss's values: not 0 or 1 for bce, negative or not finite for poisson",
+  },
   FIELD_OUT_OF_RANGE: {
     exit: 1,
     summary: 'a model input field is a number too large for float64 (it would be Infinity)',
