@@ -46,7 +46,7 @@ export const ERROR_CODES = {
   },
   LABEL_INVALID: {
     exit: 1,
-    summary: "a label outside its loss's values: not 0 or 1 for bce, negative or not finite for poisson",
+    summary: "a label its loss does not take: bce's not 0 or 1, poisson's negative, softmax's not a class",
   },
   FIELD_OUT_OF_RANGE: {
     exit: 1,

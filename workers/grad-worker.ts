@@ -43,7 +43,7 @@ export default function gradWorker(request: WorkerRequest): unknown {
   if (request.kind === 'columns') {
     const response = computeColumns(request);
     const buffers = [
-      response.value.buffer,
+      ...response.predictions.map((p) => p.buffer),
       ...(response.loss ? [response.loss.buffer] : []),
       ...response.gradients.map((g) => g.buffer),
     ];
@@ -89,7 +89,7 @@ function computeColumns({ tape, columns, rows }: ColumnsRequest): ColumnsRespons
   const result = runModel(tape, columns, rows);
   // The tape's buffers are reused by its next run; hand back copies that can be moved.
   return {
-    value: result.prediction.slice(),
+    predictions: result.predictions.map((p) => p.slice()),
     loss: result.loss?.slice(),
     gradients: result.gradients.map((g) => g.slice()),
   };

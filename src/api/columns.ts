@@ -2,7 +2,7 @@
  * Values and gradients over columns already in memory, computed on the calling thread with the compiled
  * tape: for small data, tests and notebooks. The same tape and numbers as the CLI.
  */
-import { isLabelIn, labelReason } from '../compute/job/labels.js';
+import { type CheckedLabel, classOfValue, isLabelIn, labelReason, unknownClassReason } from '../compute/job/labels.js';
 import { runModel } from '../compute/job/model-tape.js';
 import { resolveJob } from '../compute/job/resolve-job.js';
 import { BatchGradError } from '../errors.js';
@@ -10,7 +10,7 @@ import { expectedFeatures, formulaOf, type ModelChoice } from './options/model-c
 import { checkKeys } from './options/option-keys.js';
 import { type TrainingInput, trainingOf } from './options/training.js';
 
-export type InputColumns = Readonly<Record<string, Float64Array | readonly number[]>>;
+export type InputColumns = Readonly<Record<string, Float64Array | readonly number[] | readonly string[]>>;
 
 /** A model choice, with the training options (`features`, `params`, `label`, `loss`, `weight`, `wrt`). */
 export interface ColumnsOptions extends TrainingInput {
@@ -21,8 +21,13 @@ export interface ColumnsOptions extends TrainingInput {
 
 export interface ColumnsResult {
   readonly rows: number;
-  /** f per row: the model's value (with `loss: 'bce'`, the predicted probability). */
+  /**
+   * f per row: the model's value (with `loss: 'bce'`, the predicted probability; with `loss: 'softmax'`,
+   * the probability of the row's own label).
+   */
   readonly value: Float64Array;
+  /** With `loss: 'softmax'`: each class's probability per row, keyed by class. */
+  readonly probabilities?: Readonly<Record<string, Float64Array>>;
   /** The loss per row, with a loss. */
   readonly loss?: Float64Array;
   /** df/d<input> (or dloss/d<input>) per row, keyed by input name: parameters, then columns in the columns' order. */
@@ -68,7 +73,11 @@ export function computeColumns(columns: InputColumns, modelOrOptions?: ModelChoi
       { field: uneven },
     );
   }
-  const inputs = job.inputColumns.map((c) => toFloat64(names[c]!, columns[names[c]!]!));
+  const inputs = job.inputColumns.map((c, k) =>
+    k === job.label?.position && job.label.domain === 'class'
+      ? classIndexes(names[c]!, columns[names[c]!]!, job.label)
+      : toFloat64(names[c]!, columns[names[c]!]!),
+  );
   const checked = job.label;
   if (checked !== undefined) {
     const label = names[job.inputColumns[checked.position]!]!;
@@ -89,10 +98,31 @@ export function computeColumns(columns: InputColumns, modelOrOptions?: ModelChoi
   const result = runModel(job.tape, inputs, rows);
   const gradients: Record<string, Float64Array> = {};
   for (const k of job.gradientOrder) gradients[job.tape.inputs[k]!] = result.gradients[k]!.slice();
-  return { rows, value: result.prediction.slice(), ...(result.loss ? { loss: result.loss.slice() } : {}), gradients };
+  const loss = result.loss ? { loss: result.loss.slice() } : {};
+  const model = job.tape.model;
+  if (model.kind !== 'softmax') return { rows, value: result.predictions[0]!.slice(), ...loss, gradients };
+  const labels = inputs[job.label!.position]!;
+  const value = Float64Array.from({ length: rows }, (_, i) => result.predictions[labels[i]!]![i]!);
+  const probabilities = Object.fromEntries(model.classes.map((c, k) => [c, result.predictions[k]!.slice()]));
+  return { rows, value, probabilities, ...loss, gradients };
 }
 
-function toFloat64(name: string, column: Float64Array | readonly number[]): Float64Array {
+/** A softmax label column (its classes as written, or numbers) as class indexes. */
+function classIndexes(name: string, column: ArrayLike<unknown>, label: CheckedLabel): Float64Array {
+  return Float64Array.from({ length: column.length }, (_, i) => {
+    const index = classOfValue(label, column[i]);
+    if (index < 0) {
+      throw new BatchGradError(
+        'LABEL_INVALID',
+        `column "${name}", row ${i + 1}: ${unknownClassReason(label.classes ?? [], String(column[i]))}`,
+        { field: name, record: i + 1, value: String(column[i]) },
+      );
+    }
+    return index;
+  });
+}
+
+function toFloat64(name: string, column: Float64Array | readonly number[] | readonly string[]): Float64Array {
   if (column instanceof Float64Array) return column;
   const out = new Float64Array(column.length);
   column.forEach((x, i) => {

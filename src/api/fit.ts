@@ -57,14 +57,14 @@ export interface FitResult {
   /** Passes over the data. */
   readonly evaluations: number;
   readonly status: StopStatus;
+  /** With --loss softmax: the classes, in the order of their parameters (given, or found by the fit). */
+  readonly classes?: readonly string[];
   /** Why it stopped. */
   readonly message: string;
   readonly rows: { readonly used: number; readonly rejected: number };
   readonly l2: number;
   readonly log: readonly IterationLog[];
 }
-
-const isPenalised = (name: string): boolean => name !== 'b';
 
 export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
   checkKeys('fit()', input);
@@ -81,27 +81,32 @@ export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
     ...runInput
   } = input;
   const settings = fitSettingsOf({ l2, maxIterations, tolerance, history, cache: cacheChoice, method: methodChoice });
-  const options: RunPlan = { ...(await runPlanOf({ ...runInput, output: '-' })), discardOutput: true };
-  if (options.training.loss === undefined)
+  const given: RunPlan = { ...(await runPlanOf({ ...runInput, output: '-' })), discardOutput: true };
+  if (given.training.loss === undefined)
     throw new BatchGradError('INVALID_OPTION', 'fit needs a loss to minimise: give --label and --loss', {
       option: 'loss',
     });
-  if (options.training.wrt !== undefined)
+  if (given.training.wrt !== undefined)
     throw new BatchGradError(
       'INVALID_OPTION',
       'fit takes the gradient with respect to every parameter; --wrt does not apply',
       { option: 'wrt' },
     );
-  await refuseClashingPaths(options.inputs, [
+  await refuseClashingPaths(given.inputs, [
     ['out', out],
-    ['rejects', options.rejects],
+    ['rejects', given.rejects],
   ]);
-  const { signal } = options;
-  const method = methodFor(settings.method, options.training.loss, parameterCount(options));
-  const curvature = method !== 'lbfgs';
-  const engine = engineOf(options.threads);
+  const { signal } = given;
+  const engine = engineOf(given.threads);
   const output = out === undefined ? undefined : await openOutput(out, (io ?? { stdout: process.stdout }).stdout);
   try {
+    const options = await withClasses(engine, given, io);
+    const method = methodFor(settings.method, options.training.loss!, parameterCount(options));
+    const curvature = method !== 'lbfgs';
+    // The biases are not penalised: b, or softmax's b_<class>.
+    const { loss, classes } = options.training;
+    const biases = new Set(loss === 'softmax' ? (classes ?? []).map((c) => `b_${c}`) : ['b']);
+    const isPenalised = (name: string): boolean => !biases.has(name);
     // Pass 1 at the starting values: it names the parameters, counts the rows, writes any rejects, and with
     // `cache` keeps each batch's model inputs for the passes after it.
     const cache = settings.cache ? await cacheFor(options, onCacheEstimate) : undefined;
@@ -184,6 +189,7 @@ export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
       gradient: Object.fromEntries(names.map((name, k) => [name, result.gradient[k]!])),
       gradientNorm: result.gradientNorm,
       method,
+      ...(classes === undefined ? {} : { classes }),
       iterations: result.iterations,
       evaluations: result.evaluations,
       status: result.status,
@@ -205,9 +211,33 @@ export async function fit(input: FitOptions, io?: RunIo): Promise<FitResult> {
   }
 }
 
-/** The parameters a fit will fit, known before the first pass: the features model's, and those given. */
+/**
+ * A softmax fit without --classes first reads its labels (a pass that computes nothing), and fits the
+ * classes it found, in classOrder; any other fit's plan is as given.
+ */
+async function withClasses(engine: Engine, plan: RunPlan, io: RunIo | undefined): Promise<RunPlan> {
+  const { loss, classes } = plan.training;
+  if (loss !== 'softmax' || classes !== undefined) return plan;
+  const look = await runFileWith(
+    engine,
+    { ...plan, rejects: undefined, training: { ...plan.training, findClasses: true } },
+    io,
+  );
+  const found = look.labels ?? [];
+  if (found.length < 2) {
+    throw new BatchGradError(
+      'LABEL_INVALID',
+      `--loss softmax needs at least two classes; the label "${plan.training.label}" holds ${found.length === 0 ? 'none' : `only ${JSON.stringify(found[0])}`}`,
+      { option: 'label' },
+    );
+  }
+  return { ...plan, training: { ...plan.training, classes: found } };
+}
+
+/** The parameters a fit will fit, known before the first pass: the model's own, and those given. */
 function parameterCount(plan: RunPlan): number {
-  const { features, params } = plan.training;
+  const { features, params, loss, classes } = plan.training;
+  if (loss === 'softmax') return (classes?.length ?? 0) * ((features?.length ?? 0) + 1);
   const declared = features === undefined ? [] : [...features.map(weightName), 'b'];
   return new Set([...declared, ...Object.keys(params ?? {})]).size;
 }

@@ -108,7 +108,13 @@ const MODEL_AND_INPUT_OPTIONS = {
   loss: {
     choices: LOSSES,
     describe:
-      'bce: cross-entropy on the logit, labels 0 or 1; squared: (f - label)^2; poisson: exp(z) - label*z on the log of the mean z, labels >= 0',
+      'bce: cross-entropy on the logit, labels 0 or 1; squared: (f - label)^2; poisson: exp(z) - label*z on the log of the mean z, labels >= 0; softmax: the multinomial model over --features and --classes',
+  },
+  classes: {
+    type: 'string',
+    describe:
+      "with --loss softmax: the label's classes as written, comma-separated [default: a fit's model.json given by --params; fit finds them]",
+    requiresArg: true,
   },
   weight: { type: 'string', describe: "a column multiplying each row's loss", requiresArg: true },
   from: { choices: FORMATS, describe: 'the input format [default: by extension; csv for stdin]' },
@@ -148,6 +154,7 @@ function modelAndInput(argv: { [key: string]: unknown }, args: readonly string[]
     features: argv.features as string | undefined,
     params: argv.params as string | undefined,
     param: argv.param as string[] | undefined,
+    classes: argv.classes as string | undefined,
     label: argv.label as string | undefined,
     loss: argv.loss as (typeof LOSSES)[number] | undefined,
     weight: argv.weight as string | undefined,

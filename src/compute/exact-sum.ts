@@ -265,7 +265,8 @@ class BinnedSums {
 
 /**
  * The exact sums of scale[i]·a[i]·b[i] over i < rows for every pair of columns a ≤ b (in the order
- * (0,0), (0,1), ..., (1,1), ...), each product rounded once, in that order: a fit's curvature. There are
+ * (0,0), (0,1), ..., (1,1), ...), scale = scaleOf(a, b), each product rounded once, in that order: a fit's
+ * curvature. There are
  * p(p+1)/2 of them a row, so they avoid the per-term exponent of exactSumOf. For each pair, the largest
  * product is bounded from the columns' largest values (rounding is monotone, so the bound holds), and
  * 2^E above it fixes three bins for the pair: every product of at least 2^(E-44) is cut into whole
@@ -275,14 +276,26 @@ class BinnedSums {
 /** exactProductSums' general path for each number of pairs seen on this thread (states() empties it). */
 const productSlowPaths = new Map<number, BinnedSums>();
 
-export function exactProductSums(scale: Float64Array, columns: readonly Float64Array[], rows: number): ExactSumState[] {
+export function exactProductSums(
+  scaleOf: (a: number, b: number) => Float64Array,
+  columns: readonly Float64Array[],
+  rows: number,
+): ExactSumState[] {
   const p = columns.length;
   const largest = (column: Float64Array): number => {
     let m = 0;
     for (let i = 0; i < rows; i++) m = Math.max(m, Math.abs(column[i]!));
     return m;
   };
-  const maxScale = largest(scale);
+  const maxScale = new Map<Float64Array, number>();
+  const largestScale = (scale: Float64Array): number => {
+    let m = maxScale.get(scale);
+    if (m === undefined) {
+      m = largest(scale);
+      maxScale.set(scale, m);
+    }
+    return m;
+  };
   const maxColumn = columns.map(largest);
   const pairs = (p * (p + 1)) / 2;
   let slow = productSlowPaths.get(pairs);
@@ -291,15 +304,20 @@ export function exactProductSums(scale: Float64Array, columns: readonly Float64A
     productSlowPaths.set(pairs, slow);
   }
   const fast: number[][] = [];
-  // scale·a, once for every b.
+  // scale·a, once for every b that has the same scale.
   const scaled = new Float64Array(rows);
   let k = 0;
   for (let a = 0; a < p; a++) {
     const ja = columns[a]!;
-    for (let i = 0; i < rows; i++) scaled[i] = scale[i]! * ja[i]!;
+    let scaledBy: Float64Array | undefined;
     for (let b = a; b < p; b++, k++) {
+      const scale = scaleOf(a, b);
+      if (scale !== scaledBy) {
+        for (let i = 0; i < rows; i++) scaled[i] = scale[i]! * ja[i]!;
+        scaledBy = scale;
+      }
       const jb = columns[b]!;
-      const bound = maxScale * maxColumn[a]! * maxColumn[b]!;
+      const bound = largestScale(scale) * maxColumn[a]! * maxColumn[b]!;
       const partials: number[] = [];
       fast.push(partials);
       if (!(bound > 2 ** -900 && bound < 2 ** 900)) {

@@ -34,6 +34,8 @@ export interface TaskResult {
   readonly input?: Uint8Array;
   /** With job.keepInputs: the good rows' model inputs, one column per tape input. */
   readonly inputs?: Float64Array[];
+  /** With job.label.collect: the distinct labels the task read. */
+  readonly labels?: string[];
 }
 
 /** The result of a task that stops the run: nothing written, nothing summed. */

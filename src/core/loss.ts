@@ -7,6 +7,7 @@
  * - squared: (f - y)^2 for any model f, through the constant-exponent power (exact for squares).
  * - poisson: exp(z) - y*z on the log of the mean z (the op table's form), for counts; the model's value
  *   is the mean exp(z).
+ * - softmax: the multinomial model's loss over all its classes, by hand in softmax.ts (not a graph).
  *
  * Each also says its curvature for second-order fits: the loss is l(u) of one inner node u (the logit for
  * bce and poisson, f for squared), so a row's contribution to the Hessian is l''(u)·J·Jᵀ + l'(u)·d²u/dθ², J = du/dθ.
@@ -15,15 +16,19 @@
  */
 import { Constant, Exp, Mul, Neg, type Node, OpNode, Pow, Sigmoid, Sub, type Variable } from './graph.js';
 
-export const LOSSES = ['bce', 'squared', 'poisson'] as const;
+export const LOSSES = ['bce', 'squared', 'poisson', 'softmax'] as const;
 export type LossKind = (typeof LOSSES)[number];
 
-/** The labels each loss takes: bce two classes (0 or 1), poisson counts or rates (>= 0), squared any number. */
-export type LabelDomain = 'binary' | 'non-negative' | 'any';
+/**
+ * The labels each loss takes: bce two classes (0 or 1), poisson counts or rates (>= 0), softmax one of its
+ * classes (as written), squared any number.
+ */
+export type LabelDomain = 'binary' | 'non-negative' | 'class' | 'any';
 export const LABEL_DOMAINS: Readonly<Record<LossKind, LabelDomain>> = {
   bce: 'binary',
   squared: 'any',
   poisson: 'non-negative',
+  softmax: 'class',
 };
 
 export interface LossGraph {
@@ -64,5 +69,7 @@ export function withLoss(kind: LossKind, model: Node, logit: Node, label: Variab
         prediction: model,
         curvature: { at: model, scale: weighted(new Constant(2)) },
       };
+    case 'softmax':
+      throw new Error('softmax is one rule over all classes, not a graph: see softmax.ts');
   }
 }

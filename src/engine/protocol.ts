@@ -40,8 +40,8 @@ export interface ColumnsRequest {
 }
 
 export interface ColumnsResponse {
-  /** The model's value per row (the prediction, with a loss). */
-  readonly value: Float64Array;
+  /** The model's values per row: f (the prediction, with a loss), or softmax's p_<class>. */
+  readonly predictions: Float64Array[];
   /** The loss per row, when the job has one. */
   readonly loss: Float64Array | undefined;
   readonly gradients: Float64Array[];

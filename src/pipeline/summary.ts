@@ -13,6 +13,7 @@ import {
   parametersOf,
   summedColumnNames,
 } from '../compute/job/job.js';
+import { classOrder } from '../compute/job/labels.js';
 
 /** An exact sum as JSON: non-overlapping float64 partials whose exact total it is, and any infinity or NaN. */
 export interface ExactSumJson {
@@ -47,6 +48,8 @@ export interface RunSummary extends ModelFacts, PartFacts {
   readonly rows: { readonly read: number; readonly written: number; readonly rejected: number };
   /** f, the loss, and every gradient column: with a loss, the sums and means of dloss_d<name> are the batch gradient. */
   readonly columns: Readonly<Record<string, ColumnTotals>>;
+  /** When a fit looks for softmax's classes: the labels read, in classOrder. */
+  readonly labels?: readonly string[];
 }
 
 /** The facts of a job's model for its summary. */
@@ -94,6 +97,7 @@ export class SummaryAccumulator {
   private written = 0;
   private rejected = 0;
   private readonly sums: ExactSum[];
+  private readonly labels = new Set<string>();
 
   constructor(
     readonly columnNames: readonly string[],
@@ -107,7 +111,14 @@ export class SummaryAccumulator {
     return new SummaryAccumulator([...summedColumnNames(job), ...curvatureColumnNames(job.tape)], modelFacts(job));
   }
 
-  add(part: { read: number; written: number; rejected: number; sums: readonly ExactSumState[] }): void {
+  add(part: {
+    read: number;
+    written: number;
+    rejected: number;
+    sums: readonly ExactSumState[];
+    labels?: readonly string[];
+  }): void {
+    for (const label of part.labels ?? []) this.labels.add(label);
     this.read += part.read;
     this.written += part.written;
     this.rejected += part.rejected;
@@ -116,7 +127,7 @@ export class SummaryAccumulator {
 
   /** Everything another accumulator of the same columns has taken. */
   addAll(other: SummaryAccumulator): void {
-    this.add({ ...other.counts, sums: other.sums.map((sum) => sum.state()) });
+    this.add({ ...other.counts, sums: other.sums.map((sum) => sum.state()), labels: [...other.labels] });
   }
 
   get counts(): RunSummary['rows'] {
@@ -133,6 +144,7 @@ export class SummaryAccumulator {
         exact: exactSumJson(this.sums[k]!.state()),
       };
     });
-    return { input, output, ...this.facts, ...part, rows: this.counts, columns };
+    const labels = this.labels.size === 0 ? {} : { labels: classOrder(this.labels) };
+    return { input, output, ...this.facts, ...part, rows: this.counts, columns, ...labels };
   }
 }

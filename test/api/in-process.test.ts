@@ -52,7 +52,7 @@ describe('options refused at the door', () => {
     [{ param: ['w1=abc'] }, /--param needs a finite number for "w1"/],
     [{ params: at('missing.json') }, /--params needs a readable JSON file of parameter values \(no such file\)/],
     [{ params: [1, 2] as never }, /--params needs an object of parameter values/],
-    [{ loss: 'hinge' as never }, /--loss needs bce or squared/],
+    [{ loss: 'hinge' as never }, /--loss needs bce, squared, poisson or softmax/],
     [{ label: '' }, /--label needs a column name/],
   ];
   it.each(refused)('%j', async (options, message) => {

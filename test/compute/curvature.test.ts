@@ -102,6 +102,18 @@ describe('the curvature sums of a second-order fit', () => {
     expectNear(curvatureAt(spec, [a, c, counts], rows), differencedHessian(spec, [a, c, counts], rows), 1e-6);
   });
 
+  it("are softmax's exact Hessian Σ x̃·x̃ᵀ ⊗ (diag p - p·pᵀ), weighted, over its class-by-class parameters", () => {
+    const classes = Float64Array.from({ length: rows }, () => Math.floor(uniform(random, 0, 3)));
+    const spec: TapeSpec = {
+      model: { kind: 'softmax', names: ['a', 'c'], classes: ['x', 'y', 'z'] },
+      loss: { kind: 'softmax', label: 'k', weight: 'v' },
+      inputs: ['a', 'c', 'k', 'v', ...['x', 'y', 'z'].flatMap((k) => [`w_${k}_a`, `w_${k}_c`, `b_${k}`])],
+      params: [0.5, -0.3, 0.1, -0.2, 0.7, 0, 0.4, 0.2, -0.5],
+    };
+    const columns = [a, c, classes, weights];
+    expectNear(curvatureAt(spec, columns, rows), differencedHessian(spec, columns, rows), 1e-6);
+  });
+
   it('keep their relative accuracy where the logit is huge (sigmoid(z)·sigmoid(-z) ≈ exp(-|z|)), with no NaN', () => {
     const spec: TapeSpec = {
       model: { kind: 'features', names: ['a'] },
@@ -137,7 +149,7 @@ describe('the curvature sums of a second-order fit', () => {
       params: [2, 0.3, 0.1],
     };
     const f = (params: number[]): Float64Array =>
-      runModel({ model: spec.model, inputs: ['t', 'k0', 'k1', 'k2'], params }, [t], rows).prediction.slice();
+      runModel({ model: spec.model, inputs: ['t', 'k0', 'k1', 'k2'], params }, [t], rows).predictions[0]!.slice();
     const jacobian = spec.params.map((value, k) => {
       const h = 1e-6;
       const up = f(spec.params.map((v, j) => (j === k ? value + h : v)));

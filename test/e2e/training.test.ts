@@ -190,7 +190,7 @@ describe('training gradients on the command line', () => {
 
   it('refuses --label without --loss, a label that is a model input, and an unknown loss', async () => {
     const noLoss = await runCli([at('clicks.csv'), '-o', '-', '--features', 'age', '--label', 'clicked']);
-    expect(noLoss.stderr).toMatch(/--label needs --loss bce, squared or poisson \[INVALID_OPTION\]/);
+    expect(noLoss.stderr).toMatch(/--label needs --loss bce, squared, poisson or softmax \[INVALID_OPTION\]/);
     const input = await runCli([at('clicks.csv'), '-o', '-', '--features', 'age', '--label', 'age', '--loss', 'bce']);
     expect(input.stderr).toMatch(/--label "age" is also an input of the model/);
     const loss = await runCli([

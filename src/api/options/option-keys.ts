@@ -7,7 +7,7 @@ import { BatchGradError } from '../../errors.js';
 import { nearestName } from '../../nearest-name.js';
 
 /** What the model is: the same words for every entry point (the CLI's --expr, --features, ...). */
-const MODEL = ['model', 'expr', 'features', 'params', 'param', 'label', 'loss', 'weight', 'wrt'] as const;
+const MODEL = ['model', 'expr', 'features', 'params', 'param', 'label', 'loss', 'weight', 'wrt', 'classes'] as const;
 /** How rows are read and bad ones handled, for every entry point that computes on the pool. */
 const ROWS = ['batchSize', 'onError', 'delimiter', 'signal'] as const;
 

@@ -19,6 +19,8 @@ export interface TrainingInput {
   readonly weight?: string;
   /** The inputs whose gradients are written. */
   readonly wrt?: readonly string[] | string;
+  /** With `loss: 'softmax'`: the label's classes, as written (default: those of a fit's model.json given as `params`). */
+  readonly classes?: readonly string[] | string;
 }
 
 function parameterValue(option: string, name: string, value: unknown): number {
@@ -27,9 +29,13 @@ function parameterValue(option: string, name: string, value: unknown): number {
   return number;
 }
 
-/** `--params`: an object of numbers, or a JSON file holding one (or the `params` of a fit's output). */
-function paramsOf(value: unknown): Record<string, number> {
-  if (value === undefined) return {};
+/**
+ * `--params`: an object of numbers, or a JSON file holding one (or the `params` of a fit's output, with
+ * its `classes` for a softmax model).
+ */
+function paramsOf(value: unknown): { params: Record<string, number>; classes?: string[] } {
+  if (value === undefined) return { params: {} };
+  let classes: string[] | undefined;
   let object: unknown = value;
   if (typeof value === 'string') {
     try {
@@ -42,16 +48,21 @@ function paramsOf(value: unknown): Record<string, number> {
         value,
       );
     }
+    if (typeof object === 'object' && object !== null && 'classes' in object)
+      classes = namesOf('params', (object as { classes: unknown }).classes);
     if (typeof object === 'object' && object !== null && 'params' in object)
       object = (object as { params: unknown }).params;
   }
   if (typeof object !== 'object' || object === null || Array.isArray(object))
     return invalid('params', 'an object of parameter values by name', value);
-  return Object.fromEntries(Object.entries(object).map(([name, v]) => [name, parameterValue('params', name, v)]));
+  const params = Object.fromEntries(
+    Object.entries(object).map(([name, v]) => [name, parameterValue('params', name, v)]),
+  );
+  return classes === undefined ? { params } : { params, classes };
 }
 
 export function trainingOf(input: TrainingInput): TrainingChoices {
-  const params = paramsOf(input.params);
+  const { params, classes: fitted } = paramsOf(input.params);
   const single = typeof input.param === 'string' ? [input.param] : (input.param ?? []);
   for (const item of single) {
     const at = typeof item === 'string' ? item.indexOf('=') : -1;
@@ -59,7 +70,7 @@ export function trainingOf(input: TrainingInput): TrainingChoices {
     params[item.slice(0, at).trim()] = parameterValue('param', item.slice(0, at).trim(), item.slice(at + 1));
   }
   if (input.loss !== undefined && !(LOSSES as readonly unknown[]).includes(input.loss))
-    invalid('loss', LOSSES.join(' or '), input.loss);
+    invalid('loss', `${LOSSES.slice(0, -1).join(', ')} or ${LOSSES.at(-1)}`, input.loss);
   for (const option of ['label', 'weight'] as const) {
     const value = input[option];
     if (value !== undefined && (typeof value !== 'string' || value === '')) invalid(option, 'a column name', value);
@@ -71,5 +82,7 @@ export function trainingOf(input: TrainingInput): TrainingChoices {
     loss: input.loss,
     weight: input.weight,
     wrt: namesOf('wrt', input.wrt),
+    // A model.json's classes count only for the softmax model it was fitted for.
+    classes: namesOf('classes', input.classes) ?? (input.loss === 'softmax' ? fitted : undefined),
   };
 }

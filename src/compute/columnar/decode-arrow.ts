@@ -7,7 +7,7 @@ import type { Data, DataType, Table, Vector } from 'apache-arrow';
 import type { LabelDomain } from '../../core/loss.js';
 import { BatchGradError, type ErrorCode } from '../../errors.js';
 import type { JobSpec } from '../job/job.js';
-import { isLabelIn, labelReason } from '../job/labels.js';
+import { classOfValue, isLabelIn, labelReason, unknownClassReason } from '../job/labels.js';
 import type { BadRow, DecodedBatch } from './decoded-batch.js';
 import { keptTextReader, NumberText } from './kept-text.js';
 import { arrow } from './libraries.js';
@@ -53,7 +53,7 @@ function float64Values(vector: Vector, name: string, job: JobSpec): Float64Array
 export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace): DecodedBatch {
   const rows = table.numRows;
   const vectors = job.header.map((name) => table.getChild(name));
-  const input = job.inputColumns.map((c) => {
+  const input = job.inputColumns.map((c, k) => {
     const vector = vectors[c];
     if (vector === null || vector === undefined) {
       throw new BatchGradError('HEADER_MISSING_COLUMN', `${job.file}: a batch has no column "${job.header[c]}"`, {
@@ -61,7 +61,16 @@ export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace):
         field: job.header[c]!,
       });
     }
-    return { c, vector, values: float64Values(vector, job.header[c]!, job), nullable: vector.nullCount > 0 };
+    const label = k === job.label?.position && job.label.domain === 'class' ? job.label : undefined;
+    // A class label is read as its class's index (-1 if not a class), from text or numbers alike.
+    const values =
+      label === undefined
+        ? float64Values(vector, job.header[c]!, job)
+        : Float64Array.from({ length: vector.length }, (_, i) => {
+            const value = vector.get(i) as unknown;
+            return value === null ? Number.NaN : classOfValue(label, value);
+          });
+    return { c, vector, values, nullable: vector.nullCount > 0 };
   });
   // Bad fields are reported leftmost first, as for CSV.
   const checkOrder = [...input.keys()].sort((a, b) => input[a]!.c - input[b]!.c);
@@ -115,8 +124,13 @@ export function decodeArrowTable(job: JobSpec, table: Table, place: BatchPlace):
       const value = values[i]!;
       if (nullable && !vector.isValid(i)) bad = { code: 'FIELD_NULL', reason: 'null', k };
       else if (!Number.isFinite(value)) bad = { code: 'FIELD_NAN', reason: `not a finite number: ${value}`, k };
-      else if (k === job.label?.position && !isLabelIn(job.label.domain, value))
-        bad = { code: 'LABEL_INVALID', reason: labelReason(job.label.domain, value), k };
+      else if (k === job.label?.position && !isLabelIn(job.label.domain, value)) {
+        const reason =
+          job.label.domain === 'class'
+            ? unknownClassReason(job.label.classes ?? [], String(vector.get(i)))
+            : labelReason(job.label.domain, value);
+        bad = { code: 'LABEL_INVALID', reason, k };
+      }
       if (bad !== undefined) break;
       columns[k]![good] = value;
     }

@@ -5,7 +5,7 @@
  */
 import { BatchGradError, type ErrorCode } from '../../errors.js';
 import type { JobSpec } from '../job/job.js';
-import { isLabelIn, labelReason } from '../job/labels.js';
+import { classOfValue, isLabelIn, labelReason, unknownClassReason } from '../job/labels.js';
 import type { BadRow, DecodedBatch } from './decoded-batch.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -43,7 +43,14 @@ export function decodeJsonLines(job: JobSpec, bytes: Uint8Array, firstLine: numb
         const value = record[field];
         if (value === undefined) bad = { code: 'FIELD_MISSING', reason: `no key "${field}"`, field };
         else if (value === null) bad = { code: 'FIELD_NULL', reason: `"${field}" is null`, field };
-        else if (typeof value !== 'number')
+        else if (k === job.label?.position && job.label.domain === 'class') {
+          const index = classOfValue(job.label, value);
+          if (index < 0)
+            bad = { code: 'LABEL_INVALID', reason: unknownClassReason(job.label.classes ?? [], String(value)), field };
+          else columns[k]![good] = index;
+          if (bad !== undefined) break;
+          continue;
+        } else if (typeof value !== 'number')
           bad = { code: 'FIELD_NOT_A_NUMBER', reason: `"${field}" is not a number: ${JSON.stringify(value)}`, field };
         else if (k === job.label?.position && !isLabelIn(job.label.domain, value))
           bad = { code: 'LABEL_INVALID', reason: labelReason(job.label.domain, value), field };

@@ -6,6 +6,7 @@
 import { BatchGradError } from '../../errors.js';
 import { encodeOutput } from '../encode-output.js';
 import type { JobSpec } from '../job/job.js';
+import { takeCollectedLabels } from '../job/labels.js';
 import { outputColumns, runModel } from '../job/model-tape.js';
 import { taskSums } from '../job/task-sums.js';
 import { failedResult, type RejectedRow, type TaskResult } from '../task-result.js';
@@ -83,6 +84,7 @@ export async function processBatch(job: JobSpec, task: BatchTask): Promise<TaskR
     rejected: batch.problems.length,
     rejects,
     sums: taskSums(job.tape, columns, batch.columns, batch.rows),
+    ...(job.label?.collect === true ? { labels: takeCollectedLabels() } : {}),
     ...(job.keepInputs === true ? { inputs: batch.columns.map((column) => column.slice(0, batch.rows)) } : {}),
   };
 }

@@ -1,7 +1,7 @@
 /** The general parser: csv-parse on the chunk, then each model input field read with readNumber. */
 import type { Options } from 'csv-parse/sync';
 import type { JobSpec } from '../job/job.js';
-import { isLabelIn, labelReason } from '../job/labels.js';
+import { isLabelIn, labelIndex, labelReason, unknownClassReason } from '../job/labels.js';
 import { readNumber } from '../numbers/grammar.js';
 import { fieldIndexAt, recordContentStart } from './csv-field.js';
 import { csvParseSync } from './csv-parse-sync.js';
@@ -78,6 +78,16 @@ export function parseGeneral(job: JobSpec, bytes: Uint8Array, invalidUtf8: reado
     } else {
       for (let k = 0; k < inputCount; k++) {
         const column = job.inputColumns[k]!;
+        if (k === job.label?.position && job.label.domain === 'class') {
+          const index = labelIndex(job.label, record[column]!);
+          if (index < 0) {
+            const reason = unknownClassReason(job.label.classes ?? [], record[column]!);
+            problem = { code: 'LABEL_INVALID', reason, start, end, column, value: record[column]! };
+            break;
+          }
+          columns[k]![rows] = index;
+          continue;
+        }
         const reading = readNumber(record[column]!);
         if (!reading.ok) {
           problem = { code: reading.code, reason: reading.reason, start, end, column, value: record[column]! };

@@ -10,7 +10,7 @@ import type { LabelDomain } from '../../core/loss.js';
 import { BatchGradError } from '../../errors.js';
 import { encodeOutput } from '../encode-output.js';
 import type { JobSpec } from '../job/job.js';
-import { isLabelIn } from '../job/labels.js';
+import { isLabelIn, takeCollectedLabels } from '../job/labels.js';
 import { outputColumns, runModel } from '../job/model-tape.js';
 import { taskSums } from '../job/task-sums.js';
 import { failedResult, type RejectedRow, type TaskResult } from '../task-result.js';
@@ -39,7 +39,8 @@ export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice
   // csv-parse would silently turn invalid UTF-8 into U+FFFD; such rows are rejected instead, by position.
   const invalidUtf8 = isUtf8(bytes) ? [] : invalidUtf8Offsets(bytes);
   let parsed =
-    parser === 'auto' && isPlainChunk(bytes, invalidUtf8)
+    // The plain parser reads numbers only: a class label's text needs the general one.
+    parser === 'auto' && job.label?.domain !== 'class' && isPlainChunk(bytes, invalidUtf8)
       ? parsePlain(job, bytes)
       : parseGeneral(job, bytes, invalidUtf8);
   // The plain parser reads numbers only; a label outside its loss's domain makes the chunk go through the
@@ -89,6 +90,7 @@ export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice
     rejected: parsed.problems.length,
     rejects,
     sums: taskSums(job.tape, columns, parsed.columns, rows),
+    ...(job.label?.collect === true ? { labels: takeCollectedLabels() } : {}),
     ...(job.keepInputs === true ? { inputs: parsed.columns.map((column) => column.slice(0, rows)) } : {}),
   };
 }

@@ -181,6 +181,7 @@ function joined(
     rejects: parts.flatMap((part) => part.rejects),
     sums,
     ...(inputs === undefined ? {} : { inputs }),
+    ...(job.label?.collect === true ? { labels: [...new Set(parts.flatMap((part) => part.labels ?? []))] } : {}),
   };
 }
 

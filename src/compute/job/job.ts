@@ -13,7 +13,9 @@ import type { CheckedLabel } from './labels.js';
 export type ModelSpec =
   | { readonly kind: 'logistic'; readonly features: number }
   | { readonly kind: 'features'; readonly names: readonly string[] }
-  | { readonly kind: 'formula'; readonly text: string };
+  | { readonly kind: 'formula'; readonly text: string }
+  /** The multinomial logistic model over named features and classes (--loss softmax). */
+  | { readonly kind: 'softmax'; readonly names: readonly string[]; readonly classes: readonly string[] };
 
 interface LossSpec {
   readonly kind: LossKind;
@@ -74,7 +76,7 @@ export function outputColumnNames(job: JobSpec): string[] {
   const gradientNames = job.gradientOrder.map((k) => `${prefix}${job.tape.inputs[k]!}`);
   return [
     ...job.keepColumns.map((c) => job.header[c]!),
-    'f',
+    ...(job.tape.model.kind === 'softmax' ? job.tape.model.classes.map((c) => `p_${c}`) : ['f']),
     ...(job.tape.loss === undefined ? [] : ['loss']),
     ...gradientNames,
   ];

@@ -9,6 +9,7 @@ import { featureModel, logisticModel } from '../../core/logistic.js';
 import { type LossGraph, withLoss } from '../../core/loss.js';
 import { Tape } from '../../core/tape.js';
 import type { TapeSpec } from './job.js';
+import { runSoftmax, softmaxCurvature } from './softmax-run.js';
 
 interface Compiled {
   readonly tape: Tape;
@@ -40,6 +41,7 @@ function modelGraph(spec: TapeSpec): { output: Node; logit: Node; variables: Map
       variables: new Map([...built.parameters, ...built.features].map((v) => [v.name, v])),
     };
   }
+  if (model.kind === 'softmax') throw new Error('the softmax model has no graph: softmax-run.ts computes it');
   const logistic = logisticModel(model.features);
   // The stable form's sigmoid node; its operand is the logit.
   return {
@@ -95,8 +97,8 @@ function compiledFor(spec: TapeSpec): Compiled {
 }
 
 export interface ModelRun {
-  /** The model's value per row: f, or for bce the predicted probability sigmoid(z). */
-  readonly prediction: Float64Array;
+  /** The model's values per row: f (for bce the predicted probability sigmoid(z)), or softmax's p_<class>. */
+  readonly predictions: readonly Float64Array[];
   /** The loss per row, when the job has one. */
   readonly loss: Float64Array | undefined;
   /** One column per tape input, in `spec.inputs` order. The columns are views the next run reuses. */
@@ -121,29 +123,36 @@ function tapeInputs(entry: Compiled, spec: TapeSpec, columns: readonly Float64Ar
 
 /** The tape over `rows` rows: `columns` are the inputs read from the rows, the parameters are added here. */
 export function runModel(spec: TapeSpec, columns: readonly Float64Array[], rows: number): ModelRun {
+  if (spec.model.kind === 'softmax') {
+    const run = runSoftmax(spec, columns, rows);
+    return { predictions: run.probabilities, loss: run.loss, gradients: run.gradients };
+  }
   const entry = compiledFor(spec);
   const result = entry.tape.run(tapeInputs(entry, spec, columns, rows), rows);
   return spec.loss === undefined
-    ? { prediction: result.value, loss: undefined, gradients: result.gradients }
-    : { prediction: result.extras[0]!, loss: result.value, gradients: result.gradients };
+    ? { predictions: [result.value], loss: undefined, gradients: result.gradients }
+    : { predictions: [result.extras[0]!], loss: result.value, gradients: result.gradients };
 }
 
+/** A row's curvature as Σ over parameter pairs (a, b) of scaleOf(a, b)·J_a·J_b. */
 export interface CurvatureRun {
-  /** l''(u) times the row's weight, per row. */
-  readonly scale: Float64Array;
-  /** du/dθ per row, one column per parameter in the tape's order. Views the next run reuses. */
+  /** One column per parameter in the tape's order: du/dθ (x̃ for softmax). Views the next run reuses. */
   readonly jacobian: readonly Float64Array[];
+  /** l''(u) times the row's weight: one column for every pair, but for softmax's class blocks. */
+  readonly scaleOf: (a: number, b: number) => Float64Array;
 }
 
 /** Per row, the loss's curvature along its inner node u and u's gradient with respect to the parameters. */
 export function runCurvature(spec: TapeSpec, columns: readonly Float64Array[], rows: number): CurvatureRun {
+  if (spec.model.kind === 'softmax') return softmaxCurvature(spec, columns, rows);
   const entry = compiledFor(spec);
   entry.curvature ??= curvatureTape(spec);
   const result = entry.curvature.run(tapeInputs(entry, spec, columns, rows), rows);
-  return { scale: result.extras[0]!, jacobian: result.gradients.slice(spec.inputs.length - spec.params.length) };
+  const scale = result.extras[0]!;
+  return { scaleOf: () => scale, jacobian: result.gradients.slice(spec.inputs.length - spec.params.length) };
 }
 
 /** A run's output columns in the job's one output order (summedColumnNames): the prediction, the loss, then the gradients written. */
 export function outputColumns(run: ModelRun, gradientOrder: readonly number[]): Float64Array[] {
-  return [run.prediction, ...(run.loss ? [run.loss] : []), ...gradientOrder.map((k) => run.gradients[k]!)];
+  return [...run.predictions, ...(run.loss ? [run.loss] : []), ...gradientOrder.map((k) => run.gradients[k]!)];
 }

@@ -6,6 +6,7 @@
 import { compileFormula, type Formula } from '../../core/formula.js';
 import { logisticInputNames, weightName } from '../../core/logistic.js';
 import { LABEL_DOMAINS, LOSSES, type LossKind } from '../../core/loss.js';
+import { softmaxParameterNames } from '../../core/softmax.js';
 import { BatchGradError, type ErrorContext } from '../../errors.js';
 import type { JobSpec, ModelSpec, OnError } from './job.js';
 
@@ -19,6 +20,10 @@ export interface TrainingChoices {
   readonly weight?: string | undefined;
   /** The inputs whose gradients are written (default: the parameters if any, else every model input). */
   readonly wrt?: readonly string[] | undefined;
+  /** With --loss softmax: the label's classes, as written, in the order their parameters take. */
+  readonly classes?: readonly string[] | undefined;
+  /** A softmax fit's first look at its labels: collect them, compute nothing that is kept. */
+  readonly findClasses?: boolean | undefined;
   /** A second-order fit's passes: also sum each row's curvature over the parameters. */
   readonly curvature?: boolean | undefined;
 }
@@ -211,7 +216,14 @@ function resolve(header: readonly string[], choices: JobChoices): JobSpec {
     inputColumns,
     gradientOrder,
     ...(loss !== undefined && LABEL_DOMAINS[loss] !== 'any'
-      ? { label: { position: rowInputs.indexOf(label!), domain: LABEL_DOMAINS[loss] } }
+      ? {
+          label: {
+            position: rowInputs.indexOf(label!),
+            domain: LABEL_DOMAINS[loss],
+            ...(model.spec.kind === 'softmax' ? { classes: model.spec.classes } : {}),
+            ...(choices.findClasses === true ? { collect: true } : {}),
+          },
+        }
       : {}),
     keepColumns: choices.keep.map((name) => header.indexOf(name)),
     delimiter: choices.delimiter,
@@ -222,10 +234,40 @@ function resolve(header: readonly string[], choices: JobChoices): JobSpec {
   };
 }
 
+/** The softmax model: its features, its classes, and a weight and a bias for each class and feature. */
+function softmaxNames(choices: JobChoices): ModelNames {
+  const { features } = choices;
+  if (features === undefined)
+    throw usage('features', '--loss softmax needs --features, the columns its classes are told apart by');
+  const classes = choices.findClasses === true ? [] : choices.classes;
+  if (classes === undefined || (classes.length < 2 && choices.findClasses !== true)) {
+    throw usage(
+      'classes',
+      "--loss softmax needs its classes: --classes a,b,... (at least two), --params with a fit's model.json, or fit, which finds them",
+    );
+  }
+  const repeated = classes.find((c, i) => classes.indexOf(c) !== i || c === '');
+  if (repeated !== undefined) throw usage('classes', `--classes names ${JSON.stringify(repeated)} twice or empty`);
+  const repeatedFeature = features.find((name, i) => features.indexOf(name) !== i);
+  if (repeatedFeature !== undefined)
+    throw usage('features', `--features names "${repeatedFeature}" twice`, { field: repeatedFeature });
+  const params = softmaxParameterNames(classes, features);
+  const clash = features.find((name) => params.includes(name));
+  if (clash !== undefined)
+    throw usage('features', `--features: "${clash}" is also the name of a parameter`, { field: clash });
+  return {
+    spec: { kind: 'softmax', names: features, classes },
+    names: [...params, ...features],
+    declaredParams: params,
+  };
+}
+
 function modelNames(header: readonly string[], choices: JobChoices, where: string): ModelNames {
   const { expr, features } = choices;
   if (expr !== undefined && features !== undefined)
     throw usage('features', '--features and --expr each choose the model; give one');
+  if (choices.loss === 'softmax') return softmaxNames(choices);
+  if (choices.classes !== undefined) throw usage('classes', '--classes goes with --loss softmax');
   if (features !== undefined) {
     const params = [...features.map(weightName), 'b'];
     const clash = features.find((name) => params.includes(name));

@@ -16,6 +16,6 @@ export function taskSums(
 ): ExactSumState[] {
   const sums = outputs.map((column) => exactSumOf(column, rows));
   if (tape.curvature !== true) return sums;
-  const { scale, jacobian } = runCurvature(tape, inputs, rows);
-  return [...sums, ...exactProductSums(scale, jacobian, rows)];
+  const { scaleOf, jacobian } = runCurvature(tape, inputs, rows);
+  return [...sums, ...exactProductSums(scaleOf, jacobian, rows)];
 }

@@ -4,7 +4,7 @@
  * a worker runs the tape on them (the columns move both ways); each result holds its batch's result records.
  */
 import { type JobSpec, outputColumnNames } from '../../compute/job/job.js';
-import { isLabelIn, labelReason } from '../../compute/job/labels.js';
+import { classOfValue, isLabelIn, labelReason, unknownClassReason } from '../../compute/job/labels.js';
 import { outputColumns } from '../../compute/job/model-tape.js';
 import { taskSums } from '../../compute/job/task-sums.js';
 import { readNumber } from '../../compute/numbers/grammar.js';
@@ -80,9 +80,16 @@ export async function records(
       const empty = (): Float64Array => new Float64Array(0);
       const result =
         p.rows === 0
-          ? { value: empty(), loss: job.tape.loss ? empty() : undefined, gradients: job.tape.inputs.map(empty) }
+          ? {
+              predictions: outputColumnNames(job)
+                .slice(job.keepColumns.length)
+                .filter((name) => name === 'f' || name.startsWith('p_'))
+                .map(empty),
+              loss: job.tape.loss ? empty() : undefined,
+              gradients: job.tape.inputs.map(empty),
+            }
           : await engine.runColumns(job.tape, p.columns, p.rows, options.signal);
-      const run = { prediction: result.value, loss: result.loss, gradients: result.gradients };
+      const run = { predictions: result.predictions, loss: result.loss, gradients: result.gradients };
       const outputs = outputColumns(run, job.gradientOrder);
       return {
         read: p.read,
@@ -139,6 +146,18 @@ function readRecord(
     const c = job.inputColumns[k]!;
     const field = job.header[c]!;
     const raw = fieldOf(record, field, c);
+    if (k === job.label?.position && job.label.domain === 'class' && raw !== undefined && raw !== null) {
+      const index = classOfValue(job.label, raw);
+      if (index < 0)
+        return {
+          code: 'LABEL_INVALID',
+          reason: unknownClassReason(job.label.classes ?? [], String(raw)),
+          field,
+          value: String(raw),
+        };
+      columns[k]![row] = index;
+      continue;
+    }
     if (typeof raw === 'number') {
       if (!Number.isFinite(raw))
         return { code: 'FIELD_NOT_A_NUMBER', reason: `not a finite number: ${raw}`, field, value: String(raw) };

@@ -131,7 +131,7 @@ describe('writing numbers', () => {
     const result = processChunk(job, { seq: 0, bytes: Buffer.from(`${lines.join('\n')}\n`), firstLine: 2 });
     const columns = job.inputColumns.map((c) => Float64Array.from(lines, (line) => Number(line.split(',')[c])));
     const computed = runModel(job.tape, columns, lines.length);
-    const expected = [computed.prediction, ...job.gradientOrder.map((k) => computed.gradients[k]!)];
+    const expected = [computed.predictions[0]!, ...job.gradientOrder.map((k) => computed.gradients[k]!)];
     const rows = Buffer.from(result.output).toString().trimEnd().split('\n');
     expect(rows).toHaveLength(5000);
     rows.forEach((row, i) => {
