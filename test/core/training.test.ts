@@ -144,6 +144,18 @@ describe("Poisson's loss on the log of the mean", () => {
     });
   });
 
+  it('takes a formula as the log of the mean: f = exp(formula)', () => {
+    const result = computeColumns(
+      { t: [1, 2], y: [0, 4] },
+      { expr: 'a * t', params: { a: 0.5 }, label: 'y', loss: 'poisson' },
+    );
+    [1, 2].forEach((t, i) => {
+      const z = 0.5 * t;
+      expect(relative(result.value[i]!, Math.exp(z))).toBeLessThanOrEqual(1e-15);
+      expect(relative(result.gradients.a![i]!, (Math.exp(z) - [0, 4][i]!) * t)).toBeLessThanOrEqual(1e-15);
+    });
+  });
+
   it('refuses a label that is negative or not finite, located by row', () => {
     for (const bad of [-1, Number.POSITIVE_INFINITY]) {
       expect(() =>

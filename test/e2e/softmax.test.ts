@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeColumns, fit } from '../../src/index.js';
 import { runCli, temporaryFolder } from '../support/cli.js';
@@ -206,6 +207,33 @@ describe('--loss softmax', () => {
     ]);
     expect(without.code).toBe(2);
     expect(without.stderr).toContain('--loss softmax needs its classes');
+  });
+
+  it('reads a string label column from Parquet written by DuckDB, and from Arrow, to the same bits as CSV', async () => {
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    await db.run(`COPY (SELECT * FROM read_csv_auto('${at('iris.csv')}')) TO '${at('iris.parquet')}' (FORMAT parquet)`);
+    db.closeSync();
+    const args = ['--features', FEATURES, '--label', 'species', '--loss', 'softmax', '--params', at('iris.json')];
+    const fromCsv = await runCli([at('iris.csv'), ...args, '-o', at('c.csv'), '--summary', at('c.json')]);
+    const fromParquet = await runCli([at('iris.parquet'), ...args, '-o', at('q.csv'), '--summary', at('q.json')]);
+    expect([fromCsv.code, fromParquet.code]).toEqual([0, 0]);
+    expect(readFileSync(at('q.csv'), 'utf8')).toBe(readFileSync(at('c.csv'), 'utf8'));
+    const toArrow = await runCli([
+      at('iris.parquet'),
+      '-o',
+      at('iris.arrow'),
+      '-e',
+      '0',
+      '--keep',
+      `${FEATURES},species`,
+    ]);
+    expect(toArrow.code).toBe(0);
+    const fromArrow = await runCli([at('iris.arrow'), ...args, '-o', at('a.csv')]);
+    expect(fromArrow.code).toBe(0);
+    expect(readFileSync(at('a.csv'), 'utf8')).toBe(readFileSync(at('c.csv'), 'utf8'));
+    const fitted = await runCli([...FIT, at('iris.parquet'), '--out', at('pq-fit.json')]);
+    expect(fitted.code).toBe(0);
+    expect(json('pq-fit.json').params).toEqual(json('iris.json').params);
   });
 
   it('is in the library: fit() finds the classes, computeColumns() gives each class its probability', async () => {
