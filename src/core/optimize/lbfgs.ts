@@ -8,15 +8,7 @@
  * objective's values: with an objective that gives the same bits, the whole path is the same bits.
  */
 import { type LinePoint, strongWolfe } from './line-search.js';
-import {
-  convergedMessage,
-  dot,
-  type IterationLog,
-  maxIterationsMessage,
-  maxNorm,
-  type OptimizeResult,
-  type StopStatus,
-} from './outcome.js';
+import { dot, type IterationLog, type OptimizeResult, Trace } from './outcome.js';
 
 interface Evaluation {
   readonly value: number;
@@ -64,31 +56,20 @@ export async function lbfgs(objective: Objective, x0: Float64Array, options: Lbf
   const c1 = options.c1 ?? 1e-4;
   const c2 = options.c2 ?? 0.9;
   const maxLineSearch = options.maxLineSearch ?? 25;
-  let x = Float64Array.from(x0);
-  let current = await objective(x);
-  let evaluations = 1;
+  const trace = await Trace.start(objective, x0, options.onIteration);
   const s: Float64Array[] = [];
   const y: Float64Array[] = [];
   const rho: number[] = [];
-  const log: IterationLog[] = [];
-  const finish = (status: StopStatus, message: string, iterations: number): OptimizeResult => ({
-    x,
-    value: current.value,
-    gradient: current.gradient,
-    gradientNorm: maxNorm(current.gradient),
-    iterations,
-    evaluations,
-    status,
-    message,
-    log,
-  });
-  if (!Number.isFinite(current.value) || current.gradient.some((v) => !Number.isFinite(v))) {
-    return finish('line-search-failed', 'the objective or its gradient is not finite at the start', 0);
-  }
-  if (maxNorm(current.gradient) <= options.tolerance)
-    return finish('converged', `the gradient's largest component is at most ${options.tolerance} at the start`, 0);
+  const { value, gradient } = trace.current;
+  const early = trace.atStart(
+    Number.isFinite(value) && gradient.every(Number.isFinite),
+    'the objective or its gradient is',
+    options.tolerance,
+  );
+  if (early !== undefined) return early;
 
   for (let k = 1; k <= options.maxIterations; k++) {
+    const { x: base, current } = trace;
     let d = direction(current.gradient, s, y, rho);
     let slope = dot(current.gradient, d);
     if (!(slope < 0)) {
@@ -100,22 +81,18 @@ export async function lbfgs(objective: Objective, x0: Float64Array, options: Lbf
     // The first step has no curvature to scale it: a step of length 1 in x.
     const firstStep = s.length === 0 ? Math.min(1, 1 / Math.sqrt(dot(d, d))) : 1;
     const start: LinePoint<Evaluation> = { step: 0, value: current.value, slope, at: current };
-    const base = x;
     const phi = async (step: number): Promise<LinePoint<Evaluation>> => {
       const at = Float64Array.from(base, (v, i) => v + step * d[i]!);
       const e = await objective(at);
       return { step, value: e.value, slope: dot(e.gradient, d), at: e };
     };
     const search = await strongWolfe(phi, start, firstStep, { c1, c2, maxEvaluations: maxLineSearch });
-    evaluations += search.evaluations;
-    if (!search.ok) return finish('line-search-failed', search.reason, k - 1);
+    trace.evaluations += search.evaluations;
+    if (!search.ok) return trace.finish('line-search-failed', search.reason, k - 1);
     const { step, at } = search.point;
     const next = Float64Array.from(base, (v, i) => v + step * d[i]!);
     const sk = Float64Array.from(next, (v, i) => v - base[i]!);
     const yk = Float64Array.from(at.gradient, (v, i) => v - current.gradient[i]!);
-    const previousValue = current.value;
-    x = next;
-    current = at;
     const sy = dot(sk, yk);
     if (sy > 0) {
       s.push(sk);
@@ -127,22 +104,12 @@ export async function lbfgs(objective: Objective, x0: Float64Array, options: Lbf
         rho.shift();
       }
     }
-    const entry = { iteration: k, value: current.value, gradientNorm: maxNorm(current.gradient), step, evaluations };
-    log.push(entry);
-    options.onIteration?.(entry);
-    if (entry.gradientNorm <= options.tolerance)
-      return finish('converged', convergedMessage(entry.gradientNorm, options.tolerance), k);
-    if (sk.every((v) => v === 0) || (current.value === previousValue && sy <= 0)) {
-      return finish(
-        'no-progress',
-        'the step changed nothing that float64 can hold; the gradient cannot be made smaller',
-        k,
-      );
+    const done = trace.moveTo(next, at, k, { step }, options.tolerance);
+    if (done !== undefined) return done;
+    if (sk.every((v) => v === 0) || (at.value === current.value && sy <= 0)) {
+      const reason = 'the step changed nothing that float64 can hold; the gradient cannot be made smaller';
+      return trace.finish('no-progress', reason, k);
     }
   }
-  return finish(
-    'max-iterations',
-    maxIterationsMessage(options.maxIterations, maxNorm(current.gradient), options.tolerance),
-    options.maxIterations,
-  );
+  return trace.outOfIterations(options.maxIterations, options.tolerance);
 }

@@ -9,15 +9,7 @@
  * Deterministic: the same evaluations give the same path, to the bit.
  */
 import { cholesky, solveCholesky } from './cholesky.js';
-import {
-  convergedMessage,
-  dot,
-  type IterationLog,
-  maxIterationsMessage,
-  maxNorm,
-  type OptimizeResult,
-  type StopStatus,
-} from './outcome.js';
+import { dot, type OptimizeResult, Trace } from './outcome.js';
 import {
   type CurvedEvaluation,
   type CurvedObjective,
@@ -50,36 +42,25 @@ export async function levenbergMarquardt(
 ): Promise<OptimizeResult> {
   const tries = options.maxTries ?? DEFAULT_TRIES;
   const p = x0.length;
-  let x: Float64Array = Float64Array.from(x0);
-  let current: CurvedEvaluation = await objective(x);
-  let evaluations = 1;
-  const log: IterationLog[] = [];
-  const finish = (status: StopStatus, message: string, iterations: number): OptimizeResult => ({
-    x,
-    value: current.value,
-    gradient: current.gradient,
-    gradientNorm: maxNorm(current.gradient),
-    iterations,
-    evaluations,
-    status,
-    message,
-    log,
-  });
-  if (!isFinitePoint(current))
-    return finish('line-search-failed', 'the objective, its gradient or its curvature is not finite at the start', 0);
-  if (maxNorm(current.gradient) <= options.tolerance)
-    return finish('converged', `the gradient's largest component is at most ${options.tolerance} at the start`, 0);
+  const trace = await Trace.start(objective, x0, options.onIteration);
+  const early = trace.atStart(
+    isFinitePoint(trace.current),
+    'the objective, its gradient or its curvature is',
+    options.tolerance,
+  );
+  if (early !== undefined) return early;
 
   const diagonal = (h: Float64Array): Float64Array => {
     const d = Float64Array.from({ length: p }, (_, i) => h[i * p + i]!);
     const floor = 1e-12 * Math.max(1, ...d);
     return d.map((v) => Math.max(v, floor));
   };
-  let lambda = TAU * Math.max(...diagonal(current.hessian));
+  let lambda = TAU * Math.max(...diagonal(trace.current.hessian));
   let nu = 2;
   const minus = (g: Float64Array): Float64Array => g.map((v) => -v);
 
   for (let k = 1; k <= options.maxIterations; k++) {
+    const { x, current } = trace;
     let accepted: { x: Float64Array; at: CurvedEvaluation; damping: number } | undefined;
     for (let t = 0; t < tries && accepted === undefined; t++) {
       const scaling = diagonal(current.hessian);
@@ -95,9 +76,9 @@ export async function levenbergMarquardt(
       const predicted = -(dot(current.gradient, d) + 0.5 * quadratic(current.hessian, d));
       const trial = Float64Array.from(x, (v, i) => v + d[i]!);
       const at = await objective(trial);
-      evaluations++;
+      trace.evaluations++;
       const flat = isFinitePoint(at) ? judgeFlat(current, at) : 'not-flat';
-      if (flat === 'flat-no-better') return finish('no-progress', NO_PROGRESS, k - 1);
+      if (flat === 'flat-no-better') return trace.finish('no-progress', NO_PROGRESS, k - 1);
       const rho = (current.value - at.value) / predicted;
       if (flat === 'flat-better' || (isFinitePoint(at) && predicted > 0 && rho > 0)) {
         accepted = { x: trial, at, damping: lambda };
@@ -108,30 +89,13 @@ export async function levenbergMarquardt(
         nu *= 2;
       }
     }
-    if (accepted === undefined)
-      return finish(
-        'line-search-failed',
-        `no damping found a step that decreased the objective in ${tries} tries`,
-        k - 1,
-      );
-    x = accepted.x;
-    current = accepted.at;
-    const entry = {
-      iteration: k,
-      value: current.value,
-      gradientNorm: maxNorm(current.gradient),
-      step: 1,
-      damping: accepted.damping,
-      evaluations,
-    };
-    log.push(entry);
-    options.onIteration?.(entry);
-    if (entry.gradientNorm <= options.tolerance)
-      return finish('converged', convergedMessage(entry.gradientNorm, options.tolerance), k);
+    if (accepted === undefined) {
+      const reason = `no damping found a step that decreased the objective in ${tries} tries`;
+      return trace.finish('line-search-failed', reason, k - 1);
+    }
+    const taken = { step: 1, damping: accepted.damping };
+    const done = trace.moveTo(accepted.x, accepted.at, k, taken, options.tolerance);
+    if (done !== undefined) return done;
   }
-  return finish(
-    'max-iterations',
-    maxIterationsMessage(options.maxIterations, maxNorm(current.gradient), options.tolerance),
-    options.maxIterations,
-  );
+  return trace.outOfIterations(options.maxIterations, options.tolerance);
 }

@@ -9,15 +9,7 @@
  * same path, to the bit.
  */
 import { cholesky, solveCholesky } from './cholesky.js';
-import {
-  convergedMessage,
-  dot,
-  type IterationLog,
-  maxIterationsMessage,
-  maxNorm,
-  type OptimizeResult,
-  type StopStatus,
-} from './outcome.js';
+import { dot, type OptimizeResult, Trace } from './outcome.js';
 import {
   type CurvedEvaluation,
   type CurvedObjective,
@@ -53,59 +45,37 @@ export async function newton(
   options: SecondOrderOptions,
 ): Promise<OptimizeResult> {
   const tries = options.maxTries ?? DEFAULT_TRIES;
-  let x: Float64Array = Float64Array.from(x0);
-  let current: CurvedEvaluation = await objective(x);
-  let evaluations = 1;
-  const log: IterationLog[] = [];
-  const finish = (status: StopStatus, message: string, iterations: number): OptimizeResult => ({
-    x,
-    value: current.value,
-    gradient: current.gradient,
-    gradientNorm: maxNorm(current.gradient),
-    iterations,
-    evaluations,
-    status,
-    message,
-    log,
-  });
-  if (!isFinitePoint(current))
-    return finish('line-search-failed', 'the objective, its gradient or its curvature is not finite at the start', 0);
-  if (maxNorm(current.gradient) <= options.tolerance)
-    return finish('converged', `the gradient's largest component is at most ${options.tolerance} at the start`, 0);
+  const trace = await Trace.start(objective, x0, options.onIteration);
+  const early = trace.atStart(
+    isFinitePoint(trace.current),
+    'the objective, its gradient or its curvature is',
+    options.tolerance,
+  );
+  if (early !== undefined) return early;
 
   for (let k = 1; k <= options.maxIterations; k++) {
+    const { x, current } = trace;
     const d = newtonDirection(current.hessian, current.gradient);
     const slope = dot(current.gradient, d);
-    if (!(slope < 0)) return finish('no-progress', 'the Newton direction does not descend', k - 1);
+    if (!(slope < 0)) return trace.finish('no-progress', 'the Newton direction does not descend', k - 1);
     let step = 2;
     let accepted: { x: Float64Array; at: CurvedEvaluation } | undefined;
     for (let t = 0; t < tries && accepted === undefined; t++) {
       step /= 2;
       const trial = Float64Array.from(x, (v, i) => v + step * d[i]!);
       const at = await objective(trial);
-      evaluations++;
+      trace.evaluations++;
       if (!isFinitePoint(at)) continue;
       const flat = judgeFlat(current, at);
-      if (flat === 'flat-no-better') return finish('no-progress', NO_PROGRESS, k - 1);
+      if (flat === 'flat-no-better') return trace.finish('no-progress', NO_PROGRESS, k - 1);
       if (flat === 'flat-better' || at.value <= current.value + C1 * step * slope) accepted = { x: trial, at };
     }
-    if (accepted === undefined)
-      return finish(
-        'line-search-failed',
-        `no step along the Newton direction decreased the objective in ${tries} tries`,
-        k - 1,
-      );
-    x = accepted.x;
-    current = accepted.at;
-    const entry = { iteration: k, value: current.value, gradientNorm: maxNorm(current.gradient), step, evaluations };
-    log.push(entry);
-    options.onIteration?.(entry);
-    if (entry.gradientNorm <= options.tolerance)
-      return finish('converged', convergedMessage(entry.gradientNorm, options.tolerance), k);
+    if (accepted === undefined) {
+      const reason = `no step along the Newton direction decreased the objective in ${tries} tries`;
+      return trace.finish('line-search-failed', reason, k - 1);
+    }
+    const done = trace.moveTo(accepted.x, accepted.at, k, { step }, options.tolerance);
+    if (done !== undefined) return done;
   }
-  return finish(
-    'max-iterations',
-    maxIterationsMessage(options.maxIterations, maxNorm(current.gradient), options.tolerance),
-    options.maxIterations,
-  );
+  return trace.outOfIterations(options.maxIterations, options.tolerance);
 }
