@@ -149,22 +149,8 @@ describe('batch-grad fit', () => {
   });
 
   it('fits a formula by nonlinear least squares: a power law a * t^b', async () => {
-    const result = await runCli([
-      'fit',
-      at('power.csv'),
-      '-e',
-      'a * t^b',
-      '--param',
-      'a=1',
-      '--param',
-      'b=-0.1',
-      '--label',
-      'y',
-      '--loss',
-      'squared',
-      '--out',
-      at('power.json'),
-    ]);
+    const POWER = ['fit', at('power.csv'), '-e', 'a * t^b', '--param', 'a=1', '--param', 'b=-0.1'];
+    const result = await runCli([...POWER, '--label', 'y', '--loss', 'squared', '--out', at('power.json')]);
     expect(result.code).toBe(0);
     const { params, method, log } = json('power.json') as {
       params: { a: number; b: number };
@@ -179,23 +165,7 @@ describe('batch-grad fit', () => {
     const models: unknown[] = [];
     for (const [k, extra] of SPLITS.entries()) {
       const out = at(`power-${k}.json`);
-      const again = await runCli([
-        'fit',
-        at('power.csv'),
-        '-e',
-        'a * t^b',
-        '--param',
-        'a=1',
-        '--param',
-        'b=-0.1',
-        '--label',
-        'y',
-        '--loss',
-        'squared',
-        '--out',
-        out,
-        ...extra,
-      ]);
+      const again = await runCli([...POWER, '--label', 'y', '--loss', 'squared', '--out', out, ...extra]);
       expect(again.code).toBe(0);
       const { log: path, params: found } = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
       models.push({ path, found });

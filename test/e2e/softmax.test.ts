@@ -17,7 +17,8 @@ afterAll(folder.cleanup);
 const IRIS = '/usr/lib/python3/dist-packages/sklearn/datasets/data/iris.csv';
 const NAMES = ['setosa', 'versicolor', 'virginica'];
 const FEATURES = 'sepal_length,sepal_width,petal_length,petal_width';
-const FIT = ['fit', '--features', FEATURES, '--label', 'species', '--loss', 'softmax', '--l2', '0.01'];
+const MODEL = ['--features', FEATURES, '--label', 'species', '--loss', 'softmax'];
+const FIT = ['fit', ...MODEL, '--l2', '0.01'];
 
 beforeAll(() => {
   // scikit-learn's iris.csv: a line of counts and names, then 4 measurements and the class index a row.
@@ -57,12 +58,7 @@ describe('--loss softmax', () => {
     expect(model.params).toHaveProperty('b_setosa');
     const rows = await runCli([
       at('iris.csv'),
-      '--features',
-      FEATURES,
-      '--label',
-      'species',
-      '--loss',
-      'softmax',
+      ...MODEL,
       '--params',
       at('iris.json'),
       '-o',
@@ -117,18 +113,7 @@ describe('--loss softmax', () => {
 
   it('gives the same sums from shards that each miss a class as from the whole file, and --classes sets the order', async () => {
     // Sorted by class, so the first of two shards holds no virginica and the second no setosa.
-    const whole = [
-      '--features',
-      FEATURES,
-      '--label',
-      'species',
-      '--loss',
-      'softmax',
-      '--classes',
-      'virginica,setosa,versicolor',
-      '--param',
-      'w_setosa_petal_length=-1',
-    ];
+    const whole = [...MODEL, '--classes', 'virginica,setosa,versicolor', '--param', 'w_setosa_petal_length=-1'];
     const single = await runCli([at('iris.csv'), ...whole, '-o', at('whole.csv'), '--summary', at('whole.json')]);
     expect(single.code).toBe(0);
     expect(
@@ -166,18 +151,7 @@ describe('--loss softmax', () => {
 
   it('locates a label that is not one of the classes, in CSV and JSON Lines, and skips it when asked', async () => {
     writeFileSync(at('odd.csv'), `${readFileSync(at('iris.csv'), 'utf8')}5,3,1.5,0.2,daisy\n`);
-    const args = [
-      '--features',
-      FEATURES,
-      '--label',
-      'species',
-      '--loss',
-      'softmax',
-      '--classes',
-      NAMES.join(','),
-      '-o',
-      at('odd.out.csv'),
-    ];
+    const args = [...MODEL, '--classes', NAMES.join(','), '-o', at('odd.out.csv')];
     const failed = await runCli([at('odd.csv'), ...args]);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain(
@@ -194,17 +168,7 @@ describe('--loss softmax', () => {
     const jsonl = await runCli([at('odd.jsonl'), ...args]);
     expect(jsonl.code).toBe(1);
     expect(jsonl.stderr).toContain('"daisy" is not one of the classes');
-    const without = await runCli([
-      at('iris.csv'),
-      '--features',
-      FEATURES,
-      '--label',
-      'species',
-      '--loss',
-      'softmax',
-      '-o',
-      '-',
-    ]);
+    const without = await runCli([at('iris.csv'), ...MODEL, '-o', '-']);
     expect(without.code).toBe(2);
     expect(without.stderr).toContain('--loss softmax needs its classes');
   });
@@ -213,7 +177,7 @@ describe('--loss softmax', () => {
     const db = await (await DuckDBInstance.create(':memory:')).connect();
     await db.run(`COPY (SELECT * FROM read_csv_auto('${at('iris.csv')}')) TO '${at('iris.parquet')}' (FORMAT parquet)`);
     db.closeSync();
-    const args = ['--features', FEATURES, '--label', 'species', '--loss', 'softmax', '--params', at('iris.json')];
+    const args = [...MODEL, '--params', at('iris.json')];
     const fromCsv = await runCli([at('iris.csv'), ...args, '-o', at('c.csv'), '--summary', at('c.json')]);
     const fromParquet = await runCli([at('iris.parquet'), ...args, '-o', at('q.csv'), '--summary', at('q.json')]);
     expect([fromCsv.code, fromParquet.code]).toEqual([0, 0]);
