@@ -160,6 +160,24 @@ describe('the curvature sums of a second-order fit', () => {
     expectNear(curvatureAt(spec, [t, y], rows), want, 1e-8);
   });
 
+  it("on the linear model are the curvature tape's to the bit (the same model as a formula goes through the tape)", () => {
+    for (const kind of ['bce', 'poisson'] as const) {
+      const labels = Float64Array.from({ length: rows }, (_, i) => (kind === 'bce' ? i % 2 : i % 5));
+      const byHand: TapeSpec = {
+        model: { kind: 'features', names: ['a', 'c'] },
+        loss: { kind, label: 'y', weight: 'v' },
+        inputs: ['a', 'c', 'y', 'v', 'w_a', 'w_c', 'b'],
+        params: [0.8, -1.1, 0.3],
+        curvature: true,
+      };
+      const byTape: TapeSpec = { ...byHand, model: { kind: 'formula', text: 'w_a*a + w_c*c + b' } };
+      const columns = [a, c, labels, weights];
+      expect(taskSums(byHand, [], columns, rows).map(rounded)).toEqual(
+        taskSums(byTape, [], columns, rows).map(rounded),
+      );
+    }
+  });
+
   it('are the same bits however the rows are split into tasks', () => {
     const spec: TapeSpec = {
       model: { kind: 'features', names: ['a', 'c'] },

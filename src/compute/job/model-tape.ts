@@ -9,6 +9,7 @@ import { featureModel, logisticModel } from '../../core/logistic.js';
 import { type LossGraph, withLoss } from '../../core/loss.js';
 import { Tape } from '../../core/tape.js';
 import type { TapeSpec } from './job.js';
+import { hasLinearCurvature, linearCurvature } from './linear-curvature.js';
 import { runSoftmax, softmaxCurvature } from './softmax-run.js';
 
 interface Compiled {
@@ -145,6 +146,7 @@ export interface CurvatureRun {
 /** Per row, the loss's curvature along its inner node u and u's gradient with respect to the parameters. */
 export function runCurvature(spec: TapeSpec, columns: readonly Float64Array[], rows: number): CurvatureRun {
   if (spec.model.kind === 'softmax') return softmaxCurvature(spec, columns, rows);
+  if (hasLinearCurvature(spec)) return linearCurvature(spec, columns, rows);
   const entry = compiledFor(spec);
   entry.curvature ??= curvatureTape(spec);
   const result = entry.curvature.run(tapeInputs(entry, spec, columns, rows), rows);
