@@ -90,10 +90,11 @@ export async function mergeSummaries(paths: readonly string[], options: MergeOpt
 
   parts.sort((a, b) => a.summary.shard.index - b.summary.shard.index);
   const names = Object.keys(first.summary.columns);
-  const { params, loss, fingerprint, input } = first.summary;
+  const { params, loss, classes, fingerprint, input } = first.summary;
   const totals = new SummaryAccumulator(names, {
     ...(params === undefined ? {} : { params }),
     ...(loss === undefined ? {} : { loss }),
+    ...(classes === undefined ? {} : { classes }),
   });
   for (const { summary } of parts)
     totals.add({ ...summary.rows, sums: names.map((name) => exactSumState(summary.columns[name]!.exact)) });

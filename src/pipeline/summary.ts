@@ -33,6 +33,8 @@ export interface ColumnTotals {
 export interface ModelFacts {
   readonly params?: Readonly<Record<string, number>>;
   readonly loss?: { readonly kind: string; readonly label: string; readonly weight?: string };
+  /** A softmax model's classes, in the order of its parameters and p_<class> columns. */
+  readonly classes?: readonly string[];
 }
 
 /** Which part of a job a summary covers, and what job it is. */
@@ -55,7 +57,12 @@ export interface RunSummary extends ModelFacts, PartFacts {
 /** The facts of a job's model for its summary. */
 function modelFacts(job: JobSpec): ModelFacts {
   const params = parametersOf(job.tape);
-  return { ...(Object.keys(params).length > 0 ? { params } : {}), ...(job.tape.loss ? { loss: job.tape.loss } : {}) };
+  const { model, loss } = job.tape;
+  return {
+    ...(Object.keys(params).length > 0 ? { params } : {}),
+    ...(loss ? { loss } : {}),
+    ...(model.kind === 'softmax' && model.classes.length > 0 ? { classes: model.classes } : {}),
+  };
 }
 
 /** A digest of everything that decides a job's numbers, and of its inputs (names and sizes). */
