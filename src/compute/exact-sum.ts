@@ -273,6 +273,8 @@ class BinnedSums {
  * numbers of 2^(E-32), 2^(E-64) and 2^(E-96), each under 2^32 of them, which three doubles hold exactly
  * for 2^20 rows. Smaller products (and pairs whose bound is out of the bins' range) go through BinnedSums.
  */
+/** exactProductSums' column of scale·a, reused call after call. */
+let scaledScratch = new Float64Array(0);
 /** exactProductSums' general path for each number of pairs seen on this thread (states() empties it). */
 const productSlowPaths = new Map<number, BinnedSums>();
 
@@ -305,7 +307,8 @@ export function exactProductSums(
   }
   const fast: number[][] = [];
   // scale·a, once for every b that has the same scale.
-  const scaled = new Float64Array(rows);
+  if (scaledScratch.length < rows) scaledScratch = new Float64Array(rows);
+  const scaled = scaledScratch;
   let k = 0;
   for (let a = 0; a < p; a++) {
     const ja = columns[a]!;

@@ -12,6 +12,10 @@ const { sigmoid, exp } = OPS;
 export const hasLinearCurvature = (spec: TapeSpec): boolean =>
   spec.model.kind === 'features' && (spec.loss?.kind === 'bce' || spec.loss?.kind === 'poisson');
 
+/** The scale and ones columns, reused task after task (a task's result is summed before the next one). */
+let scale = new Float64Array(0);
+let ones = new Float64Array(0);
+
 export function linearCurvature(
   spec: TapeSpec,
   columns: readonly Float64Array[],
@@ -24,7 +28,10 @@ export function linearCurvature(
   // The row inputs are the features, the label, then the weight if any.
   const weight = spec.loss?.weight === undefined ? undefined : columns[d + 1]!;
   const poisson = spec.loss?.kind === 'poisson';
-  const scale = new Float64Array(rows);
+  if (scale.length < rows) {
+    scale = new Float64Array(rows);
+    ones = new Float64Array(rows).fill(1);
+  }
   for (let i = 0; i < rows; i++) {
     let z = w[0]! * x[0]![i]!;
     for (let j = 1; j < d; j++) z += w[j]! * x[j]![i]!;
@@ -32,6 +39,6 @@ export function linearCurvature(
     const second = poisson ? exp.value(z) : sigmoid.value(z) * sigmoid.value(-z);
     scale[i] = weight === undefined ? second : weight[i]! * second;
   }
-  const jacobian = [...x, new Float64Array(rows).fill(1)];
-  return { jacobian, scaleOf: () => scale };
+  const scaleColumn = scale.subarray(0, rows);
+  return { jacobian: [...x, ones.subarray(0, rows)], scaleOf: () => scaleColumn };
 }
