@@ -34,11 +34,7 @@ export default function gradWorker(request: WorkerRequest): unknown {
   if (request.kind === 'sums') {
     const { tape, gradientOrder, columns, rows } = request;
     const result = runModel(tape, columns, rows);
-    const outputs = outputColumns(result, gradientOrder);
-    return transferring(
-      { sums: taskSums(tape, outputs, columns, rows), columns },
-      columns.map((c) => c.buffer),
-    );
+    return { sums: taskSums(tape, outputColumns(result, gradientOrder), columns, rows) };
   }
   if (request.kind === 'columns') {
     const response = computeColumns(request);

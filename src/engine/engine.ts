@@ -71,11 +71,8 @@ export class Engine {
     rows: number,
     signal?: AbortSignal,
   ): Promise<SumsResponse> {
-    return this.run<SumsResponse>(
-      { kind: 'sums', tape, gradientOrder, columns, rows },
-      columns.map((c) => c.buffer),
-      signal,
-    );
+    // The columns are shared memory: the worker reads them in place, and nothing moves.
+    return this.run<SumsResponse>({ kind: 'sums', tape, gradientOrder, columns, rows }, [], signal);
   }
 
   /** The tape run on a worker over columns already in memory; the columns are moved to it. */

@@ -53,15 +53,14 @@ interface SumsRequest {
   readonly tape: TapeSpec;
   /** The tape inputs whose gradients are summed, in output order. */
   readonly gradientOrder: readonly number[];
+  /** Columns over SharedArrayBuffers (a fit's cache): read in place, never copied or moved. */
   readonly columns: Float64Array[];
   readonly rows: number;
 }
 
 export interface SumsResponse {
-  /** f, the loss, then the gradients in `gradientOrder`. */
+  /** f, the loss, then the gradients in `gradientOrder`, then any curvature sums. */
   readonly sums: ExactSumState[];
-  /** The request's columns, handed back for the next pass. */
-  readonly columns: Float64Array[];
 }
 
 export type WorkerRequest = ChunkRequest | RangeRequest | BatchRequest | ColumnsRequest | SumsRequest;

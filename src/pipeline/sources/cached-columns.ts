@@ -1,7 +1,7 @@
 /**
  * A fit's model inputs kept in memory after its first pass, as a source for every later pass: the batches'
- * float64 columns stay on this thread between passes and move (are transferred, not copied) to a worker for
- * each pass, which runs the tape with the pass's parameters and sends back the exact sums and the columns.
+ * float64 columns are copied once into shared memory, where every worker reads them in place (nothing is
+ * copied or moved per pass), runs the model with the pass's parameters and sends back only the exact sums.
  * The batches and their order are the first pass's, so the sums are the same bits as a streamed pass.
  */
 import type { JobSpec } from '../../compute/job/job.js';
@@ -20,7 +20,12 @@ export class CachedColumns {
   /** From the first pass: one batch's model inputs, in order. */
   readonly add = (job: JobSpec, columns: Float64Array[], rows: number): void => {
     this.cachedJob ??= job;
-    this.batches.push({ columns, rows });
+    const shared = columns.map((column) => {
+      const copy = new Float64Array(new SharedArrayBuffer(rows * Float64Array.BYTES_PER_ELEMENT));
+      copy.set(column.subarray(0, rows));
+      return copy;
+    });
+    this.batches.push({ columns: shared, rows });
   };
 
   /** The first pass's job with the parameters of this pass, and whether it sums the curvature. */
@@ -42,7 +47,6 @@ export class CachedColumns {
       async compute(job, k) {
         const batch = batches[k]!;
         const response = await engine.runSums(job.tape, job.gradientOrder, batch.columns, batch.rows, signal);
-        batches[k] = { columns: response.columns, rows: batch.rows };
         return { read: batch.rows, written: batch.rows, rejected: 0, sums: response.sums };
       },
       inOrder: asIs,
