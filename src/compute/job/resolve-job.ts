@@ -174,7 +174,10 @@ function resolve(header: readonly string[], choices: JobChoices): JobSpec {
   const inputColumns = rowInputs.map((name) => header.indexOf(name));
 
   const wrt = choices.wrt ?? (params.length > 0 ? params : modelColumns);
-  const notInputs = wrt.filter((name) => !inputs.includes(name) || name === weight);
+  // A weight has no gradient here, nor has softmax's label: it names a class, not a number.
+  const notInputs = wrt.filter(
+    (name) => !inputs.includes(name) || name === weight || (loss === 'softmax' && name === label),
+  );
   if (notInputs.length > 0) {
     throw usage(
       'wrt',
