@@ -7,6 +7,7 @@
  * (still exact), and only the final `value()` rounds, once, to the float64 nearest the true sum.
  */
 import { biasedExponentOf } from './numbers/float-bits.js';
+import { numbers, reserveWork, WORK } from './numbers/wasm-module.js';
 
 export class ExactSum {
   /** partials[0..count): non-overlapping, increasing in magnitude; their exact sum is the running total. */
@@ -272,9 +273,9 @@ class BinnedSums {
  * 2^E above it fixes three bins for the pair: every product of at least 2^(E-44) is cut into whole
  * numbers of 2^(E-32), 2^(E-64) and 2^(E-96), each under 2^32 of them, which three doubles hold exactly
  * for 2^20 rows. Smaller products (and pairs whose bound is out of the bins' range) go through BinnedSums.
+ * Each pair's loop runs in the numbers module (src/wasm/product-sums.ts), two rows at a time in SIMD lanes,
+ * each lane with its own three bins.
  */
-/** exactProductSums' column of scale·a, reused call after call. */
-let scaledScratch = new Float64Array(0);
 /** exactProductSums' general path for each number of pairs seen on this thread (states() empties it). */
 const productSlowPaths = new Map<number, BinnedSums>();
 
@@ -305,27 +306,27 @@ export function exactProductSums(
     slow = new BinnedSums(pairs);
     productSlowPaths.set(pairs, slow);
   }
+  const work = productWork(columns, rows);
   const fast: number[][] = [];
-  // scale·a, once for every b that has the same scale.
-  if (scaledScratch.length < rows) scaledScratch = new Float64Array(rows);
-  const scaled = scaledScratch;
   let k = 0;
   for (let a = 0; a < p; a++) {
-    const ja = columns[a]!;
+    // The copies: the columns themselves may have been views of the memory the work now holds.
+    const ja = copies[a]!;
     let scaledBy: Float64Array | undefined;
     for (let b = a; b < p; b++, k++) {
+      // scale·a in the module's memory, once for every b that has the same scale.
       const scale = scaleOf(a, b);
       if (scale !== scaledBy) {
-        for (let i = 0; i < rows; i++) scaled[i] = scale[i]! * ja[i]!;
+        for (let i = 0; i < rows; i++) work.scaled[i] = scale[i]! * ja[i]!;
         scaledBy = scale;
       }
-      const jb = columns[b]!;
       const bound = largestScale(scale) * maxColumn[a]! * maxColumn[b]!;
       const partials: number[] = [];
       fast.push(partials);
       if (!(bound > 2 ** -900 && bound < 2 ** 900)) {
         // Zero, subnormal-range, huge or not finite: the general path (NaN and infinities included).
-        for (let i = 0; i < rows; i++) slow.add(k, scaled[i]! * jb[i]!);
+        const jb = copies[b]!;
+        for (let i = 0; i < rows; i++) slow.add(k, work.scaled[i]! * jb[i]!);
         continue;
       }
       const e = Math.floor(Math.log2(bound)) + 2; // 2^e > bound, with a step to spare for log2's rounding
@@ -333,29 +334,57 @@ export function exactProductSums(
       const middle = 1.5 * 2 ** (e - 64 + 52);
       const low = 2 ** (e - 44);
       for (let start = 0; start < rows; start += 1 << 20) {
-        const end = Math.min(rows, start + (1 << 20));
-        let top = 0;
-        let mid = 0;
-        let bottom = 0;
-        for (let i = start; i < end; i++) {
-          const x = scaled[i]! * jb[i]!;
-          if (Math.abs(x) < low) {
-            if (x !== 0) slow.add(k, x);
-            continue;
-          }
-          const t = x + upper - upper;
-          const r = x - t;
-          const m = r + middle - middle;
-          top += t;
-          mid += m;
-          bottom += r - m;
-        }
-        partials.push(bottom, mid, top);
+        const count = Math.min(rows, start + (1 << 20)) - start;
+        const smalls = numbers.productSums(
+          work.scaledAt + 8 * start,
+          work.columnAt(b) + 8 * start,
+          count,
+          upper,
+          middle,
+          low,
+          work.outAt,
+          work.smallsAt,
+        );
+        for (let s = 0; s < smalls; s++) slow.add(k, work.smalls[s]!);
+        for (const value of work.out) if (value !== 0) partials.push(value);
       }
     }
   }
   return slow.states().map((state, pair) => ({
-    partials: [...state.partials, ...fast[pair]!.filter((x) => x !== 0)],
+    partials: [...state.partials, ...fast[pair]!],
     special: state.special,
   }));
+}
+
+/** JavaScript's copies of exactProductSums' columns, reused call after call. */
+let copies: Float64Array[] = [];
+
+/**
+ * exactProductSums' area in the numbers module's memory: the columns, scale·a, the small terms and the
+ * nine accumulators. The columns are copied out first, since they may be views of that same memory (the
+ * plain CSV parser's columns are).
+ */
+function productWork(columns: readonly Float64Array[], rows: number) {
+  if (copies.length < columns.length || (copies[0]?.length ?? 0) < rows) {
+    copies = columns.map(() => new Float64Array(Math.max(rows, copies[0]?.length ?? 0)));
+  }
+  for (const [j, column] of columns.entries()) copies[j]!.set(column.subarray(0, rows));
+  const bytes = 8 * rows;
+  reserveWork((columns.length + 2) * bytes + 9 * 8);
+  const buffer = numbers.memory.buffer;
+  const columnAt = (j: number): number => WORK + j * bytes;
+  for (let j = 0; j < columns.length; j++)
+    new Float64Array(buffer, columnAt(j), rows).set(copies[j]!.subarray(0, rows));
+  const scaledAt = columnAt(columns.length);
+  const smallsAt = scaledAt + bytes;
+  const outAt = smallsAt + bytes;
+  return {
+    columnAt,
+    scaledAt,
+    smallsAt,
+    outAt,
+    scaled: new Float64Array(buffer, scaledAt, rows),
+    smalls: new Float64Array(buffer, smallsAt, rows),
+    out: new Float64Array(buffer, outAt, 9),
+  };
 }

@@ -89,9 +89,10 @@ export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice
     written: rows,
     rejected: parsed.problems.length,
     rejects,
+    // Copied before the sums: the plain parser's columns are views of memory the curvature's sums reuse.
+    ...(job.keepInputs === true ? { inputs: parsed.columns.map((column) => column.slice(0, rows)) } : {}),
     sums: taskSums(job.tape, columns, parsed.columns, rows),
     ...(job.label?.collect === true ? { labels: takeCollectedLabels() } : {}),
-    ...(job.keepInputs === true ? { inputs: parsed.columns.map((column) => column.slice(0, rows)) } : {}),
   };
 }
 

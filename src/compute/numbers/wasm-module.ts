@@ -41,6 +41,17 @@ interface NumberExports {
   readonly DIGIT_QUADS: WebAssembly.Global;
   readonly DECIMAL_EXPONENT: WebAssembly.Global;
   readonly WORK: WebAssembly.Global;
+  /** One pair's exact product sums (src/wasm/product-sums.ts). */
+  readonly productSums: (
+    scaled: number,
+    column: number,
+    rows: number,
+    upper: number,
+    middle: number,
+    low: number,
+    out: number,
+    smalls: number,
+  ) => number;
   /** src/wasm/read-decimal.ts */
   readAt(from: number, stop: number): number;
   /** src/wasm/read-records.ts */
