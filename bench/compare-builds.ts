@@ -50,10 +50,10 @@ async function perChunk(): Promise<void> {
   const chunkRunner = async (dist: string): Promise<() => void> => {
     const load = (path: string): Promise<Record<string, unknown>> => import(pathToFileURL(resolve(dist, path)).href);
     const { processChunk } = (await load(
-      'src/compute/process-chunk.js',
+      'src/compute/csv/process-chunk.js',
     )) as typeof import('../src/compute/csv/process-chunk.js');
     const { resolveJob } = (await load(
-      'src/compute/resolve-job.js',
+      'src/compute/job/resolve-job.js',
     )) as typeof import('../src/compute/job/resolve-job.js');
     const job = resolveJob(header, { keep: [], delimiter: ',', onError: 'fail', file: 'bench', collectRejects: false });
     return () => void processChunk(job, { seq: 0, bytes: body, firstLine: 2 });

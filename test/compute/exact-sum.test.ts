@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalState, ExactSum, exactSumOf } from '../../src/compute/exact-sum.js';
+import {
+  canonicalState,
+  ExactSum,
+  type ExactSumState,
+  exactColumnSums,
+  exactSumOf,
+} from '../../src/compute/exact-sum.js';
 import { referenceSum } from '../support/exact-reference.js';
 import { seededRandom } from '../support/random.js';
 
@@ -56,6 +62,32 @@ describe('exact sums', () => {
     huge.add(Number.MAX_VALUE);
     huge.add(Number.MAX_VALUE);
     expect(huge.value()).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  describe("a task's column sums (exactColumnSums, through the numbers module's SIMD loop)", () => {
+    const canonical = (state: ExactSumState): ExactSumState => canonicalState(structuredClone(state));
+    it("are exactSumOf's exact sums for columns of every kind: wide and narrow magnitudes, tiny terms, -0, NaN, ∞", () => {
+      const random = seededRandom(21);
+      const columns: Float64Array[] = [];
+      for (let trial = 0; trial < 60; trial++) {
+        const rows = 1 + Math.floor(random() * 3000);
+        const spread = [0, 5, 40, 300][trial % 4]!;
+        columns.push(
+          Float64Array.from({ length: rows }, () => (random() - 0.5) * 2 ** Math.floor((random() - 0.5) * spread)),
+        );
+      }
+      columns.push(Float64Array.of(-0, -0, -0), Float64Array.of(0, -0), Float64Array.of(1, Number.NaN, 2));
+      columns.push(
+        Float64Array.of(1e300, -1e300, 3),
+        Float64Array.of(Number.POSITIVE_INFINITY, 1),
+        Float64Array.of(5e-324, 1),
+      );
+      columns.push(Float64Array.from({ length: 1001 }, (_, i) => (i % 2 === 0 ? 1 : 1e-20)));
+      for (const column of columns) {
+        const [fast] = exactColumnSums([column], column.length);
+        expect(canonical(fast!)).toEqual(canonical(exactSumOf(column, column.length)));
+      }
+    });
   });
 
   describe("a column's sum (exactSumOf, the binned accumulator the workers use)", () => {

@@ -4,7 +4,7 @@
  * Each row's product is rounded once, in one order, and the rows' products are summed exactly, so the
  * curvature is the same bits for any threads, batch sizes and shards, like the gradient.
  */
-import { type ExactSumState, exactProductSums, exactSumOf } from '../exact-sum.js';
+import { type ExactSumState, exactColumnSums, exactProductSums } from '../exact-sum.js';
 import type { TapeSpec } from './job.js';
 import { runCurvature } from './model-tape.js';
 
@@ -14,8 +14,11 @@ export function taskSums(
   inputs: readonly Float64Array[],
   rows: number,
 ): ExactSumState[] {
-  const sums = outputs.map((column) => exactSumOf(column, rows));
-  if (tape.curvature !== true) return sums;
-  const { scaleOf, jacobian } = runCurvature(tape, inputs, rows);
-  return [...sums, ...exactProductSums(scaleOf, jacobian, rows)];
+  // The curvature first: its inputs may be views of the numbers module's memory, which the sums reuse.
+  let curvature: ExactSumState[] = [];
+  if (tape.curvature === true) {
+    const { scaleOf, jacobian } = runCurvature(tape, inputs, rows);
+    curvature = exactProductSums(scaleOf, jacobian, rows);
+  }
+  return [...exactColumnSums(outputs, rows), ...curvature];
 }
