@@ -306,7 +306,7 @@ async function fitCommand(args: readonly string[], signal: AbortSignal): Promise
   const argv = await command(
     args,
     'batch-grad fit',
-    '$0 <input..> --label <column> --loss bce|squared|poisson (--features <columns> | --expr <formula> --param name=start ...) [--out model.json]\n\nFits the parameters by minimising mean loss + (l2/2)||weights||^2 by Newton steps, Levenberg–Marquardt or L-BFGS (--method); each evaluation is one pass over the data.\nExits 3 when it stops without converging (the model is still written, with the reason).',
+    '$0 <input..> --label <column> --loss bce|squared|poisson|softmax (--features <columns> | --expr <formula> --param name=start ...) [--out model.json]\n\nFits the parameters by minimising mean loss + (l2/2)||weights||^2 by Newton steps, Levenberg–Marquardt or L-BFGS (--method); each evaluation is one pass over the data.\nExits 3 when it stops without converging (the model is still written, with the reason).',
     FIT_OPTIONS,
     'Run batch-grad fit --help for the options.\n',
   )
