@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeColumns, fit } from '../../src/index.js';
+import { computeColumns, fit, gradients } from '../../src/index.js';
 import { runCli, temporaryFolder } from '../support/cli.js';
 
 const folder = temporaryFolder();
@@ -214,5 +214,28 @@ describe('--loss softmax', () => {
     expect(Math.abs(p.setosa![0]! - e / (e + 2))).toBeLessThan(1e-15);
     expect(result.value[1]).toBe(p.virginica![1]);
     expect(Object.keys(result.gradients)).toHaveLength(6);
+    // gradients() over records: the same rows and sums as the CLI's run on the file.
+    const records = readFileSync(at('iris.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => {
+        const fields = line.split(',');
+        return { ...Object.fromEntries(FEATURES.split(',').map((f, j) => [f, Number(fields[j])])), species: fields[4] };
+      });
+    const job = gradients(records, {
+      features: FEATURES,
+      label: 'species',
+      loss: 'softmax',
+      params: at('iris.json'),
+      batchSize: 17,
+    });
+    const rows: Array<Record<string, unknown>> = [];
+    for await (const row of job) rows.push(row as Record<string, unknown>);
+    expect(rows).toHaveLength(150);
+    const cli = readFileSync(at('p.csv'), 'utf8').trim().split('\n');
+    const names = cli[0]!.split(',');
+    expect(names.map((name) => String(rows[0]![name]))).toEqual(cli[1]!.split(','));
+    expect((await job.summary).columns).toEqual(json('p.json').columns);
   });
 });
