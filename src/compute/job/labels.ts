@@ -13,7 +13,7 @@ export interface CheckedLabel {
 
 /**
  * bce's labels are the two classes, 0 and 1 (-0 is 0); poisson's are counts or rates, finite and >= 0;
- * a class label, read as its class's index, is always in its domain.
+ * a class label is read as its class's index, -1 when it names none.
  */
 export const isLabelIn = (domain: LabelDomain, value: number): boolean =>
   domain === 'binary'
