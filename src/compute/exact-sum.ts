@@ -323,37 +323,57 @@ export function exactProductSums(
       const bound = largestScale(scale) * maxColumn[a]! * maxColumn[b]!;
       const partials: number[] = [];
       fast.push(partials);
-      if (!(bound > 2 ** -900 && bound < 2 ** 900)) {
+      const pair = k;
+      if (!inBinsRange(bound)) {
         // Zero, subnormal-range, huge or not finite: the general path (NaN and infinities included).
         const jb = copies[b]!;
-        for (let i = 0; i < rows; i++) slow.add(k, work.scaled[i]! * jb[i]!);
+        for (let i = 0; i < rows; i++) slow.add(pair, work.scaled[i]! * jb[i]!);
         continue;
       }
-      const e = Math.floor(Math.log2(bound)) + 2; // 2^e > bound, with a step to spare for log2's rounding
-      const upper = 1.5 * 2 ** (e - 32 + 52);
-      const middle = 1.5 * 2 ** (e - 64 + 52);
-      const low = 2 ** (e - 44);
-      for (let start = 0; start < rows; start += 1 << 20) {
-        const count = Math.min(rows, start + (1 << 20)) - start;
-        const smalls = numbers.productSums(
-          work.scaledAt + 8 * start,
-          work.columnAt(b) + 8 * start,
-          count,
-          upper,
-          middle,
-          low,
-          work.outAt,
-          work.smallsAt,
-        );
-        for (let s = 0; s < smalls; s++) slow.add(k, work.smalls[s]!);
-        for (const value of work.out) if (value !== 0) partials.push(value);
-      }
+      sumInBins(work.scaledAt, work.columnAt(b), rows, bound, work, partials, (x) => slow.add(pair, x));
     }
   }
   return slow.states().map((state, pair) => ({
     partials: [...state.partials, ...fast[pair]!],
     special: state.special,
   }));
+}
+
+/** Whether the three bins of a largest value this size are doubles (their cuts neither overflow nor underflow). */
+const inBinsRange = (bound: number): boolean => bound > 2 ** -900 && bound < 2 ** 900;
+
+/**
+ * Σ a[i]·b[i] over i < rows (a and b at those addresses of the numbers module's memory), every product at
+ * most `bound`: the nine bins' nonzero values onto `partials`, each term too small for them to `small`.
+ */
+function sumInBins(
+  aAt: number,
+  bAt: number,
+  rows: number,
+  bound: number,
+  area: { readonly outAt: number; readonly smallsAt: number },
+  partials: number[],
+  small: (x: number) => void,
+): void {
+  const e = Math.floor(Math.log2(bound)) + 2; // 2^e > bound, with a step to spare for log2's rounding
+  const [upper, middle, low] = [1.5 * 2 ** (e - 32 + 52), 1.5 * 2 ** (e - 64 + 52), 2 ** (e - 44)];
+  // At most 2^20 rows a call: each bin stays an exact double.
+  for (let start = 0; start < rows; start += 1 << 20) {
+    const count = Math.min(rows, start + (1 << 20)) - start;
+    const smalls = numbers.productSums(
+      aAt + 8 * start,
+      bAt + 8 * start,
+      count,
+      upper,
+      middle,
+      low,
+      area.outAt,
+      area.smallsAt,
+    );
+    const buffer = numbers.memory.buffer;
+    for (const x of new Float64Array(buffer, area.smallsAt, smalls)) small(x);
+    for (const x of new Float64Array(buffer, area.outAt, 9)) if (x !== 0) partials.push(x);
+  }
 }
 
 /** JavaScript's copies of exactProductSums' columns, reused call after call. */
@@ -378,15 +398,7 @@ function productWork(columns: readonly Float64Array[], rows: number) {
   const scaledAt = columnAt(columns.length);
   const smallsAt = scaledAt + bytes;
   const outAt = smallsAt + bytes;
-  return {
-    columnAt,
-    scaledAt,
-    smallsAt,
-    outAt,
-    scaled: new Float64Array(buffer, scaledAt, rows),
-    smalls: new Float64Array(buffer, smallsAt, rows),
-    out: new Float64Array(buffer, outAt, 9),
-  };
+  return { columnAt, scaledAt, smallsAt, outAt, scaled: new Float64Array(buffer, scaledAt, rows) };
 }
 
 /**
@@ -402,32 +414,16 @@ export function exactColumnSums(columns: readonly Float64Array[], rows: number):
   return columns.map((column) => {
     let largest = 0;
     for (let i = 0; i < rows; i++) largest = Math.max(largest, Math.abs(column[i]!));
-    if (!(largest > 2 ** -900 && largest < 2 ** 900)) return exactSumOf(column, rows);
+    if (!inBinsRange(largest)) return exactSumOf(column, rows);
     if (area === undefined) {
       reserveWork(3 * bytes + 9 * 8);
       area = { onesAt: WORK, slotAt: WORK + bytes, smallsAt: WORK + 2 * bytes, outAt: WORK + 3 * bytes };
       new Float64Array(numbers.memory.buffer, area.onesAt, rows).fill(1);
     }
-    const buffer = numbers.memory.buffer;
-    new Float64Array(buffer, area.slotAt, rows).set(column.subarray(0, rows));
-    const e = Math.floor(Math.log2(largest)) + 2;
+    new Float64Array(numbers.memory.buffer, area.slotAt, rows).set(column.subarray(0, rows));
     const partials: number[] = [];
-    let smallTerms: number[] = [];
-    for (let start = 0; start < rows; start += 1 << 20) {
-      const count = Math.min(rows, start + (1 << 20)) - start;
-      const smalls = numbers.productSums(
-        area.slotAt + 8 * start,
-        area.onesAt + 8 * start,
-        count,
-        1.5 * 2 ** (e - 32 + 52),
-        1.5 * 2 ** (e - 64 + 52),
-        2 ** (e - 44),
-        area.outAt,
-        area.smallsAt,
-      );
-      if (smalls > 0) smallTerms = smallTerms.concat(Array.from(new Float64Array(buffer, area.smallsAt, smalls)));
-      for (const value of new Float64Array(buffer, area.outAt, 9)) if (value !== 0) partials.push(value);
-    }
+    const smallTerms: number[] = [];
+    sumInBins(area.slotAt, area.onesAt, rows, largest, area, partials, (x) => smallTerms.push(x));
     if (smallTerms.length === 0) return { partials, special: 0 };
     const small = exactSumOf(Float64Array.from(smallTerms), smallTerms.length);
     return { partials: [...small.partials, ...partials], special: small.special };
