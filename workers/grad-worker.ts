@@ -1,8 +1,8 @@
 /**
  * A Piscina worker: compiles each model once per thread (model-tape.ts caches it), then turns CSV records
  * (sent, or read from a byte range of the file) into output bytes and partial sums, or input columns into
- * value and gradient columns. Buffers arrive transferred and leave transferred, so nothing large is copied
- * between threads.
+ * value and gradient columns. Buffers arrive transferred and leave transferred, and a fit's cached columns
+ * are shared memory, so nothing large is copied between threads.
  */
 
 import { closeSync, openSync, readSync } from 'node:fs';
@@ -29,7 +29,7 @@ export default function gradWorker(request: WorkerRequest): unknown {
     // The columnar decoders are loaded with the first batch: a CSV run's threads start without them.
     return import('../src/compute/columnar/process-batch.js')
       .then(({ processBatch }) => processBatch(request.job, request.task))
-      .then((result) => transferring(result, [result.output.buffer, ...(result.inputs ?? []).map((c) => c.buffer)]));
+      .then((result) => transferring(result, [result.output.buffer]));
   }
   if (request.kind === 'sums') {
     const { tape, gradientOrder, columns, rows } = request;
@@ -66,7 +66,7 @@ function rangeResult({ job, task }: RangeRequest): unknown {
       (into, position) => readSync(fd, into, 0, into.length, position),
       scratchBytes,
     );
-    return transferring(result, [result.output.buffer, ...(result.inputs ?? []).map((c) => c.buffer)]);
+    return transferring(result, [result.output.buffer]);
   } finally {
     closeSync(fd);
   }
@@ -76,9 +76,7 @@ function chunkResult(request: ChunkRequest): unknown {
   injectedFault(request.task.seq);
   const result = { ...processChunk(request.job, request.task), input: request.task.bytes };
   // The output and the (now parsed) input both go back: the coordinator recycles their buffers.
-  return transferring(result, [
-    ...new Set([result.output.buffer, request.task.bytes.buffer, ...(result.inputs ?? []).map((c) => c.buffer)]),
-  ]);
+  return transferring(result, [...new Set([result.output.buffer, request.task.bytes.buffer])]);
 }
 
 function computeColumns({ tape, columns, rows }: ColumnsRequest): ColumnsResponse {

@@ -32,10 +32,20 @@ export interface TaskResult {
   readonly error?: BatchGradErrorData;
   /** The task's input bytes, handed back (by a worker) so their buffer can be reused. */
   readonly input?: Uint8Array;
-  /** With job.keepInputs: the good rows' model inputs, one column per tape input. */
+  /** With job.keepInputs: the good rows' model inputs, one column per tape input, in shared memory. */
   readonly inputs?: Float64Array[];
   /** With job.label.collect: the distinct labels the task read. */
   readonly labels?: string[];
+}
+
+/**
+ * A column's first `rows` values in a SharedArrayBuffer: a fit's cache, made where the rows are parsed and
+ * then read in place by every worker, pass after pass, never copied again.
+ */
+export function sharedColumn(column: Float64Array, rows: number): Float64Array {
+  const shared = new Float64Array(new SharedArrayBuffer(rows * Float64Array.BYTES_PER_ELEMENT));
+  shared.set(column.subarray(0, rows));
+  return shared;
 }
 
 /** The result of a task that stops the run: nothing written, nothing summed. */

@@ -9,7 +9,7 @@ import type { JobSpec } from '../job/job.js';
 import { takeCollectedLabels } from '../job/labels.js';
 import { outputColumns, runModel } from '../job/model-tape.js';
 import { taskSums } from '../job/task-sums.js';
-import { failedResult, type RejectedRow, type TaskResult } from '../task-result.js';
+import { failedResult, type RejectedRow, sharedColumn, type TaskResult } from '../task-result.js';
 import { decodeArrowTable } from './decode-arrow.js';
 import { decodeJsonLines } from './decode-jsonl.js';
 import type { DecodedBatch } from './decoded-batch.js';
@@ -85,6 +85,6 @@ export async function processBatch(job: JobSpec, task: BatchTask): Promise<TaskR
     rejects,
     sums: taskSums(job.tape, columns, batch.columns, batch.rows),
     ...(job.label?.collect === true ? { labels: takeCollectedLabels() } : {}),
-    ...(job.keepInputs === true ? { inputs: batch.columns.map((column) => column.slice(0, batch.rows)) } : {}),
+    ...(job.keepInputs === true ? { inputs: batch.columns.map((column) => sharedColumn(column, batch.rows)) } : {}),
   };
 }

@@ -13,7 +13,7 @@ import type { JobSpec } from '../job/job.js';
 import { isLabelIn, takeCollectedLabels } from '../job/labels.js';
 import { outputColumns, runModel } from '../job/model-tape.js';
 import { taskSums } from '../job/task-sums.js';
-import { failedResult, type RejectedRow, type TaskResult } from '../task-result.js';
+import { failedResult, type RejectedRow, sharedColumn, type TaskResult } from '../task-result.js';
 import { fieldStart, recordText } from './csv-field.js';
 import { LineLocator } from './line-locator.js';
 import { parseGeneral } from './parse-general.js';
@@ -90,7 +90,7 @@ export function processChunk(job: JobSpec, task: ChunkTask, parser: ParserChoice
     rejected: parsed.problems.length,
     rejects,
     // Copied before the sums: the plain parser's columns are views of memory the curvature's sums reuse.
-    ...(job.keepInputs === true ? { inputs: parsed.columns.map((column) => column.slice(0, rows)) } : {}),
+    ...(job.keepInputs === true ? { inputs: parsed.columns.map((column) => sharedColumn(column, rows)) } : {}),
     sums: taskSums(job.tape, columns, parsed.columns, rows),
     ...(job.label?.collect === true ? { labels: takeCollectedLabels() } : {}),
   };

@@ -162,7 +162,7 @@ function joined(
   const inputs =
     job.keepInputs === true
       ? parts[0]!.inputs!.map((_, k) => {
-          const column = new Float64Array(total('written'));
+          const column = new Float64Array(new SharedArrayBuffer(8 * total('written')));
           let row = 0;
           for (const part of parts) {
             column.set(part.inputs![k]!, row);

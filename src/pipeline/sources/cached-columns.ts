@@ -1,7 +1,8 @@
 /**
  * A fit's model inputs kept in memory after its first pass, as a source for every later pass: the batches'
- * float64 columns are copied once into shared memory, where every worker reads them in place (nothing is
- * copied or moved per pass), runs the model with the pass's parameters and sends back only the exact sums.
+ * float64 columns, in the shared memory the workers parsed them into (compute/task-result.ts's
+ * sharedColumn), are read in place by every worker (nothing is copied or moved per pass), which runs the
+ * model with the pass's parameters and sends back only the exact sums.
  * The batches and their order are the first pass's, so the sums are the same bits as a streamed pass.
  */
 import type { JobSpec } from '../../compute/job/job.js';
@@ -20,12 +21,7 @@ export class CachedColumns {
   /** From the first pass: one batch's model inputs, in order. */
   readonly add = (job: JobSpec, columns: Float64Array[], rows: number): void => {
     this.cachedJob ??= job;
-    const shared = columns.map((column) => {
-      const copy = new Float64Array(new SharedArrayBuffer(rows * Float64Array.BYTES_PER_ELEMENT));
-      copy.set(column.subarray(0, rows));
-      return copy;
-    });
-    this.batches.push({ columns: shared, rows });
+    this.batches.push({ columns, rows });
   };
 
   /** The first pass's job with the parameters of this pass, and whether it sums the curvature. */
