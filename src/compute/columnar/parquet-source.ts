@@ -8,6 +8,7 @@ import type { Table, Vector } from 'apache-arrow';
 import type { ParquetFile } from 'parquet-wasm';
 import { BatchGradError } from '../../errors.js';
 import { arrow, parquetWasm } from './libraries.js';
+import { readPlainRowGroup } from './parquet-pages.js';
 
 /** Open files by path: a thread works through many row groups of the same few files. */
 const open = new Map<string, { file: Promise<ParquetFile>; fd: number }>();
@@ -66,6 +67,8 @@ const READ_BYTES = 8 << 20;
 /** Row group `rowGroup` of `path`, only `columns`, as one Arrow table in JavaScript memory. */
 export async function readRowGroup(path: string, rowGroup: number, columns: readonly string[]): Promise<Table> {
   try {
+    const plain = readPlainRowGroup(path, rowGroup, columns);
+    if (plain !== undefined) return plain;
     const file = await parquetFile(path);
     const group = file.metadata().rowGroup(rowGroup);
     const rows = group.numRows();
