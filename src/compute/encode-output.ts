@@ -8,6 +8,7 @@ import type { Data, DataType } from 'apache-arrow';
 import { parquetFileOf } from './columnar/encode-parquet.js';
 import { NumberText } from './columnar/kept-text.js';
 import { arrow } from './columnar/libraries.js';
+import { doublesFileBytes, doublesParquetFile, isDoublesCodec } from './columnar/parquet-doubles.js';
 import { csvField } from './csv/csv-field.js';
 import { DEFAULT_COMPRESSION } from './formats.js';
 import { type JobSpec, outputColumnNames } from './job/job.js';
@@ -48,6 +49,20 @@ export interface OutputRows {
   readonly columns: readonly Float64Array[];
 }
 
+/** Computed doubles alone are written page by page; kept columns, of any type, go through Arrow to arrow-rs. */
+const parquetOfDoubles = (job: JobSpec): boolean =>
+  job.output.encoding === 'parquet' &&
+  job.keepColumns.length === 0 &&
+  isDoublesCodec(job.output.compression ?? DEFAULT_COMPRESSION);
+
+/**
+ * The most bytes a batch of `rows` rows can be encoded in, where that is known before the rows are (a
+ * Parquet output of doubles): a recycled buffer that size always fits.
+ */
+export function outputBytesAtMost(job: JobSpec, rows: number): number | undefined {
+  return parquetOfDoubles(job) ? doublesFileBytes(outputColumnNames(job).length, rows) : undefined;
+}
+
 export function encodeOutput(job: JobSpec, out: OutputRows, reuse?: ArrayBuffer): Uint8Array {
   switch (job.output.encoding) {
     case 'none':
@@ -58,13 +73,18 @@ export function encodeOutput(job: JobSpec, out: OutputRows, reuse?: ArrayBuffer)
       return jsonLines(job, out);
     case 'arrow':
       return arrowBatch(job, out);
-    case 'parquet':
+    case 'parquet': {
+      const compression = job.output.compression ?? DEFAULT_COMPRESSION;
+      if (parquetOfDoubles(job) && isDoublesCodec(compression)) {
+        return doublesParquetFile(outputColumnNames(job), out.columns, out.rows, compression, reuse);
+      }
       return parquetFileOf(
         arrowBatch(job, out),
         out.rows,
-        job.output.compression ?? DEFAULT_COMPRESSION,
+        compression,
         outputColumnNames(job).slice(0, job.keepColumns.length),
       );
+    }
   }
 }
 

@@ -58,8 +58,13 @@ export class Engine {
   /** One batch of a JSON Lines, Arrow or Parquet input, decoded, computed and encoded on a worker. */
   runBatch(job: JobSpec, task: BatchTask, signal?: AbortSignal): Promise<TaskResult> {
     const source = task.source;
-    const transfer =
-      source.kind === 'jsonl' ? [source.bytes.buffer] : source.kind === 'arrow' ? [source.ipc.buffer] : [];
+    const transfer: ArrayBuffer[] =
+      source.kind === 'jsonl'
+        ? [source.bytes.buffer as ArrayBuffer]
+        : source.kind === 'arrow'
+          ? [source.ipc.buffer as ArrayBuffer]
+          : [];
+    if (task.outputBuffer !== undefined) transfer.push(task.outputBuffer);
     return this.run<TaskResult>({ kind: 'batch', job, task }, transfer, signal);
   }
 

@@ -1,5 +1,5 @@
 /**
- * apache-arrow and parquet-wasm, loaded on first use: a CSV run never pays for them.
+ * apache-arrow, parquet-wasm and snappy, loaded on first use: a CSV run never pays for them.
  *
  * Inside batch-grad, apache-arrow is its single-file build (Arrow.esnext.min.js): it loads in a fraction
  * of the time of the package's hundreds of ES modules, and every thread loads it (docs/performance.md).
@@ -12,10 +12,12 @@ import { dirname, join } from 'node:path';
 
 type Arrow = typeof import('apache-arrow');
 type ParquetWasm = typeof import('parquet-wasm');
+type Snappy = typeof import('snappy');
 
 const require = createRequire(import.meta.url);
 let arrowModule: Arrow | undefined;
 let parquetModule: ParquetWasm | undefined;
+let snappyModule: Snappy | undefined;
 
 /** The single-file build, found beside the package's entry (its exports map does not list it). */
 export function arrow(): Arrow {
@@ -31,4 +33,10 @@ export function userArrow(): Promise<Arrow> {
 export function parquetWasm(): ParquetWasm {
   parquetModule ??= require('parquet-wasm') as ParquetWasm;
   return parquetModule;
+}
+
+/** Native snappy (napi-rs): about four times the throughput of snappy in JavaScript (docs/performance.md). */
+export function snappy(): Snappy {
+  snappyModule ??= require('snappy') as Snappy;
+  return snappyModule;
 }

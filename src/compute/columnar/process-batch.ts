@@ -30,6 +30,8 @@ export interface BatchTask {
   readonly source: BatchSource;
   /** Input bytes the batch stands for (for progress). */
   readonly inputBytes: number;
+  /** A recycled buffer to write the output into, if large enough. */
+  readonly outputBuffer?: ArrayBuffer;
 }
 
 /** The header columns a worker must read: the model inputs and the kept columns. */
@@ -72,13 +74,11 @@ export async function processBatch(job: JobSpec, task: BatchTask): Promise<TaskR
   return {
     seq: task.seq,
     inputBytes: task.inputBytes,
-    output: encodeOutput(job, {
-      rows: batch.rows,
-      kept: batch.kept,
-      keptTypes: batch.keptTypes,
-      keptData: batch.keptData,
-      columns,
-    }),
+    output: encodeOutput(
+      job,
+      { rows: batch.rows, kept: batch.kept, keptTypes: batch.keptTypes, keptData: batch.keptData, columns },
+      task.outputBuffer,
+    ),
     read: batch.read,
     written: batch.rows,
     rejected: batch.problems.length,

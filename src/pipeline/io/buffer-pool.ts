@@ -31,3 +31,6 @@ export class BufferPool {
     if (buffer instanceof ArrayBuffer && buffer.byteLength > 0 && this.free.length < this.keep) this.free.push(buffer);
   }
 }
+
+/** Buffers enough for every task in flight (2 per thread), its output, and those being written. */
+export const runBuffers = (threads: number): BufferPool => new BufferPool(4 * threads + 4);

@@ -17,8 +17,8 @@ import type { TaskResult } from '../../compute/task-result.js';
 import { abortable } from '../../engine/abort.js';
 import type { Engine } from '../../engine/engine.js';
 import { BatchGradError } from '../../errors.js';
+import { runBuffers } from '../io/buffer-pool.js';
 import type { Source } from '../source.js';
-import { runBuffers } from './csv-stream.js';
 
 /** Where a file's records are, and how they are cut. */
 export interface RangeLayout {

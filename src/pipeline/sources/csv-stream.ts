@@ -13,7 +13,7 @@ import type { JobSpec } from '../../compute/job/job.js';
 import type { TaskResult } from '../../compute/task-result.js';
 import { abortable } from '../../engine/abort.js';
 import type { Engine } from '../../engine/engine.js';
-import { BufferPool } from '../io/buffer-pool.js';
+import { runBuffers } from '../io/buffer-pool.js';
 import { closesNothing, type Source, type TextSourceOptions } from '../source.js';
 
 export interface CsvStreamOptions extends TextSourceOptions {
@@ -21,9 +21,6 @@ export interface CsvStreamOptions extends TextSourceOptions {
 }
 
 type StreamTask = RecordChunk & { readonly seq: number; readonly inline: boolean };
-
-/** Buffers enough for every chunk in flight (2 per thread), its output, and those being written. */
-export const runBuffers = (threads: number): BufferPool => new BufferPool(4 * threads + 4);
 
 /** Reads the header record first (so its problems are reported before anything is computed). */
 export async function csvStream(

@@ -14,7 +14,7 @@ export function parquetRowGroups(
     let firstRow = 1;
     for (const [rowGroup, group] of footer.rowGroups.entries()) {
       if (range === undefined || (rowGroup >= range.from && rowGroup < range.to)) {
-        yield { source: { kind: 'parquet', path, rowGroup, firstRow }, inputBytes: group.bytes };
+        yield { source: { kind: 'parquet', path, rowGroup, firstRow }, inputBytes: group.bytes, rows: group.rows };
       }
       firstRow += group.rows;
     }
