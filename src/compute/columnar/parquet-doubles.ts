@@ -10,7 +10,7 @@ import type { ColumnChunk, FileMetaData } from 'hyparquet';
 import { ByteWriter } from 'hyparquet-writer';
 import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
-import { snappy } from './libraries.js';
+import { snappy, V8_MANAGED } from './libraries.js';
 
 /** The codecs this writer has; a job with another goes to parquet-wasm. */
 const DOUBLES_CODECS = { snappy: 'SNAPPY', none: 'UNCOMPRESSED' } as const;
@@ -64,7 +64,7 @@ export function doublesParquetFile(
     for (let from = 0; from < rows; from += PAGE_VALUES) {
       const count = Math.min(PAGE_VALUES, rows - from);
       const plain = new Uint8Array(column.buffer, column.byteOffset + from * 8, count * 8);
-      const stored = codec === 'snappy' ? snappy().compressSync(plain) : plain;
+      const stored = codec === 'snappy' ? snappy().compressSync(plain, V8_MANAGED) : plain;
       const headerStart = writer.offset;
       writePageHeader(writer, {
         type: 'DATA_PAGE',

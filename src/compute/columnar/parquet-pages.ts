@@ -1,7 +1,7 @@
 /**
  * Row groups of plain numeric Parquet columns read page by page with hyparquet's own decoders (page
- * headers, snappy, RLE/bit-packed levels, PLAIN and BYTE_STREAM_SPLIT values, dictionaries) into Arrow vectors over the decoded
- * numbers: no WebAssembly module to compile in every thread and no IPC copy between two libraries.
+ * headers, RLE/bit-packed levels, PLAIN and BYTE_STREAM_SPLIT values, dictionaries) and native snappy, into
+ * Arrow vectors over the decoded numbers: no WebAssembly module to compile in every thread and no IPC copy between two libraries.
  * A row group holding anything else (nested or logically typed columns, other codecs or encodings) is left
  * to parquet-wasm (parquet-source.ts), which reads every kind of Parquet file.
  *
@@ -16,8 +16,7 @@ import { parquetHeader } from 'hyparquet/src/column.js';
 import { decompressPage } from 'hyparquet/src/datapage.js';
 import { byteStreamSplit, readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
 import { readPlain } from 'hyparquet/src/plain.js';
-import { snappyUncompress } from 'hyparquet/src/snappy.js';
-import { arrow } from './libraries.js';
+import { arrow, snappy, V8_MANAGED } from './libraries.js';
 
 type Values = Float64Array | Float32Array | Int32Array | BigInt64Array;
 type PlainType = 'DOUBLE' | 'FLOAT' | 'INT32' | 'INT64';
@@ -134,8 +133,7 @@ export function readPlainRowGroup(path: string, rowGroup: number, columns: reado
 }
 
 /**
- * Reused buffers, since fresh memory costs page faults: column chunk bytes, a decompressed page, and each
- * column's values (a task's decoded columns are dead when its result is made: a cache copies them).
+ * Reused buffers, since fresh memory costs page faults: column chunk bytes, each column's levels and values (a task's decoded columns are dead when its result is made: a cache copies them).
  */
 const columnBuffers: Values[] = [];
 let levelsBuffer = new Uint8Array(0);
@@ -144,7 +142,6 @@ const levelBuffer = (rows: number): Uint8Array => {
   return levelsBuffer.subarray(0, rows);
 };
 let chunkBuffer: Uint8Array = new Uint8Array(1 << 20);
-let pageBuffer: Uint8Array = new Uint8Array(1 << 20);
 
 const scratch = (buffer: Uint8Array, size: number): Uint8Array =>
   buffer.length >= size ? buffer : new Uint8Array(Math.max(size, buffer.length * 2));
@@ -172,6 +169,7 @@ function readChunk(
   const levels = optional ? levelBuffer(rows) : undefined;
   let dictionary: Values | undefined;
   let row = 0;
+  let anyNull = false;
   while (row < rows && reader.offset < bytes.length) {
     const header = parquetHeader(reader);
     const stored = bytes.subarray(reader.offset, reader.offset + header.compressed_page_size);
@@ -218,8 +216,12 @@ function readChunk(
     if (row + count > rows) throw new Error(`a page of column "${element.name}" holds more values than its row group`);
     let present = count;
     if (pageLevels !== undefined) {
-      present = 0;
-      for (let i = 0; i < count; i++) present += pageLevels[i]!;
+      // Most pages have no null: a native search says so without a loop over the levels.
+      if (pageLevels.includes(0)) {
+        present = 0;
+        for (let i = 0; i < count; i++) present += pageLevels[i]!;
+        anyNull = true;
+      }
     }
     if (encoding === 'PLAIN' && present === count) {
       // PLAIN numbers are their little-endian bytes: copied as bytes, wherever the page puts them.
@@ -241,14 +243,14 @@ function readChunk(
     row += count;
   }
   if (row !== rows) throw new Error(`column "${element.name}" holds ${row} values in a row group of ${rows} rows`);
-  if (levels === undefined) return { values, valid: undefined, nulls: 0 };
+  if (levels === undefined || !anyNull) return { values, valid: undefined, nulls: 0 };
   const valid = new Uint8Array((rows + 7) >> 3);
   let nulls = 0;
   for (let i = 0; i < rows; i++) {
     if (levels[i] === 1) valid[i >> 3]! |= 1 << (i & 7);
     else nulls++;
   }
-  return { values, valid: nulls === 0 ? undefined : valid, nulls };
+  return { values, valid, nulls };
 }
 
 const pageReader = (page: Uint8Array) => ({
@@ -256,12 +258,11 @@ const pageReader = (page: Uint8Array) => ({
   offset: 0,
 });
 
-/** A page's bytes as stored, uncompressed (into the reused page buffer: read before the next page is). */
+/** A page's bytes as stored, uncompressed; snappy natively, the other codecs hyparquet has by itself. */
 function decompress(stored: Uint8Array, size: number, codec: ColumnMetaData['codec']): Uint8Array {
   if (codec !== 'SNAPPY') return decompressPage(stored, size, codec, undefined);
-  pageBuffer = scratch(pageBuffer, size);
-  const page = pageBuffer.subarray(0, size);
-  snappyUncompress(stored, page);
+  const page = snappy().uncompressSync(stored, V8_MANAGED) as Uint8Array;
+  if (page.length !== size) throw new Error(`a page of ${page.length} bytes, where its header says ${size}`);
   return page;
 }
 
