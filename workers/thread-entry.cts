@@ -6,7 +6,12 @@
  */
 import type { WorkerRequest } from '../src/engine/protocol.js';
 
-const worker = import('./grad-worker.js');
+/**
+ * grad-worker.js and everything it imports, bundled into one file by the build: one module to resolve,
+ * read and compile instead of dozens, which a thread pays before its first task (docs/performance.md).
+ */
+const BUNDLE: string = './grad-worker.bundle.js';
+const worker: Promise<typeof import('./grad-worker.js')> = import(BUNDLE);
 
 export = async function gradWorker(request: WorkerRequest): Promise<unknown> {
   return (await worker).default(request);
