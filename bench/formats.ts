@@ -1,7 +1,8 @@
 /**
  * node dist/bench/formats.js [--quick]: batch-grad on Parquet and JSON Lines, against DuckDB and Polars doing the same
  * Parquet job and against batch-grad's own CSV job on the same rows, 2 threads, tools in turns (median of
- * 5, 3 with --quick). Also a 10x larger Parquet file's peak memory against the 1x file's. The inputs are
+ * 5, 3 with --quick). Also a 10x larger Parquet file's peak memory against the 1x file's, and the narrow
+ * Parquet job run again and again on one engine in this process (a library user's warm threads). The inputs are
  * the bench's narrow and wide datasets, converted by DuckDB (Parquet: SNAPPY, its default row groups).
  * Writes (to $BENCH_RESULTS, else bench/results/tmp/) formats.json.
  */
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { createEngine } from '../src/index.js';
 import { writeGeneratedCsv } from '../test/support/generate.js';
 import { installPolars } from './baselines/polars.js';
 import { DATASETS } from './support/datasets.js';
@@ -100,6 +102,20 @@ try {
   ]);
   results.memory = { oneX: one, tenX: ten, ratio: ten!.peakMiB / one!.peakMiB };
 
+  // A library user's jobs on one engine: the first starts the threads and warms them, the next do not.
+  const engine = createEngine({ threads: 2 });
+  const warm: number[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const started = performance.now();
+      await engine.runFile({ input: at('narrow.parquet'), output: at(`warm${i}.parquet`) });
+      warm.push((performance.now() - started) / 1000);
+    }
+  } finally {
+    await engine.close();
+  }
+  results.warmEngine = { seconds: warm, laterOverFirst: median(warm.slice(1)) / warm[0]! };
+
   const columns = Object.keys(table[0]!);
   console.log(`| ${columns.join(' | ')} |\n|${columns.map(() => '---').join('|')}|`);
   for (const row of table) console.log(`| ${columns.map((c) => row[c]).join(' | ')} |`);
@@ -116,6 +132,9 @@ try {
   }
   console.log(
     `10x Parquet file: peak RSS ${ten!.peakMiB.toFixed(0)} MiB against ${one!.peakMiB.toFixed(0)} MiB (${(ten!.peakMiB / one!.peakMiB).toFixed(2)}x)`,
+  );
+  console.log(
+    `one engine, the narrow Parquet job ${RUNS} times in one process: ${warm.map((t) => t.toFixed(3)).join(', ')} s`,
   );
   writeFileSync(
     join(RESULTS, quick ? 'formats-quick.json' : 'formats.json'),
