@@ -56,6 +56,12 @@ const parquetOfDoubles = (job: JobSpec): boolean =>
   isDoublesCodec(job.output.compression ?? DEFAULT_COMPRESSION);
 
 /**
+ * Whether the job's encoder writes into a recycled buffer it is given (CSV and TSV lines, a Parquet file of
+ * doubles): the others make their own, and a buffer sent with their tasks would only be lost.
+ */
+export const writesIntoRecycled = (job: JobSpec): boolean => job.output.encoding === 'csv' || parquetOfDoubles(job);
+
+/**
  * The most bytes a batch of `rows` rows can be encoded in, where that is known before the rows are (a
  * Parquet output of doubles): a recycled buffer that size always fits.
  */

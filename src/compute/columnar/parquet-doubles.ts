@@ -142,7 +142,7 @@ function extremes(column: Float64Array, rows: number): { min?: number; max?: num
   let seen = false;
   for (let i = 0; i < rows; i++) {
     const value = column[i]!;
-    if (value !== value) continue;
+    if (Number.isNaN(value)) continue;
     seen = true;
     if (value < min) min = value;
     if (value > max) max = value;

@@ -13,6 +13,7 @@
  */
 import { locatedFrom, type RangeResult, type RangeTask } from '../../compute/csv/process-range.js';
 import { MAX_RECORD_BYTES, type Parity } from '../../compute/csv/record-boundary.js';
+import { writesIntoRecycled } from '../../compute/encode-output.js';
 import type { TaskResult } from '../../compute/task-result.js';
 import { abortable } from '../../engine/abort.js';
 import type { Engine } from '../../engine/engine.js';
@@ -47,7 +48,11 @@ export function csvRanges(
   const { path, base, limit, rangeBytes } = layout;
   // Output is about twice the input for numeric data; a recycled buffer that size usually fits.
   const run = (job: Parameters<Engine['runRange']>[0], task: RangeTask): Promise<RangeResult> =>
-    engine.runRange(job, { ...task, outputBuffer: buffers.take(2 * (task.to - task.from)) }, signal);
+    engine.runRange(
+      job,
+      writesIntoRecycled(job) ? { ...task, outputBuffer: buffers.take(2 * (task.to - task.from)) } : task,
+      signal,
+    );
   let parity: Parity = 0;
   let line = layout.firstLine;
   return {

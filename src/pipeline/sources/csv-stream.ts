@@ -9,6 +9,7 @@ import { headerOf } from '../../compute/csv/parse-header.js';
 import type { ChunkTask } from '../../compute/csv/process-chunk.js';
 import { MAX_RECORD_BYTES } from '../../compute/csv/record-boundary.js';
 import { type RecordChunk, RecordChunker } from '../../compute/csv/record-chunker.js';
+import { writesIntoRecycled } from '../../compute/encode-output.js';
 import type { JobSpec } from '../../compute/job/job.js';
 import type { TaskResult } from '../../compute/task-result.js';
 import { abortable } from '../../engine/abort.js';
@@ -60,7 +61,8 @@ export async function csvStream(
         return processChunk(job, task);
       }
       // Output is about twice the input for numeric data; a recycled buffer that size usually fits.
-      return engine.runChunk(job, { ...task, outputBuffer: buffers.take(2 * chunk.bytes.length) }, options.signal);
+      const outputBuffer = writesIntoRecycled(job) ? { outputBuffer: buffers.take(2 * chunk.bytes.length) } : {};
+      return engine.runChunk(job, { ...task, ...outputBuffer }, options.signal);
     },
     inOrder(result) {
       buffers.give(result.input?.buffer);
