@@ -68,16 +68,15 @@ export class Engine {
     return this.run<TaskResult>({ kind: 'batch', job, task }, transfer, signal);
   }
 
-  /** The tape over cached model inputs on a worker: exact sums back, and the columns for the next pass. */
+  /** The tape over batches of cached model inputs on a worker: their exact sums, added, come back. */
   runSums(
     tape: TapeSpec,
     gradientOrder: readonly number[],
-    columns: Float64Array[],
-    rows: number,
+    batches: ReadonlyArray<{ readonly columns: Float64Array[]; readonly rows: number }>,
     signal?: AbortSignal,
   ): Promise<SumsResponse> {
     // The columns are shared memory: the worker reads them in place, and nothing moves.
-    return this.run<SumsResponse>({ kind: 'sums', tape, gradientOrder, columns, rows }, [], signal);
+    return this.run<SumsResponse>({ kind: 'sums', tape, gradientOrder, batches }, [], signal);
   }
 
   /** The tape run on a worker over columns already in memory; the columns are moved to it. */
@@ -145,6 +144,8 @@ function whereOf(request: WorkerRequest): string {
       return `bytes ${request.task.from} to ${request.task.to}`;
     case 'batch':
       return `batch ${request.task.seq + 1}`;
+    case 'sums':
+      return `${request.batches.length} cached batches`;
     default:
       return `a batch of ${request.rows} rows`;
   }

@@ -53,9 +53,11 @@ interface SumsRequest {
   readonly tape: TapeSpec;
   /** The tape inputs whose gradients are summed, in output order. */
   readonly gradientOrder: readonly number[];
-  /** Columns over SharedArrayBuffers (a fit's cache): read in place, never copied or moved. */
-  readonly columns: Float64Array[];
-  readonly rows: number;
+  /**
+   * Batches of a fit's cache, each its columns over SharedArrayBuffers (read in place, never copied or
+   * moved) and its rows: the task's sums are all of theirs, added exactly.
+   */
+  readonly batches: ReadonlyArray<{ readonly columns: Float64Array[]; readonly rows: number }>;
 }
 
 export interface SumsResponse {

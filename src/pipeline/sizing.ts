@@ -8,6 +8,12 @@ import type { Format, OutputEncoding } from '../compute/formats.js';
 /** Rows a task. */
 export const DEFAULT_BATCH_SIZE = 8192;
 
+/**
+ * Tasks a thread in each pass over a fit's cache: a few, so that the threads finish together, and not one
+ * a cached batch, since each task costs two messages and its exact sums' states (docs/training.md).
+ */
+export const CACHED_TASKS_PER_THREAD = 4;
+
 /** The most --batch-size may say. */
 export const MAX_BATCH_SIZE = 10_000_000;
 
