@@ -31,6 +31,15 @@ const TASK_BYTES = 1 << 20;
 export const RANGE_BYTES = 1 << 20;
 
 /**
+ * A run that writes nothing (a fit's pass) gives back only each task's exact sums, with the curvature one for
+ * each pair of parameters, and their cost is a task's, not a row's: its ranges hold at least SUMS_TASK_ROWS
+ * rows, up to SUMS_RANGE_BYTES. Wide rows had made tasks of about 3,000 rows: the 1M x 16 cached fit took
+ * 4.46 s with 1 MiB ranges, 4.18 s with 4 MiB; a narrow file's ranges stay 1 MiB (docs/training.md).
+ */
+const SUMS_TASK_ROWS = 16_384;
+const SUMS_RANGE_BYTES = 4 << 20;
+
+/**
  * Each batch of a Parquet output is one of its row groups (the workers write them), so a Parquet output's
  * batches hold DuckDB's default row group of rows, up to PARQUET_BATCH_BYTES of input: readers want row
  * groups of megabytes, not the few hundred kilobytes of a CSV job's batch.
@@ -50,9 +59,12 @@ export function taskBytesFor(encoding: OutputEncoding | undefined): number {
 
 /**
  * A file's range bytes, from its rows' size: RANGE_BYTES, or --batch-size rows' worth when it is given (at
- * most RANGE_BYTES, or PARQUET_BATCH_BYTES for a Parquet output), or a row group's worth for a Parquet output.
+ * most RANGE_BYTES, or PARQUET_BATCH_BYTES for a Parquet output), or a row group's worth for a Parquet output,
+ * or SUMS_TASK_ROWS rows' worth for a run that `writes` nothing.
  */
-export function rangeBytesFor(given: number | undefined, to: Format, rowBytes: number): number {
+export function rangeBytesFor(given: number | undefined, to: Format, rowBytes: number, writes = true): number {
+  if (given === undefined && !writes)
+    return Math.max(RANGE_BYTES, Math.min(SUMS_RANGE_BYTES, Math.round(SUMS_TASK_ROWS * rowBytes)));
   if (given === undefined && to === 'parquet')
     return Math.max(RANGE_BYTES, Math.min(PARQUET_BATCH_BYTES, Math.round(PARQUET_ROW_GROUP_ROWS * rowBytes)));
   if (given === undefined) return RANGE_BYTES;

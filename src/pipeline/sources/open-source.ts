@@ -134,7 +134,7 @@ async function csvSource(
   const limit = range?.end ?? size;
   const sample = await input.bytesAt(base, Math.min(limit, base + SAMPLE_BYTES));
   const rowBytes = sample.length / Math.max(1, lineFeeds(sample, 0, sample.length));
-  const rangeBytes = rangeBytesFor(plan.batchSize, plan.to, rowBytes);
+  const rangeBytes = rangeBytesFor(plan.batchSize, plan.to, rowBytes, plan.discardOutput !== true);
   if (limit - base > rangeBytes) {
     return csvRanges(
       engine,
