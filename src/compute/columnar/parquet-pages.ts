@@ -8,58 +8,20 @@
  * Invariant: a row group read here gives the same table, value for value and null for null, as
  * parquet-wasm gives for it: the same Arrow types (Float64, Float32, Int32, Int64) and validity.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { DataType, Table, Vector } from 'apache-arrow';
-import type { ColumnMetaData, FileMetaData, SchemaElement } from 'hyparquet';
-import { parquetMetadata } from 'hyparquet';
+import type { ColumnMetaData, SchemaElement } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { decompressPage } from 'hyparquet/src/datapage.js';
 import { byteStreamSplit, readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
 import { readPlain } from 'hyparquet/src/plain.js';
 import { arrow, snappy, V8_MANAGED } from './libraries.js';
+import { openParquet, readAt } from './open-parquet.js';
 
 type Values = Float64Array | Float32Array | Int32Array | BigInt64Array;
 type PlainType = 'DOUBLE' | 'FLOAT' | 'INT32' | 'INT64';
 
 const CODECS = new Set(['UNCOMPRESSED', 'SNAPPY']);
 const ENCODINGS = new Set(['PLAIN', 'PLAIN_DICTIONARY', 'RLE_DICTIONARY', 'RLE', 'BYTE_STREAM_SPLIT']);
-
-/** Files by path, with their footers: a thread works through many row groups of the same few files. */
-const open = new Map<string, { fd: number; metadata: FileMetaData }>();
-const MAX_OPEN = 8;
-
-function openFile(path: string): { fd: number; metadata: FileMetaData } {
-  let entry = open.get(path);
-  if (entry === undefined) {
-    if (open.size >= MAX_OPEN) {
-      const [oldest, { fd }] = open.entries().next().value!;
-      open.delete(oldest);
-      closeSync(fd);
-    }
-    const fd = openSync(path, 'r');
-    try {
-      const size = fstatSync(fd).size;
-      const tail = readAt(fd, new Uint8Array(Math.min(size, 8)), size - Math.min(size, 8));
-      const length = tail.length === 8 ? new DataView(tail.buffer).getUint32(0, true) : 0;
-      const footer = readAt(fd, new Uint8Array(Math.min(size, length + 8)), size - Math.min(size, length + 8));
-      entry = { fd, metadata: parquetMetadata(footer.buffer as ArrayBuffer, { geoparquet: false }) };
-    } catch (error) {
-      closeSync(fd);
-      throw error;
-    }
-    open.set(path, entry);
-  }
-  return entry;
-}
-
-function readAt(fd: number, bytes: Uint8Array, position: number): Uint8Array {
-  for (let done = 0; done < bytes.length; ) {
-    const read = readSync(fd, bytes, done, bytes.length - done, position + done);
-    if (read === 0) throw new Error(`the file ended ${bytes.length - done} bytes early`);
-    done += read;
-  }
-  return bytes;
-}
 
 /** The Arrow type parquet-wasm gives a plain column of this physical type, and its values' array. */
 const arrowTypeOf = (type: PlainType): DataType => {
@@ -101,7 +63,7 @@ function isPlainNumber(element: SchemaElement): element is SchemaElement & { typ
 export function readPlainRowGroup(path: string, rowGroup: number, columns: readonly string[]): Table | undefined {
   // With no columns the table must still say its rows; parquet-wasm's does.
   if (columns.length === 0) return;
-  const { fd, metadata } = openFile(path);
+  const { fd, metadata } = openParquet(path);
   const group = metadata.row_groups[rowGroup];
   if (group === undefined) throw new Error(`the file has no row group ${rowGroup}`);
   const rows = Number(group.num_rows);

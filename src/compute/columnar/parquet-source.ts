@@ -1,18 +1,16 @@
 /**
- * Row groups of a Parquet file read on the thread that computes them (parquet-wasm, arrow-rs compiled to
- * WebAssembly), as Arrow tables: each worker opens the file itself, through a file-backed blob that reads
- * only the bytes asked for, so no thread ever holds more than the row groups it is working on.
+ * Row groups of a Parquet file read on the thread that computes them, as Arrow tables: page by page where
+ * the columns are plain numbers (parquet-pages.ts), else by parquet-wasm (arrow-rs compiled to WebAssembly)
+ * through a file-backed blob that reads only the bytes asked for. Each worker opens the file itself
+ * (open-parquet.ts), so no thread ever holds more than the row groups it is working on.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { fstatSync } from 'node:fs';
 import type { Table, Vector } from 'apache-arrow';
 import type { ParquetFile } from 'parquet-wasm';
 import { BatchGradError } from '../../errors.js';
 import { arrow, parquetWasm } from './libraries.js';
+import { openParquet, readAt } from './open-parquet.js';
 import { readPlainRowGroup } from './parquet-pages.js';
-
-/** Open files by path: a thread works through many row groups of the same few files. */
-const open = new Map<string, { file: Promise<ParquetFile>; fd: number }>();
-const MAX_OPEN = 8;
 
 /**
  * What parquet-wasm asks of a Blob (size, slice, arrayBuffer), answered with one positioned read into the
@@ -22,31 +20,14 @@ function fileBlob(fd: number, from = 0, to = fstatSync(fd).size): Blob {
   return {
     size: to - from,
     slice: (start = 0, end = to - from) => fileBlob(fd, from + start, Math.min(to, from + end)),
-    arrayBuffer: async () => {
-      const bytes = new Uint8Array(to - from);
-      for (let done = 0; done < bytes.length; ) {
-        const read = readSync(fd, bytes, done, bytes.length - done, from + done);
-        if (read === 0) throw new Error(`the file ended ${bytes.length - done} bytes early`);
-        done += read;
-      }
-      return bytes.buffer;
-    },
+    arrayBuffer: async () => readAt(fd, new Uint8Array(to - from), from).buffer,
   } as unknown as Blob;
 }
 
 function parquetFile(path: string): Promise<ParquetFile> {
-  let entry = open.get(path);
-  if (entry === undefined) {
-    if (open.size >= MAX_OPEN) {
-      const [oldest, { fd }] = open.entries().next().value!;
-      open.delete(oldest);
-      closeSync(fd);
-    }
-    const fd = openSync(path, 'r');
-    entry = { fd, file: parquetWasm().ParquetFile.fromFile(fileBlob(fd)) };
-    open.set(path, entry);
-  }
-  return entry.file;
+  const file = openParquet(path);
+  file.wasm ??= parquetWasm().ParquetFile.fromFile(fileBlob(file.fd));
+  return file.wasm;
 }
 
 export function formatError(path: string, error: unknown): BatchGradError {
