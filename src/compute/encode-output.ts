@@ -8,7 +8,7 @@ import type { Data, DataType } from 'apache-arrow';
 import { parquetFileOf } from './columnar/encode-parquet.js';
 import { NumberText } from './columnar/kept-text.js';
 import { arrow } from './columnar/libraries.js';
-import { doublesFileBytes, doublesParquetFile, isDoublesCodec } from './columnar/parquet-doubles.js';
+import { type DoublesCodec, doublesFileBytes, doublesParquetFile, isDoublesCodec } from './columnar/parquet-doubles.js';
 import { csvField } from './csv/csv-field.js';
 import { DEFAULT_COMPRESSION } from './formats.js';
 import { type JobSpec, outputColumnNames } from './job/job.js';
@@ -49,24 +49,28 @@ export interface OutputRows {
   readonly columns: readonly Float64Array[];
 }
 
-/** Computed doubles alone are written page by page; kept columns, of any type, go through Arrow to arrow-rs. */
-const parquetOfDoubles = (job: JobSpec): boolean =>
-  job.output.encoding === 'parquet' &&
-  job.keepColumns.length === 0 &&
-  isDoublesCodec(job.output.compression ?? DEFAULT_COMPRESSION);
+/**
+ * The codec of a Parquet output of computed doubles alone, which is written page by page; undefined for
+ * any other output (kept columns, of any type, go through Arrow to arrow-rs).
+ */
+function doublesCodecOf(job: JobSpec): DoublesCodec | undefined {
+  const codec = job.output.compression ?? DEFAULT_COMPRESSION;
+  return job.output.encoding === 'parquet' && job.keepColumns.length === 0 && isDoublesCodec(codec) ? codec : undefined;
+}
 
 /**
  * Whether the job's encoder writes into a recycled buffer it is given (CSV and TSV lines, a Parquet file of
  * doubles): the others make their own, and a buffer sent with their tasks would only be lost.
  */
-export const writesIntoRecycled = (job: JobSpec): boolean => job.output.encoding === 'csv' || parquetOfDoubles(job);
+export const writesIntoRecycled = (job: JobSpec): boolean =>
+  job.output.encoding === 'csv' || doublesCodecOf(job) !== undefined;
 
 /**
  * The most bytes a batch of `rows` rows can be encoded in, where that is known before the rows are (a
  * Parquet output of doubles): a recycled buffer that size always fits.
  */
 export function outputBytesAtMost(job: JobSpec, rows: number): number | undefined {
-  return parquetOfDoubles(job) ? doublesFileBytes(outputColumnNames(job).length, rows) : undefined;
+  return doublesCodecOf(job) === undefined ? undefined : doublesFileBytes(outputColumnNames(job).length, rows);
 }
 
 export function encodeOutput(job: JobSpec, out: OutputRows, reuse?: ArrayBuffer): Uint8Array {
@@ -80,14 +84,12 @@ export function encodeOutput(job: JobSpec, out: OutputRows, reuse?: ArrayBuffer)
     case 'arrow':
       return arrowBatch(job, out);
     case 'parquet': {
-      const compression = job.output.compression ?? DEFAULT_COMPRESSION;
-      if (parquetOfDoubles(job) && isDoublesCodec(compression)) {
-        return doublesParquetFile(outputColumnNames(job), out.columns, out.rows, compression, reuse);
-      }
+      const codec = doublesCodecOf(job);
+      if (codec !== undefined) return doublesParquetFile(outputColumnNames(job), out.columns, out.rows, codec, reuse);
       return parquetFileOf(
         arrowBatch(job, out),
         out.rows,
-        compression,
+        job.output.compression ?? DEFAULT_COMPRESSION,
         outputColumnNames(job).slice(0, job.keepColumns.length),
       );
     }

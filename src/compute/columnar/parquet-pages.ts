@@ -1,8 +1,8 @@
 /**
  * Row groups of plain numeric Parquet columns read page by page with hyparquet's own decoders (page
- * headers, RLE/bit-packed levels, PLAIN and BYTE_STREAM_SPLIT values, dictionaries) and native snappy, into
- * Arrow vectors over the decoded numbers: no WebAssembly module to compile in every thread and no IPC copy between two libraries.
- * A row group holding anything else (nested or logically typed columns, other codecs or encodings) is left
+ * headers, RLE/bit-packed levels, PLAIN and BYTE_STREAM_SPLIT values, dictionaries) and native snappy,
+ * into Arrow vectors over the decoded numbers: no WebAssembly module to compile in every thread and no IPC
+ * copy between two libraries. A row group holding anything else (nested or logically typed columns, other codecs or encodings) is left
  * to parquet-wasm (parquet-source.ts), which reads every kind of Parquet file.
  *
  * Invariant: a row group read here gives the same table, value for value and null for null, as
@@ -23,7 +23,7 @@ type PlainType = 'DOUBLE' | 'FLOAT' | 'INT32' | 'INT64';
 const CODECS = new Set(['UNCOMPRESSED', 'SNAPPY']);
 const ENCODINGS = new Set(['PLAIN', 'PLAIN_DICTIONARY', 'RLE_DICTIONARY', 'RLE', 'BYTE_STREAM_SPLIT']);
 
-/** The Arrow type parquet-wasm gives a plain column of this physical type, and its values' array. */
+/** The Arrow type parquet-wasm gives a plain column of this physical type; below, its values' array. */
 const arrowTypeOf = (type: PlainType): DataType => {
   const { Float64, Float32, Int32, Int64 } = arrow();
   return { DOUBLE: new Float64(), FLOAT: new Float32(), INT32: new Int32(), INT64: new Int64() }[type];
@@ -95,7 +95,8 @@ export function readPlainRowGroup(path: string, rowGroup: number, columns: reado
 }
 
 /**
- * Reused buffers, since fresh memory costs page faults: column chunk bytes, each column's levels and values (a task's decoded columns are dead when its result is made: a cache copies them).
+ * Reused buffers, since fresh memory costs page faults: column chunk bytes, the levels, and each column's
+ * values (a task's decoded columns are dead when its result is made: a fit's cache copies them).
  */
 const columnBuffers: Values[] = [];
 let levelsBuffer = new Uint8Array(0);

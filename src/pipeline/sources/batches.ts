@@ -26,6 +26,8 @@ export function batchSource(
 ): Source<BatchTask, TaskResult, TaskResult> {
   const buffers = runBuffers(engine.threads);
   const rowsOf = new Map<number, number>();
+  // Outputs come back to the pool only in a run whose tasks take from it.
+  let recycling = false;
   return {
     header,
     async *tasks() {
@@ -39,10 +41,14 @@ export function batchSource(
       const rows = rowsOf.get(task.seq);
       rowsOf.delete(task.seq);
       const size = rows === undefined ? undefined : outputBytesAtMost(job, rows);
-      return engine.runBatch(job, size === undefined ? task : { ...task, outputBuffer: buffers.take(size) }, signal);
+      if (size === undefined) return engine.runBatch(job, task, signal);
+      recycling = true;
+      return engine.runBatch(job, { ...task, outputBuffer: buffers.take(size) }, signal);
     },
     inOrder: asIs,
-    release: (result) => buffers.give(result.output.buffer),
+    release: (result) => {
+      if (recycling) buffers.give(result.output.buffer);
+    },
     close,
   };
 }
