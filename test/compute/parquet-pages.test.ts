@@ -7,9 +7,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { type Table, tableFromIPC } from 'apache-arrow';
+import { Float64, Int64, Table, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
+import { parquetMetadata } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { readParquet } from 'parquet-wasm';
+import {
+  Compression,
+  Table as ParquetTable,
+  readParquet,
+  WriterPropertiesBuilder,
+  WriterVersion,
+  writeParquet,
+} from 'parquet-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPlainRowGroup } from '../../src/compute/columnar/parquet-pages.js';
 import { temporaryFolder } from '../support/cli.js';
@@ -33,6 +41,35 @@ beforeAll(async () => {
     ['v1-zstd', 'COMPRESSION zstd'],
   ]) {
     await db.run(`COPY t TO '${at(`${name}.parquet`)}' (FORMAT parquet, ${options}, ROW_GROUP_SIZE 1024)`);
+  }
+  // Nulls in many pages a chunk, written by arrow-rs (parquet-wasm) in v1 and in v2 pages (v2 writes its
+  // integers DELTA_BINARY_PACKED, which is left to parquet-wasm).
+  const n = 4000;
+  const withNulls = new Table({
+    d: vectorFromArray(
+      Array.from({ length: n }, (_, i) => (i % 9 === 4 ? null : (i - 1000) / 7)),
+      new Float64(),
+    ),
+    n: vectorFromArray(
+      Array.from({ length: n }, (_, i) => (i % 13 === 6 ? null : BigInt(i) * 1000003n - 5n)),
+      new Int64(),
+    ),
+  });
+  for (const [name, version] of [
+    ['arrow-v1', WriterVersion.V1],
+    ['arrow-v2', WriterVersion.V2],
+  ] as const) {
+    const properties = new WriterPropertiesBuilder()
+      .setCompression(Compression.SNAPPY)
+      .setDataPageSizeLimit(1024)
+      .setMaxRowGroupSize(1500)
+      .setWriterVersion(version)
+      .setDictionaryEnabled(false)
+      .build();
+    writeFileSync(
+      at(`${name}.parquet`),
+      writeParquet(ParquetTable.fromIPCStream(tableToIPC(withNulls, 'stream')), properties),
+    );
   }
   // REQUIRED columns in DATA_PAGE_V2 pages, several a chunk.
   const rows = 3000;
@@ -85,6 +122,9 @@ describe('the plain Parquet reader', () => {
     // DuckDB's version 2: doubles split by byte, a dictionary, in DATA_PAGE_V2 pages.
     ['v2-snappy', ['d', 'dict', 'f32']],
     ['required-v2', ['x', 'n']],
+    // Nulls in pages after the first, v1 and v2, from arrow-rs.
+    ['arrow-v1', ['d', 'n']],
+    ['arrow-v2', ['d']],
   ])('reads %s as parquet-wasm does: types, values, nulls', (name, columns) => {
     const file = at(`${name}.parquet`);
     for (let rowGroup = 0; rowGroup < 3; rowGroup++) {
@@ -95,6 +135,17 @@ describe('the plain Parquet reader', () => {
         expect(table!.numRows).toBe(expected.numRows);
         for (const column of asked) expect(described(table!, column)).toEqual(described(expected, column));
       }
+    }
+  });
+
+  it('has read chunks of many pages with nulls in them (the arrow-rs files)', () => {
+    for (const name of ['arrow-v1', 'arrow-v2']) {
+      const bytes = readFileSync(at(`${name}.parquet`));
+      const chunk = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length))
+        .row_groups[0]!.columns[0]!.meta_data!;
+      const pages = chunk.encoding_stats!.filter((s) => s.page_type.startsWith('DATA_PAGE'));
+      expect(pages.reduce((sum, s) => sum + s.count, 0)).toBeGreaterThan(4);
+      expect(readPlainRowGroup(at(`${name}.parquet`), 0, ['d'])!.getChild('d')!.nullCount).toBe(167);
     }
   });
 
@@ -114,6 +165,7 @@ describe('the plain Parquet reader', () => {
     ['v1-snappy', ['d', 's']],
     ['v1-snappy', ['dec']],
     ['v2-snappy', ['id']],
+    ['arrow-v2', ['n']],
     ['v1-snappy', []],
   ])('leaves %s %j to parquet-wasm', (name, columns) => {
     expect(readPlainRowGroup(at(`${name}.parquet`), 0, columns)).toBeUndefined();
