@@ -6,6 +6,7 @@
  * (docs/performance.md). The file has what the arrow-rs writer gives these columns (encoding-parquet.ts):
  * DATA_PAGE pages in PLAIN, chunk statistics (min, max, no nulls), no dictionary, no page index.
  */
+import os from 'node:os';
 import type { ColumnChunk, FileMetaData } from 'hyparquet';
 import { ByteWriter } from 'hyparquet-writer';
 import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
@@ -15,7 +16,12 @@ import { snappy, V8_MANAGED } from './libraries.js';
 /** The codecs this writer has; a job with another goes to parquet-wasm. */
 const DOUBLES_CODECS = { snappy: 'SNAPPY', none: 'UNCOMPRESSED' } as const;
 export type DoublesCodec = keyof typeof DOUBLES_CODECS;
-export const isDoublesCodec = (codec: string): codec is DoublesCodec => Object.hasOwn(DOUBLES_CODECS, codec);
+/**
+ * Whether this writer takes the codec, on this machine: PLAIN is little-endian, and a Float64Array's bytes
+ * are the machine's order (every platform Node supports but s390x is little-endian; there arrow-rs writes).
+ */
+export const isDoublesCodec = (codec: string): codec is DoublesCodec =>
+  Object.hasOwn(DOUBLES_CODECS, codec) && os.endianness() === 'LE';
 
 /** Values a page: 1 MiB of doubles, arrow-rs's default page size. */
 const PAGE_VALUES = 1 << 17;

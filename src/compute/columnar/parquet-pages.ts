@@ -8,6 +8,7 @@
  * Invariant: a row group read here gives the same table, value for value and null for null, as
  * parquet-wasm gives for it: the same Arrow types (Float64, Float32, Int32, Int64) and validity.
  */
+import os from 'node:os';
 import type { DataType, Table, Vector } from 'apache-arrow';
 import type { ColumnMetaData, SchemaElement } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
@@ -61,8 +62,9 @@ function isPlainNumber(element: SchemaElement): element is SchemaElement & { typ
  * one of those column chunks is a plain number column this reader decodes; otherwise undefined.
  */
 export function readPlainRowGroup(path: string, rowGroup: number, columns: readonly string[]): Table | undefined {
-  // With no columns the table must still say its rows; parquet-wasm's does.
-  if (columns.length === 0) return;
+  // With no columns the table must still say its rows; parquet-wasm's does. PLAIN numbers are
+  // little-endian and are copied into typed arrays, which are in the machine's order.
+  if (columns.length === 0 || os.endianness() !== 'LE') return;
   const { fd, metadata } = openParquet(path);
   const group = metadata.row_groups[rowGroup];
   if (group === undefined) throw new Error(`the file has no row group ${rowGroup}`);
