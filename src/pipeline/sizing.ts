@@ -33,8 +33,8 @@ export const RANGE_BYTES = 1 << 20;
 /**
  * A run that writes nothing (a fit's pass) gives back only each task's exact sums, with the curvature one for
  * each pair of parameters, and their cost is a task's, not a row's: its ranges hold at least SUMS_TASK_ROWS
- * rows, up to SUMS_RANGE_BYTES. Wide rows had made tasks of about 3,000 rows: the 1M x 16 cached fit took
- * 4.46 s with 1 MiB ranges, 4.18 s with 4 MiB; a narrow file's ranges stay 1 MiB (docs/training.md).
+ * rows, up to SUMS_RANGE_BYTES: 1 MiB of wide rows is only a few thousand (docs/training.md has the
+ * measurement). A narrow file's ranges stay RANGE_BYTES.
  */
 const SUMS_TASK_ROWS = 16_384;
 const SUMS_RANGE_BYTES = 4 << 20;

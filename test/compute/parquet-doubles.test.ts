@@ -1,7 +1,8 @@
 /**
- * The page-by-page Parquet writer of computed doubles, read back by three readers that are not ours
- * (DuckDB, parquet-wasm's arrow-rs, hyparquet): every value to the bit, in order, across pages; the chunk
- * statistics the arrow-rs writer gives the same columns; no rows; a recycled buffer; stitched batches.
+ * The page-by-page Parquet writer of computed doubles, read back by readers that are not ours: every value
+ * to the bit, in order, across pages (arrow-rs, and DuckDB after stitching); the chunk statistics
+ * (hyparquet's footer reader) equal to those the arrow-rs writer gives the same columns; no rows; a
+ * recycled buffer.
  */
 
 import { DuckDBInstance } from '@duckdb/node-api';

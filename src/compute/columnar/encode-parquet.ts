@@ -1,5 +1,6 @@
 /**
- * A batch's output as a Parquet file of its own, written on the worker that computed it (parquet-wasm):
+ * A batch's output as a Parquet file of its own, written on the worker that computed it by parquet-wasm
+ * when it keeps input columns or asks for a codec parquet-doubles.ts does not write (else that writes it):
  * the coordinator only stitches these files' row groups into one (pipeline/parquet-stitcher.ts), so the
  * page encoding and compression run on every thread instead of one.
  *

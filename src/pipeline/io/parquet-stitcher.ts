@@ -1,6 +1,6 @@
 /**
  * One Parquet file from many: each batch arrives as a Parquet file of its own, written on a worker
- * (compute/columnar/encode-parquet.ts); its column chunks are appended to the output as they are, and its
+ * (compute/columnar/parquet-doubles.ts or encode-parquet.ts); its column chunks are appended to the output as they are, and its
  * row groups' metadata, moved by where the chunks now start, joins the output's footer. The footer's codec
  * is the hyparquet pair's: hyparquet reads each file's metadata (parquet-footer.ts), hyparquet-writer
  * writes the output's.

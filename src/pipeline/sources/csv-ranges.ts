@@ -46,13 +46,14 @@ export function csvRanges(
 ): Source<RangeTask, Done, TaskResult> {
   const buffers = runBuffers(engine.threads);
   const { path, base, limit, rangeBytes } = layout;
+  // Outputs come back to the pool only in a run whose tasks take from it: else they would only sit there.
+  let recycling = false;
   // Output is about twice the input for numeric data; a recycled buffer that size usually fits.
-  const run = (job: Parameters<Engine['runRange']>[0], task: RangeTask): Promise<RangeResult> =>
-    engine.runRange(
-      job,
-      writesIntoRecycled(job) ? { ...task, outputBuffer: buffers.take(2 * (task.to - task.from)) } : task,
-      signal,
-    );
+  const run = (job: Parameters<Engine['runRange']>[0], task: RangeTask): Promise<RangeResult> => {
+    recycling = writesIntoRecycled(job);
+    const outputBuffer = recycling ? { outputBuffer: buffers.take(2 * (task.to - task.from)) } : {};
+    return engine.runRange(job, { ...task, ...outputBuffer }, signal);
+  };
   let parity: Parity = 0;
   let line = layout.firstLine;
   return {
@@ -83,7 +84,7 @@ export function csvRanges(
       let result = done.result!;
       if (result.parity !== parity) {
         // Cut where the true parity would not cut: computed again, with the parity now known.
-        buffers.give(result.output.buffer);
+        if (recycling) buffers.give(result.output.buffer);
         result = await abortable(run(job, { ...done.task, parity }), signal).catch((error: unknown) => {
           throw failedAt(error, line);
         });
@@ -93,7 +94,9 @@ export function csvRanges(
       line += result.lines;
       return located;
     },
-    release: (result) => buffers.give(result.output.buffer),
+    release: (result) => {
+      if (recycling) buffers.give(result.output.buffer);
+    },
     close,
   };
 }
