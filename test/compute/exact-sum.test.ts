@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  canonicalState,
-  ExactSum,
-  type ExactSumState,
-  exactColumnSums,
-  exactSumOf,
-} from '../../src/compute/exact-sum.js';
+import { exactColumnSums } from '../../src/compute/exact-product-sums.js';
+import { canonicalState, ExactSum, type ExactSumState, exactSumOf } from '../../src/compute/exact-sum.js';
 import { referenceSum } from '../support/exact-reference.js';
 import { seededRandom } from '../support/random.js';
 

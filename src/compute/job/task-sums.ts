@@ -4,7 +4,8 @@
  * Each row's product is rounded once, in one order, and the rows' products are summed exactly, so the
  * curvature is the same bits for any threads, batch sizes and shards, like the gradient.
  */
-import { type ExactSumState, exactColumnSums, exactProductSums } from '../exact-sum.js';
+import { exactColumnSums, exactProductSums } from '../exact-product-sums.js';
+import type { ExactSumState } from '../exact-sum.js';
 import type { TapeSpec } from './job.js';
 import { runCurvature } from './model-tape.js';
 

@@ -9,6 +9,8 @@
  */
 import { memoryBytes, memoryValue, numbers, reserveWork, WORK } from './wasm-module.js';
 
+type NumberReadAt = (from: number, stop: number) => number;
+
 const SPACE = 0x20;
 const TAB = 0x09;
 
@@ -17,17 +19,18 @@ export const DECIMAL_EMPTY = -1;
 export const DECIMAL_SYNTAX = -2;
 export const DECIMAL_OVERFLOW = -3;
 
-const readAt = numbers.readAt;
-
 /**
  * Reads the numbers of one chunk. The chunk is copied into the numbers module's work area, which holds
  * one chunk's work at a time: read a chunk's fields before anything else uses the module (writing a
  * chunk's output, or another reader).
  */
 export class DecimalReader {
+  private readonly readAtModule: NumberReadAt;
+
   constructor(private readonly bytes: Uint8Array) {
     reserveWork(bytes.length);
     memoryBytes.set(bytes, WORK);
+    this.readAtModule = numbers.readAt;
   }
 
   /**
@@ -37,7 +40,7 @@ export class DecimalReader {
    * infinity, for the caller to refuse. read() below does both.
    */
   readAt(from: number, stop: number, out: Float64Array, index: number): number {
-    const end = readAt(from, stop);
+    const end = this.readAtModule(from, stop);
     if (end < 0) return end;
     let value = memoryValue[0]!;
     // NaN: the module was not sure of the rounding (or the number is long, tiny or huge).

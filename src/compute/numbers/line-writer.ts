@@ -19,7 +19,7 @@ const encoder = new TextEncoder();
  * before anything else uses the module (a DecimalReader, another LineWriter).
  */
 export class LineWriter {
-  private readonly columnsAt = WORK;
+  private readonly columnsAt: number;
   private readonly start: number;
   private at: number;
   /** Bytes a row's numbers may take at most, with their delimiters and the line feed. */
@@ -30,10 +30,11 @@ export class LineWriter {
     private readonly rows: number,
     private readonly delimiter: number,
   ) {
+    reserveWork(8 * columns.length * rows);
+    this.columnsAt = WORK;
     this.start = WORK + 8 * columns.length * rows;
     this.at = this.start;
     this.rowBytes = columns.length * (MAX_DOUBLE_TEXT + 1);
-    reserveWork(this.start - WORK);
     const values = new Float64Array(memoryBytes.buffer);
     for (const [c, column] of columns.entries()) values.set(column.subarray(0, rows), (this.columnsAt >> 3) + c * rows);
   }

@@ -1,18 +1,13 @@
 /**
- * Tables for reading and writing decimals fast and exactly, built once here (with BigInt where exactness
- * needs it) and copied into the numbers module (wasm-module.ts): the powers of ten as double-doubles (a
- * value as hi + lo, about 106 bits), and each binary exponent's decimal one.
+ * Tables for reading and writing decimals fast and exactly, built (with BigInt where exactness needs it)
+ * when the numbers module is loaded and copied into it (wasm-module.ts): the powers of ten as
+ * double-doubles (a value as hi + lo, about 106 bits), and each binary exponent's decimal one.
  */
 
 const SPLITTER = 134217729; // 2^27 + 1
 
 /** Powers of ten 10^s for |s| <= POWER_RANGE as hi + lo, hi the correctly rounded double. */
 export const POWER_RANGE = 100;
-const powerHi = new Float64Array(2 * POWER_RANGE + 1);
-const powerLo = new Float64Array(2 * POWER_RANGE + 1);
-/** powerHi split for Dekker's product (head + tail = hi, each half the bits), done once here, not per call. */
-const powerHead = new Float64Array(2 * POWER_RANGE + 1);
-const powerTail = new Float64Array(2 * POWER_RANGE + 1);
 
 function bigIntToNumberScaled(numerator: bigint, denominator: bigint): number {
   // numerator / denominator to double, with 128 quotient bits kept before the final rounding.
@@ -26,34 +21,39 @@ function bigIntToNumberScaled(numerator: bigint, denominator: bigint): number {
   return negative ? -q : q;
 }
 
-for (let s = -POWER_RANGE; s <= POWER_RANGE; s++) {
-  const hi = Number(`1e${s}`); // the correctly rounded double
-  let lo: number;
-  if (s >= 0) {
-    lo = Number(10n ** BigInt(s) - BigInt(hi));
-  } else {
-    // hi = m * 2^e exactly; 10^s - hi = (2^-e - m * 10^-s) / (2^-e * 10^-s).
-    let e = Math.floor(Math.log2(hi)) - 52;
-    let m = hi * 2 ** -e;
-    while (!Number.isInteger(m)) {
-      m *= 2;
-      e -= 1;
+/** The tables: 10^s = powers.hi[s + POWER_RANGE] + powers.lo[...], and hi = head + tail split for Dekker's product. */
+export function powerTables() {
+  const powerHi = new Float64Array(2 * POWER_RANGE + 1);
+  const powerLo = new Float64Array(2 * POWER_RANGE + 1);
+  // powerHi split for Dekker's product (head + tail = hi, each half the bits), done once here, not per call.
+  const powerHead = new Float64Array(2 * POWER_RANGE + 1);
+  const powerTail = new Float64Array(2 * POWER_RANGE + 1);
+  for (let s = -POWER_RANGE; s <= POWER_RANGE; s++) {
+    const hi = Number(`1e${s}`); // the correctly rounded double
+    let lo: number;
+    if (s >= 0) {
+      lo = Number(10n ** BigInt(s) - BigInt(hi));
+    } else {
+      // hi = m * 2^e exactly; 10^s - hi = (2^-e - m * 10^-s) / (2^-e * 10^-s).
+      let e = Math.floor(Math.log2(hi)) - 52;
+      let m = hi * 2 ** -e;
+      while (!Number.isInteger(m)) {
+        m *= 2;
+        e -= 1;
+      }
+      const twoToMinusE = 2n ** BigInt(-e);
+      const tenToMinusS = 10n ** BigInt(-s);
+      lo = bigIntToNumberScaled(twoToMinusE - BigInt(m) * tenToMinusS, twoToMinusE * tenToMinusS);
     }
-    const twoToMinusE = 2n ** BigInt(-e);
-    const tenToMinusS = 10n ** BigInt(-s);
-    lo = bigIntToNumberScaled(twoToMinusE - BigInt(m) * tenToMinusS, twoToMinusE * tenToMinusS);
+    powerHi[s + POWER_RANGE] = hi;
+    powerLo[s + POWER_RANGE] = lo;
+    const t = SPLITTER * hi;
+    powerHead[s + POWER_RANGE] = t - (t - hi);
+    powerTail[s + POWER_RANGE] = hi - powerHead[s + POWER_RANGE]!;
   }
-  powerHi[s + POWER_RANGE] = hi;
-  powerLo[s + POWER_RANGE] = lo;
-  const t = SPLITTER * hi;
-  powerHead[s + POWER_RANGE] = t - (t - hi);
-  powerTail[s + POWER_RANGE] = hi - powerHead[s + POWER_RANGE]!;
+  return { hi: powerHi, lo: powerLo, head: powerHead, tail: powerTail } as const;
 }
 
-/** The tables: 10^s = POWERS.hi[s + POWER_RANGE] + POWERS.lo[...], and hi = head + tail split for Dekker's product. */
-export const POWERS = { hi: powerHi, lo: powerLo, head: powerHead, tail: powerTail } as const;
-
 /** floor(log10(2^(e - 1023))) for each biased exponent e: a double's decimal exponent, or one less. */
-export const DECIMAL_EXPONENTS = Int16Array.from({ length: 2048 }, (_, e) =>
-  Math.floor((e - 1023) * Math.LOG10E * Math.LN2),
-);
+export const decimalExponents = (): Int16Array =>
+  Int16Array.from({ length: 2048 }, (_, e) => Math.floor((e - 1023) * Math.LOG10E * Math.LN2));

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { builtFile } from '../../built-file.js';
-import { DECIMAL_EXPONENTS, POWER_RANGE, POWERS } from './power-tables.js';
+import { decimalExponents, POWER_RANGE, powerTables } from './power-tables.js';
 
 // @types/node 20 declares no WebAssembly global (TypeScript keeps it with the DOM's types): what is used here.
 declare namespace WebAssembly {
@@ -91,16 +91,19 @@ function writeFallback(x: number, at: number): number {
   return at + text.length;
 }
 
-export const numbers = new WebAssembly.Instance(
-  new WebAssembly.Module(readFileSync(builtFile(import.meta.url, 'wasm/numbers.wasm', 'the numbers module'))),
-  { env: { writeFallback } },
-).exports as unknown as NumberExports;
+/** The instance's exports: set on first use (see reserveWork), so a thread that never reads or writes a number never compiles the module. */
+export let numbers: NumberExports;
 
-/** Where the work area starts. */
-export const WORK = numbers.WORK.value;
+/** Where the work area starts (set with `numbers`). */
+export let WORK = 0;
 
 /** Make the work area at least `size` bytes long; the views above are current afterwards. */
 export function reserveWork(size: number): void {
+  if (numbers === undefined) load();
+  fitWork(size);
+}
+
+function fitWork(size: number): void {
   const memory = numbers.memory;
   const needed = WORK + size;
   if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
@@ -110,25 +113,33 @@ export function reserveWork(size: number): void {
   }
 }
 
-// The tables, written once, little-endian as WebAssembly reads them.
-reserveWork(0);
-if (numbers.POWER_RANGE.value !== POWER_RANGE)
-  throw new Error('the numbers module and power-tables.ts disagree on the power table');
-const tables = new DataView(numbers.memory.buffer);
-const doubles = (at: WebAssembly.Global, values: ArrayLike<number>): void => {
-  for (let i = 0; i < values.length; i++) tables.setFloat64(at.value + 8 * i, values[i]!, true);
-};
-doubles(numbers.POWER_HI, POWERS.hi);
-doubles(numbers.POWER_LO, POWERS.lo);
-doubles(numbers.POWER_HEAD, POWERS.head);
-doubles(numbers.POWER_TAIL, POWERS.tail);
-doubles(
-  numbers.EXACT_POWERS,
-  Array.from({ length: 23 }, (_, k) => 10 ** k),
-);
-for (let n = 0; n < 10_000; n++) {
-  // "0000" to "9999" as four ASCII bytes: the writer stores digits four at a time.
-  const text = String(n).padStart(4, '0');
-  for (let i = 0; i < 4; i++) tables.setUint8(numbers.DIGIT_QUADS.value + 4 * n + i, text.charCodeAt(i));
+/** Compile and instantiate the module, and write its tables, once per thread, little-endian as WebAssembly reads them. */
+function load(): void {
+  numbers = new WebAssembly.Instance(
+    new WebAssembly.Module(readFileSync(builtFile(import.meta.url, 'wasm/numbers.wasm', 'the numbers module'))),
+    { env: { writeFallback } },
+  ).exports as unknown as NumberExports;
+  WORK = numbers.WORK.value;
+  fitWork(0);
+  if (numbers.POWER_RANGE.value !== POWER_RANGE)
+    throw new Error('the numbers module and power-tables.ts disagree on the power table');
+  const tables = new DataView(numbers.memory.buffer);
+  const doubles = (at: WebAssembly.Global, values: ArrayLike<number>): void => {
+    for (let i = 0; i < values.length; i++) tables.setFloat64(at.value + 8 * i, values[i]!, true);
+  };
+  const powers = powerTables();
+  doubles(numbers.POWER_HI, powers.hi);
+  doubles(numbers.POWER_LO, powers.lo);
+  doubles(numbers.POWER_HEAD, powers.head);
+  doubles(numbers.POWER_TAIL, powers.tail);
+  doubles(
+    numbers.EXACT_POWERS,
+    Array.from({ length: 23 }, (_, k) => 10 ** k),
+  );
+  for (let n = 0; n < 10_000; n++) {
+    // "0000" to "9999" as four ASCII bytes: the writer stores digits four at a time.
+    const text = String(n).padStart(4, '0');
+    for (let i = 0; i < 4; i++) tables.setUint8(numbers.DIGIT_QUADS.value + 4 * n + i, text.charCodeAt(i));
+  }
+  for (const [e, k] of decimalExponents().entries()) tables.setInt16(numbers.DECIMAL_EXPONENT.value + 2 * e, k, true);
 }
-for (const [e, k] of DECIMAL_EXPONENTS.entries()) tables.setInt16(numbers.DECIMAL_EXPONENT.value + 2 * e, k, true);
