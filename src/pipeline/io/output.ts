@@ -5,13 +5,13 @@
  * renaming over a device as root would replace the device itself. A name ending in `.gz` is written
  * gzip-compressed.
  *
- * Invariant: a run removes only files it created. A file it replaces is kept under a hard link until
+ * Invariant: a run removes only files it created. A file it replaces is kept under a side name until
  * every output of the run is in place, and put back if one of them fails.
  */
 
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { copyFile, link, lstat, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -172,17 +172,20 @@ class AtomicFileOutput extends StreamOutput {
   }
 
   override async publish(): Promise<void> {
-    // A symbolic link is kept as itself: link() does not follow it.
+    // The replaced file is renamed aside first, never renamed over: ext4 makes a rename over a file write
+    // out the new one before it returns (auto_da_alloc), which costs a large output a large share of its run
+    // (docs/performance.md). A symbolic link is moved as itself.
     const existing = await lstat(this.target).catch(() => undefined);
     const backup = existing !== undefined && !existing.isDirectory() ? sidePathFor(this.target, 'bak') : undefined;
+    let asideDone = false;
     try {
-      if (backup !== undefined)
-        await link(this.target, backup).catch((error: unknown) =>
-          existing!.isFile() ? copyFile(this.target, backup) : Promise.reject(error),
-        );
+      if (backup !== undefined) {
+        await rename(this.target, backup);
+        asideDone = true;
+      }
       await rename(this.temporary, this.target);
     } catch (error) {
-      if (backup !== undefined) await unlink(backup).catch(() => undefined);
+      if (asideDone) await rename(backup!, this.target).catch(() => undefined);
       await this.abort();
       throw outputError(this.target, error);
     }
