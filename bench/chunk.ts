@@ -1,11 +1,17 @@
 /**
  * One core, one chunk: where a worker's time goes. Times processChunk on a 400k-row n=2 chunk with the
  * plain-chunk parser and with csv-parse, the number reading and writing against Number() and String(x),
- * and the quote search of isPlainChunk, all in one run (median of 5). Usage: node dist/bench/chunk.js
+ * and the quote search of isPlainChunk, all in one run (median of 5); then the per-row budget: the same
+ * rows in 1 MiB pieces (a range's size), each phase of processChunk timed on its own.
+ * Usage: node dist/bench/chunk.js
  */
 
+import { parsePlain } from '../src/compute/csv/parse-plain.js';
 import { type ParserChoice, processChunk } from '../src/compute/csv/process-chunk.js';
+import { encodeOutput } from '../src/compute/encode-output.js';
+import { outputColumns, runModel } from '../src/compute/job/model-tape.js';
 import { resolveJob } from '../src/compute/job/resolve-job.js';
+import { taskSums } from '../src/compute/job/task-sums.js';
 import { DecimalReader } from '../src/compute/numbers/decimal-reader.js';
 import { LineWriter } from '../src/compute/numbers/line-writer.js';
 import { generatedChunk } from '../test/support/generate.js';
@@ -102,4 +108,56 @@ const viaBuffer = timed(() => body.indexOf(0x22));
 const viaTypedArray = timed(() => plainBytes.indexOf(0x22));
 console.log(
   `\nLooking for a quote in the ${megabytes} MB chunk: Buffer's indexOf ${viaBuffer.toFixed(1)} ms, Uint8Array's ${viaTypedArray.toFixed(1)} ms.`,
+);
+
+/**
+ * The per-row budget: the chunk cut into 1 MiB pieces at line ends, and for each piece processChunk's
+ * phases in its order, each timed alone: read (the bytes copied into the numbers module and parsed), the
+ * tape, write (the columns copied in, the lines written, the text copied out into a recycled buffer), the
+ * exact sums; and processChunk whole, whose remainder is its checks (UTF-8, quotes) and bookkeeping.
+ */
+function pieces(bytes: Uint8Array, size: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let from = 0; from < bytes.length; ) {
+    let to = Math.min(bytes.length, from + size);
+    while (to < bytes.length && bytes[to - 1] !== 0x0a) to++;
+    out.push(bytes.subarray(from, to));
+    from = to;
+  }
+  return out;
+}
+const ranges = pieces(body, 1 << 20);
+const phases = { read: 0, tape: 0, write: 0, sums: 0, whole: 0 };
+const reuse = new ArrayBuffer(4 << 20);
+const budget = (): typeof phases => {
+  const spent = { read: 0, tape: 0, write: 0, sums: 0, whole: 0 };
+  for (const bytes of ranges) {
+    let t = performance.now();
+    const parsed = parsePlain(job, bytes);
+    spent.read += performance.now() - t;
+    t = performance.now();
+    const columns = outputColumns(runModel(job.tape, parsed.columns, parsed.rows), job.gradientOrder);
+    spent.tape += performance.now() - t;
+    t = performance.now();
+    encodeOutput(job, { rows: parsed.rows, kept: parsed.kept, columns }, reuse);
+    spent.write += performance.now() - t;
+    t = performance.now();
+    taskSums(job.tape, columns, parsed.columns, parsed.rows);
+    spent.sums += performance.now() - t;
+    t = performance.now();
+    processChunk(job, { seq: 0, bytes, firstLine: 2, outputBuffer: reuse });
+    spent.whole += performance.now() - t;
+  }
+  return spent;
+};
+budget(); // warm-up
+const runs = Array.from({ length: 5 }, budget);
+for (const key of Object.keys(phases) as Array<keyof typeof phases>) phases[key] = median(runs.map((r) => r[key]));
+const perRow = (ms: number): string => ((ms * 1e6) / ROWS).toFixed(0);
+const parts = phases.read + phases.tape + phases.write + phases.sums;
+console.log(`\nPer-row budget, one core, ${ranges.length} pieces of 1 MiB (median of 5), ns a row:`);
+console.log('| read | tape | write | sums | the rest | processChunk |');
+console.log('|---|---|---|---|---|---|');
+console.log(
+  `| ${perRow(phases.read)} | ${perRow(phases.tape)} | ${perRow(phases.write)} | ${perRow(phases.sums)} | ${perRow(Math.max(0, phases.whole - parts))} | ${perRow(phases.whole)} |`,
 );
