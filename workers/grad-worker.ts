@@ -5,10 +5,9 @@
  * are shared memory, so nothing large is copied between threads.
  */
 
-import { closeSync, openSync, readSync } from 'node:fs';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { processChunk } from '../src/compute/csv/process-chunk.js';
-import { processRange } from '../src/compute/csv/process-range.js';
+import { processFileRange } from '../src/compute/csv/process-range.js';
 import { ExactSum } from '../src/compute/exact-sum.js';
 import { outputColumns, runModel } from '../src/compute/job/model-tape.js';
 import { taskSums } from '../src/compute/job/task-sums.js';
@@ -56,27 +55,10 @@ export default function gradWorker(request: WorkerRequest): unknown {
   return chunkResult(request);
 }
 
-/** The thread's input buffer: a range's bytes never leave the thread, so one buffer serves every range. */
-let scratch = new Uint8Array(0);
-const scratchBytes = (size: number): Uint8Array => {
-  if (scratch.length < size) scratch = new Uint8Array(size + (size >> 3));
-  return scratch.subarray(0, size);
-};
-
 function rangeResult({ job, task }: RangeRequest): unknown {
   injectedFault(task.seq);
-  const fd = openSync(task.path, 'r');
-  try {
-    const result = processRange(
-      job,
-      task,
-      (into, position) => readSync(fd, into, 0, into.length, position),
-      scratchBytes,
-    );
-    return transferring(result, [result.output.buffer]);
-  } finally {
-    closeSync(fd);
-  }
+  const result = processFileRange(job, task);
+  return transferring(result, [result.output.buffer]);
 }
 
 function chunkResult(request: ChunkRequest): unknown {

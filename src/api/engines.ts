@@ -2,9 +2,9 @@
 import { Engine } from '../engine/engine.js';
 import { threadsOf } from './options/checks.js';
 
-/** An engine of `threads` worker threads (checked; default: the machine's available parallelism). */
+/** An engine of `threads` worker threads (checked; none given: the engine's choice, up to every core). */
 export function engineOf(threads: unknown): Engine {
-  return new Engine(threadsOf(threads));
+  return new Engine(threads === undefined ? undefined : threadsOf(threads));
 }
 
 /** Run `use` with a fresh engine and always close it afterwards. */

@@ -74,7 +74,7 @@ const MODEL_AND_INPUT_OPTIONS = {
   threads: {
     alias: 't',
     type: 'string',
-    describe: 'worker threads [default: available parallelism]',
+    describe: `worker threads [default: available parallelism; CSV of at most ${mib(TASK_SIZES.inlineBytes)} MiB runs on the main thread]`,
     requiresArg: true,
   },
   'batch-size': {

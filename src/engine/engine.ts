@@ -20,9 +20,20 @@ import type { ColumnsResponse, SumsResponse, WorkerRequest, WorkerResponse } fro
 export class Engine {
   private pool: Promise<Piscina> | undefined;
   private closed = false;
+  readonly threads: number;
+  /** Whether the thread count is the engine's choice (none was given): then a small input may skip the pool. */
+  readonly automatic: boolean;
 
-  /** `threads` is already checked (api/options/ checks every option the user gives). */
-  constructor(readonly threads: number = availableParallelism()) {}
+  /** `threads` is already checked (api/options/ checks every option the user gives); none: all cores. */
+  constructor(threads?: number) {
+    this.threads = threads ?? availableParallelism();
+    this.automatic = threads === undefined;
+  }
+
+  /** Whether the pool's threads were started (by a task, or by start()). */
+  get started(): boolean {
+    return this.pool !== undefined;
+  }
 
   /** Throws ENGINE_CLOSED once close() was called: every job checks this first, pool or no pool. */
   assertOpen(): void {

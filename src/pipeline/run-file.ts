@@ -21,7 +21,7 @@ import { Progress } from './io/progress.js';
 import { jobFor, startRun } from './run.js';
 import type { InputFile, RunPlan } from './run-plan.js';
 import { type InputPart, inputParts } from './shards/input-parts.js';
-import { RANGE_BYTES } from './sizing.js';
+import { computesHere, RANGE_BYTES } from './sizing.js';
 import { openSource } from './sources/open-source.js';
 import { jobFingerprint, type RunSummary, SummaryAccumulator, summaryJson } from './summary.js';
 
@@ -44,8 +44,8 @@ export async function runFileWith(engine: Engine, plan: RunPlan, io: RunIo = pro
     ['summary', plan.summary],
   ]);
   // A run that will use the pool starts it now: its threads boot while the outputs are opened and the
-  // input is sniffed. One that fits on this thread (a small CSV) never starts it.
-  if (plan.files.some(usesPool)) void engine.start().catch(() => undefined);
+  // input is sniffed. One that fits on this thread (a small CSV) never starts it, and its sources see that.
+  if (usesPool(engine, plan.files)) void engine.start().catch(() => undefined);
   const parts = await inputParts(plan.files, plan.shard, plan.delimiter, plan.header);
   // Every output is opened (as a temporary file beside its target) before anything is computed, so a
   // folder that cannot be written fails the run at once, and none of them is in place until all are done.
@@ -141,9 +141,15 @@ export async function runFileWith(engine: Engine, plan: RunPlan, io: RunIo = pro
   }
 }
 
-/** Whether a file is read on the pool whatever its rows: a columnar one, or a CSV file of more than a range. */
-const usesPool = (file: InputFile): boolean =>
-  (file.format !== 'csv' && file.format !== 'tsv') || (file.size ?? 0) > RANGE_BYTES;
+/**
+ * Whether a run's files are read on the pool: any columnar one, or CSV files of more than a range together
+ * that this thread does not take on (sizing.ts).
+ */
+function usesPool(engine: Engine, files: readonly InputFile[]): boolean {
+  const csv = files.filter((file) => file.format === 'csv' || file.format === 'tsv');
+  const csvBytes = csv.reduce((sum, file) => sum + (file.size ?? 0), 0);
+  return csv.length < files.length || (csvBytes > RANGE_BYTES && !computesHere(engine, csvBytes));
+}
 
 /** Where a pass that wants only the sums writes: nowhere. */
 const DISCARDING: FormatWriter = {

@@ -33,7 +33,8 @@ export interface RunPlan {
   readonly columns: readonly string[] | undefined;
   /** Output path, or '-' for stdout. */
   readonly output: string;
-  readonly threads: number;
+  /** Worker threads, or undefined: the engine chooses (every core, or none for a small input; sizing.ts). */
+  readonly threads: number | undefined;
   /** --batch-size as given: rows a task, and a CSV file's ranges that many rows' worth (sizing.ts decides both). */
   readonly batchSize: number | undefined;
   /** A formula instead of the logistic model. */

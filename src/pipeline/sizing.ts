@@ -4,6 +4,7 @@
  */
 
 import type { Format, OutputEncoding } from '../compute/formats.js';
+import type { Engine } from '../engine/engine.js';
 
 /** Rows a task. */
 export const DEFAULT_BATCH_SIZE = 8192;
@@ -29,6 +30,17 @@ const TASK_BYTES = 1 << 20;
  * the coordinator's work a range stays negligible.
  */
 export const RANGE_BYTES = 1 << 20;
+
+/**
+ * A CSV input of at most this many bytes is computed on the calling thread, when the engine chooses its
+ * threads and its pool is not running: starting the workers costs more than they save on it (each worker's
+ * start-up is about the time this thread takes for 16 MiB; docs/performance.md has the measurement).
+ */
+export const INLINE_BYTES = 16 << 20;
+
+/** Whether `bytes` of CSV are computed on this thread (INLINE_BYTES) rather than on the engine's pool. */
+export const computesHere = (engine: Engine, bytes: number): boolean =>
+  engine.automatic && !engine.started && bytes <= INLINE_BYTES;
 
 /**
  * A run that writes nothing (a fit's pass) gives back only each task's exact sums, with the curvature one for

@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INLINE_BYTES } from '../../src/pipeline/sizing.js';
 import { CLI, runCli, temporaryFolder } from '../support/cli.js';
 import { writeGeneratedCsv } from '../support/generate.js';
 
@@ -34,6 +35,30 @@ describe('a worker that fails mid-run', () => {
     expect(line).toBeGreaterThan(6000);
     expect(line).toBeLessThan(8000);
     leftNothing(`fault-${kind}.csv`);
+  });
+});
+
+describe('which thread computes a CSV file', () => {
+  // The fault is injected only in a worker thread: a run it does not fail computed on no worker.
+  it('with no --threads, a file of more than a range but at most INLINE_BYTES runs on the calling thread, to the same bytes', async () => {
+    const pooled = await runCli([at('rows.csv'), '-o', at('on-workers.csv'), '--threads', '2']);
+    expect(pooled.code).toBe(0);
+    const here = await runCli([at('rows.csv'), '-o', at('on-caller.csv'), '--batch-size', '1000', '-q'], {
+      env: { BATCH_GRAD_TEST_FAULT: 'throw:1' },
+    });
+    expect(here.stderr).toBe('');
+    expect(here.code).toBe(0);
+    expect(readFileSync(at('on-caller.csv')).equals(readFileSync(at('on-workers.csv')))).toBe(true);
+  });
+
+  it('with no --threads, a larger file runs on the workers', async () => {
+    await writeGeneratedCsv(at('larger.csv'), { rows: 170_000, features: 2, seed: 6 });
+    expect(statSync(at('larger.csv')).size).toBeGreaterThan(INLINE_BYTES);
+    const result = await runCli([at('larger.csv'), '-o', at('larger.out.csv')], {
+      env: { BATCH_GRAD_TEST_FAULT: 'throw:1' },
+    });
+    expect(result.stderr).toMatch(/\[WORKER_FAILED\]\n$/);
+    expect(result.code).toBe(1);
   });
 });
 

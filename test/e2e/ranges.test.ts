@@ -47,14 +47,18 @@ async function run(name: string, args: readonly string[], via: 'path' | 'stdin',
   };
 }
 
-/** The stream path's outcome, then every ranged run's, which must equal it. */
+/**
+ * The stream path's outcome, then every ranged run's, which must equal it: on the workers (--threads), and
+ * on the calling thread (no --threads: these files are small, sizing.ts).
+ */
 async function expectSameByRanges(name: string, args: readonly string[]): Promise<void> {
   const streamed = await run(name, args, 'stdin', `run-${name}-stdin`);
-  for (const threads of ['1', '3']) {
+  for (const threads of ['1', '3', 'chosen']) {
     for (const batch of ['1', '7', '100']) {
+      const threadArgs = threads === 'chosen' ? [] : ['--threads', threads];
       const ranged = await run(
         name,
-        [...args, '--threads', threads, '--batch-size', batch],
+        [...args, ...threadArgs, '--batch-size', batch],
         'path',
         `run-${name}-${threads}-${batch}`,
       );

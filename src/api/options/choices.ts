@@ -1,5 +1,5 @@
 /** The lists of choices and the defaults, as the modules that define them hold them: the CLI's help and choices read them here. */
-import { PARQUET_ROW_GROUP_ROWS, RANGE_BYTES } from '../../pipeline/sizing.js';
+import { INLINE_BYTES, PARQUET_ROW_GROUP_ROWS, RANGE_BYTES } from '../../pipeline/sizing.js';
 
 export {
   DEFAULT_COMPRESSION,
@@ -11,8 +11,12 @@ export {
 export { DEFAULT_BATCH_SIZE } from '../../pipeline/sizing.js';
 export { FIT_DEFAULTS, FIT_METHODS, type FitMethodChoice, NEWTON_MAX_PARAMETERS } from './fit-settings.js';
 
-/** The sizes of tasks when --batch-size is not given: rows for a Parquet output, and a CSV file's byte ranges. */
+/**
+ * The sizes of tasks when --batch-size is not given: rows for a Parquet output, and a CSV file's byte
+ * ranges; and the CSV bytes a run computes on its calling thread when --threads is not given.
+ */
 export const TASK_SIZES = {
   parquetRows: PARQUET_ROW_GROUP_ROWS,
   rangeBytes: RANGE_BYTES,
+  inlineBytes: INLINE_BYTES,
 } as const;

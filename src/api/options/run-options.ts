@@ -114,7 +114,7 @@ export async function settleRunOptions(input: RunOptionsInput): Promise<RunPlan>
     header,
     columns,
     output: input.output,
-    threads: threadsOf(input.threads),
+    threads: input.threads === undefined ? undefined : threadsOf(input.threads),
     batchSize,
     expr: input.expr,
     keep,

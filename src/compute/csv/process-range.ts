@@ -1,7 +1,7 @@
 /**
  * One byte range of a CSV file in, its records computed: what a worker does with a range it reads itself,
- * so that the coordinator never touches the rows. Pure but for `read` (positioned reads, given by the
- * worker; tests give memory).
+ * so that the coordinator never touches the rows (or the calling thread, for a small input). Pure but for
+ * `read` (positioned reads: processFileRange's from the file; tests give memory).
  *
  * The range's records are those that start in [from, to): the cut at each end is exact given the quote
  * parity there (record-boundary.ts). The parity at `from` comes with the task when the coordinator knows
@@ -10,6 +10,7 @@
  * Lines are counted from the records' first byte (line 1): the coordinator makes them absolute in order
  * (`locatedFrom`).
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { BatchGradError } from '../../errors.js';
 import { ExactSum } from '../exact-sum.js';
 import type { JobSpec } from '../job/job.js';
@@ -48,6 +49,23 @@ export interface RangeResult extends TaskResult {
 export type ReadAt = (into: Uint8Array, position: number) => number;
 
 /** Read past `to` by this much at first, for the record that straddles it; doubled until it ends. */
+/** A range's bytes never leave its thread, so one input buffer serves every range the thread reads. */
+let scratch = new Uint8Array(0);
+const scratchBytes = (size: number): Uint8Array => {
+  if (scratch.length < size) scratch = new Uint8Array(size + (size >> 3));
+  return scratch.subarray(0, size);
+};
+
+/** processRange on the task's file, read with positioned reads into this thread's one input buffer. */
+export function processFileRange(job: JobSpec, task: RangeTask): RangeResult {
+  const fd = openSync(task.path, 'r');
+  try {
+    return processRange(job, task, (into, position) => readSync(fd, into, 0, into.length, position), scratchBytes);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 const OVERHANG = 1 << 16;
 const QUOTE = 0x22;
 

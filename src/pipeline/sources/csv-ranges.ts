@@ -2,7 +2,9 @@
  * A CSV file (or a shard of one) as byte ranges that the workers read themselves: the file is cut into
  * nominal ranges, each worker reads its own with positioned reads and cuts it at records
  * (compute/csv/process-range.ts), and the calling thread only posts ranges, checks each result's quote
- * parity in order, makes its lines absolute and hands its output on: O(1) work a range, not a row.
+ * parity in order, makes its lines absolute and hands its output on: O(1) work a range, not a row. A small
+ * input on an engine that chooses its threads is computed range by range on the calling thread instead
+ * (sizing.ts, computesHere).
  *
  * The parity at a range's start is known for the first range only; the others are guessed by the worker
  * from their own bytes. Results come back in order, so the true parity is carried from range to range
@@ -11,7 +13,7 @@
  * records are then exactly those a single pass would have cut there, so the output and sums are the same
  * bits as a CSV stream's (csv-stream.ts).
  */
-import { locatedFrom, type RangeResult, type RangeTask } from '../../compute/csv/process-range.js';
+import { locatedFrom, processFileRange, type RangeResult, type RangeTask } from '../../compute/csv/process-range.js';
 import { MAX_RECORD_BYTES, type Parity } from '../../compute/csv/record-boundary.js';
 import { writesIntoRecycled } from '../../compute/encode-output.js';
 import type { TaskResult } from '../../compute/task-result.js';
@@ -19,6 +21,7 @@ import { abortable } from '../../engine/abort.js';
 import type { Engine } from '../../engine/engine.js';
 import { BatchGradError } from '../../errors.js';
 import { runBuffers } from '../io/buffer-pool.js';
+import { computesHere } from '../sizing.js';
 import type { Source } from '../source.js';
 
 /** Where a file's records are, and how they are cut. */
@@ -46,13 +49,15 @@ export function csvRanges(
 ): Source<RangeTask, Done, TaskResult> {
   const buffers = runBuffers(engine.threads);
   const { path, base, limit, rangeBytes } = layout;
+  const here = computesHere(engine, limit - base);
   // Outputs come back to the pool only in a run whose tasks take from it: else they would only sit there.
   let recycling = false;
   // Output is about twice the input for numeric data; a recycled buffer that size usually fits.
-  const run = (job: Parameters<Engine['runRange']>[0], task: RangeTask): Promise<RangeResult> => {
+  const run = async (job: Parameters<Engine['runRange']>[0], task: RangeTask): Promise<RangeResult> => {
     recycling = writesIntoRecycled(job);
     const outputBuffer = recycling ? { outputBuffer: buffers.take(2 * (task.to - task.from)) } : {};
-    return engine.runRange(job, { ...task, ...outputBuffer }, signal);
+    if (!here) return engine.runRange(job, { ...task, ...outputBuffer }, signal);
+    return processFileRange(job, { ...task, ...outputBuffer });
   };
   let parity: Parity = 0;
   let line = layout.firstLine;

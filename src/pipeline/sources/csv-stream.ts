@@ -46,7 +46,8 @@ export async function csvStream(
       const first = await next();
       if (first === undefined) return;
       const second = await next();
-      yield { ...first, seq: 0, inline: second === undefined };
+      // One chunk is computed here, unless the run started the pool (a run of many small files).
+      yield { ...first, seq: 0, inline: second === undefined && !engine.started };
       if (second === undefined) return;
       let seq = 1;
       for (let chunk: RecordChunk | undefined = second; chunk !== undefined; chunk = await next())
