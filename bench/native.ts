@@ -74,9 +74,15 @@ function readChildren(pid: number): number[] {
   }
 }
 
-async function inTurns(commands: ReadonlyArray<readonly string[]>): Promise<Measured[]> {
+/** Each command RUNS times, in turns, from no output in place (removed untimed; bench/run-all.ts says why). */
+async function inTurns(commands: ReadonlyArray<readonly string[]>, output: string): Promise<Measured[]> {
   const results: Measured[][] = commands.map(() => []);
-  for (let i = 0; i < RUNS; i++) for (const [k, command] of commands.entries()) results[k]!.push(await run(command));
+  for (let i = 0; i < RUNS; i++) {
+    for (const [k, command] of commands.entries()) {
+      rmSync(output, { force: true });
+      results[k]!.push(await run(command));
+    }
+  }
   return results.map((r) => ({
     wall: median(r.map((x) => x.wall)),
     cpu: median(r.map((x) => x.cpu)),
@@ -106,8 +112,14 @@ try {
     const large = join(folder, `${name}-4x.csv`);
     await writeGeneratedCsv(small, { ...DATASETS[name], rows });
     await writeGeneratedCsv(large, { ...DATASETS[name], rows: 4 * rows });
-    const smallRuns = await inTurns(tools.map(([, command]) => command(small, features)));
-    const largeRuns = await inTurns(tools.map(([, command]) => command(large, features)));
+    const smallRuns = await inTurns(
+      tools.map(([, command]) => command(small, features)),
+      out,
+    );
+    const largeRuns = await inTurns(
+      tools.map(([, command]) => command(large, features)),
+      out,
+    );
     for (const [k, [tool]] of tools.entries()) {
       const s = smallRuns[k]!;
       const l = largeRuns[k]!;

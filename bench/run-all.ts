@@ -68,11 +68,17 @@ async function interleaved(commands: string[][], runs = RUNS): Promise<Array<{ s
   return (await interleavedRuns(commands, runs)).map((r) => ({ seconds: r.seconds, peakRss: r.peakRssBytes }));
 }
 
-/** interleaved's medians, as measurements. */
+/**
+ * interleaved's medians, as measurements. The shared output is removed before each run (untimed): a tool
+ * that replaces a file keeps the old one until it is done (batch-grad, so that a failed run loses nothing),
+ * and with gigabytes of another tool's output still unwritten the kernel starts writing it out during the
+ * run (docs/performance.md); each run then starts from the same state, with no output in place.
+ */
 async function interleavedRuns(commands: string[][], runs: number): Promise<ProcessMeasurement[]> {
   const results: ProcessMeasurement[][] = commands.map(() => []);
   for (let i = 0; i < runs; i++) {
     for (const [k, command] of commands.entries()) {
+      rmSync(join(folder, 'out.csv'), { force: true });
       const result = await measureProcess(node, command);
       if (result.code !== 0) throw new Error(`${command.join(' ')} failed (${result.code}): ${result.stderr}`);
       results[k]!.push(result);
