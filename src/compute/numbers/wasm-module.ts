@@ -136,10 +136,14 @@ function load(): void {
     numbers.EXACT_POWERS,
     Array.from({ length: 23 }, (_, k) => 10 ** k),
   );
+  // "0000" to "9999" as four ASCII bytes: the writer stores digits four at a time. Each thread builds this
+  // before its first number, so it is arithmetic, not 10,000 strings.
+  const quads = new Uint8Array(numbers.memory.buffer, numbers.DIGIT_QUADS.value, 4 * 10_000);
   for (let n = 0; n < 10_000; n++) {
-    // "0000" to "9999" as four ASCII bytes: the writer stores digits four at a time.
-    const text = String(n).padStart(4, '0');
-    for (let i = 0; i < 4; i++) tables.setUint8(numbers.DIGIT_QUADS.value + 4 * n + i, text.charCodeAt(i));
+    quads[4 * n] = 0x30 + Math.floor(n / 1000);
+    quads[4 * n + 1] = 0x30 + (Math.floor(n / 100) % 10);
+    quads[4 * n + 2] = 0x30 + (Math.floor(n / 10) % 10);
+    quads[4 * n + 3] = 0x30 + (n % 10);
   }
   for (const [e, k] of decimalExponents().entries()) tables.setInt16(numbers.DECIMAL_EXPONENT.value + 2 * e, k, true);
 }
