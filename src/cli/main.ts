@@ -74,7 +74,7 @@ const MODEL_AND_INPUT_OPTIONS = {
   threads: {
     alias: 't',
     type: 'string',
-    describe: `worker threads [default: available parallelism; CSV of at most ${mib(TASK_SIZES.inlineBytes)} MiB runs on the main thread]`,
+    describe: `worker threads [default: available parallelism; ${TASK_SIZES.inlineBytes === Number.POSITIVE_INFINITY ? 'CSV' : `CSV of at most ${mib(TASK_SIZES.inlineBytes)} MiB`} runs on the main thread]`,
     requiresArg: true,
   },
   'batch-size': {

@@ -32,15 +32,22 @@ const TASK_BYTES = 1 << 20;
 export const RANGE_BYTES = 1 << 20;
 
 /**
- * A CSV input of at most this many bytes is computed on the calling thread, when the engine chooses its
- * threads and its pool is not running: starting the workers costs more than they save on it (each worker's
- * start-up is about the time this thread takes for 16 MiB; docs/performance.md has the measurement).
+ * A worker's start-up, as the bytes of CSV the calling thread computes in that time (docs/performance.md
+ * has the measurement): the unit of inlineBytesFor.
  */
-export const INLINE_BYTES = 16 << 20;
+const WORKER_START_BYTES = 16 << 20;
 
-/** Whether `bytes` of CSV are computed on this thread (INLINE_BYTES) rather than on the engine's pool. */
+/**
+ * The most CSV bytes a run computes on the calling thread when the engine chooses its `threads` and its
+ * pool is not running: n workers save (1 - 1/n) of this thread's time and each costs a start-up first, so
+ * this thread is the faster below WORKER_START_BYTES · n / (n - 1), and always against a single worker.
+ */
+export const inlineBytesFor = (threads: number): number =>
+  threads <= 1 ? Number.POSITIVE_INFINITY : Math.floor((WORKER_START_BYTES * threads) / (threads - 1));
+
+/** Whether `bytes` of CSV are computed on this thread (inlineBytesFor) rather than on the engine's pool. */
 export const computesHere = (engine: Engine, bytes: number): boolean =>
-  engine.automatic && !engine.started && bytes <= INLINE_BYTES;
+  engine.automatic && !engine.started && bytes <= inlineBytesFor(engine.threads);
 
 /**
  * A run that writes nothing (a fit's pass) gives back only each task's exact sums, with the curvature one for

@@ -1,5 +1,6 @@
 /** The lists of choices and the defaults, as the modules that define them hold them: the CLI's help and choices read them here. */
-import { INLINE_BYTES, PARQUET_ROW_GROUP_ROWS, RANGE_BYTES } from '../../pipeline/sizing.js';
+import { availableParallelism } from 'node:os';
+import { inlineBytesFor, PARQUET_ROW_GROUP_ROWS, RANGE_BYTES } from '../../pipeline/sizing.js';
 
 export {
   DEFAULT_COMPRESSION,
@@ -13,10 +14,11 @@ export { FIT_DEFAULTS, FIT_METHODS, type FitMethodChoice, NEWTON_MAX_PARAMETERS 
 
 /**
  * The sizes of tasks when --batch-size is not given: rows for a Parquet output, and a CSV file's byte
- * ranges; and the CSV bytes a run computes on its calling thread when --threads is not given.
+ * ranges; and the CSV bytes a run computes on its calling thread on this machine when --threads is not
+ * given (Infinity with one core).
  */
 export const TASK_SIZES = {
   parquetRows: PARQUET_ROW_GROUP_ROWS,
   rangeBytes: RANGE_BYTES,
-  inlineBytes: INLINE_BYTES,
+  inlineBytes: inlineBytesFor(availableParallelism()),
 } as const;
