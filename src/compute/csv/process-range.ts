@@ -48,7 +48,6 @@ export interface RangeResult extends TaskResult {
 /** Reads file bytes at `position` into `into`; returns how many (0 at the end of the file). */
 export type ReadAt = (into: Uint8Array, position: number) => number;
 
-/** Read past `to` by this much at first, for the record that straddles it; doubled until it ends. */
 /** A range's bytes never leave its thread, so one input buffer serves every range the thread reads. */
 let scratch = new Uint8Array(0);
 const scratchBytes = (size: number): Uint8Array => {
@@ -66,6 +65,7 @@ export function processFileRange(job: JobSpec, task: RangeTask): RangeResult {
   }
 }
 
+/** Read past `to` by this much at first, for the record that straddles it; doubled until it ends. */
 const OVERHANG = 1 << 16;
 const QUOTE = 0x22;
 
